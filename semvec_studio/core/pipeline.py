@@ -1,0 +1,68 @@
+"""High-level jobs that string the core together (used by the CLI, the GUI and scripts)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from semvec_studio.core import exporters
+from semvec_studio.core.atomic import atomic_dir
+from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.models import LoadedModel, load_model
+from semvec_studio.core.sinks import NpyFileSink
+from semvec_studio.core.tasks import NullContext, TaskContext
+from semvec_studio.core.texts import Corpus
+from semvec_studio.core.vectors import VECTORS_FILE, EmbeddingSet
+
+
+@dataclass(frozen=True)
+class FolderResult:
+    path: Path
+    rows: int
+    dim: int
+
+
+def embed(texts, model: str | LoadedModel = "default", *, level: str = "sentence", ctx: TaskContext | None = None, **options) -> EmbeddingSet:
+    """The one-call Python API: ``embed(["a text"], level="word", layers=(-4, -3, -2, -1))``."""
+    lm = model if isinstance(model, LoadedModel) else load_model(model)
+    return extract(lm, list(texts), ExtractOptions(levels=(level,), **options), ctx)[level]
+
+
+def extract_to_folder(
+    model: str | os.PathLike | LoadedModel,
+    corpus: Corpus,
+    options: ExtractOptions,
+    outdir: str | os.PathLike,
+    *,
+    formats: list[str] = (),
+    overwrite: bool = False,
+    device: str = "auto",
+    dtype: str = "float32",
+    allow_pickle: bool = False,
+    ctx: TaskContext | None = None,
+) -> FolderResult:
+    """Extract one level of ``corpus`` into ``outdir``: streamed vectors.npy, metadata, manifest,
+    plus extra ``formats``. Written under a temporary name; nothing is left on failure or cancel."""
+    ctx = ctx or NullContext()
+    (level,) = options.levels
+    exporters.check_formats(formats)  # fail on a bad format or missing extra before any work
+    with atomic_dir(outdir, overwrite=overwrite) as tmp:
+        lm = model if isinstance(model, LoadedModel) else load_model(model, device=device, dtype=dtype, allow_pickle=allow_pickle)
+        for w in lm.warnings:
+            ctx.log(w)
+        sink = NpyFileSink(tmp / VECTORS_FILE)
+        try:
+            result = extract(lm, corpus.texts, options, ctx, sinks={level: sink})[level]
+        finally:
+            sink.abort()
+        result.manifest["inputs"] = {
+            "files": sorted(set(name for name, _ in corpus.origins)),
+            "encodings": corpus.encodings,
+            "skipped_blank": corpus.skipped_blank,
+            "warnings": corpus.warnings,
+        }
+        exporters.write_formats(result, tmp, ["npy", *formats], ctx)
+        rows, dim = len(result), result.dim
+        del result  # release the memory map before the folder is renamed
+    return FolderResult(Path(outdir).absolute(), rows, dim)

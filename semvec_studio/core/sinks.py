@@ -1,0 +1,107 @@
+"""Where extracted rows go, a chunk at a time, in input order.
+
+``MemorySink`` keeps them in RAM (the GUI, the Python API). ``NpyFileSink`` streams them into a
+``.npy`` file whose header is rewritten with the final row count at the end, so peak memory stays
+bounded however large the corpus (the CLI).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from semvec_studio.core.vectors import EmbeddingSet
+
+_HEADER_BYTES = 128  # fixed, so the final shape can be written over the placeholder
+
+
+class Sink(Protocol):
+    def open(self, level: str, dim: int) -> None: ...
+    def append(self, vectors: np.ndarray, metadata: dict) -> None: ...
+    def close(self, manifest: dict) -> EmbeddingSet: ...
+
+
+class _MetadataCollector:
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {}
+        self.rows = 0
+
+    def add(self, metadata: dict) -> None:
+        for name, values in metadata.items():
+            self.cols.setdefault(name, []).append(values)
+
+    def columns(self) -> dict:
+        out = {}
+        for name, parts in self.cols.items():
+            if parts and isinstance(parts[0], np.ndarray) or (parts and parts[0] and isinstance(parts[0][0], (int, np.integer))):
+                out[name] = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts])
+            else:
+                out[name] = [v for p in parts for v in p]
+        return out
+
+
+class MemorySink:
+    def open(self, level: str, dim: int) -> None:
+        self.level, self.dim = level, dim
+        self.parts: list[np.ndarray] = []
+        self.meta = _MetadataCollector()
+
+    def append(self, vectors: np.ndarray, metadata: dict) -> None:
+        self.parts.append(vectors)
+        self.meta.add(metadata)
+
+    def close(self, manifest: dict) -> EmbeddingSet:
+        vectors = np.concatenate(self.parts) if self.parts else np.zeros((0, self.dim), np.float32)
+        metadata = _typed(self.meta.columns(), self.level, len(vectors))
+        return EmbeddingSet(vectors, metadata, dict(manifest, rows=len(vectors), dim=self.dim), self.level)
+
+
+def _typed(columns: dict, level: str, n: int) -> dict:
+    from semvec_studio.core.vectors import COLUMNS
+
+    out = {}
+    for name, kind in COLUMNS[level].items():
+        col = columns.get(name, [])
+        out[name] = np.asarray(col, dtype=np.int64).reshape(n) if kind is int else list(col)
+    return out
+
+
+def npy_header(shape: tuple[int, int]) -> bytes:
+    """A version-1.0 .npy header for little-endian float32, padded to a fixed size."""
+    d = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % shape
+    body = d.encode("latin1")
+    pad = _HEADER_BYTES - 10 - len(body) - 1
+    return b"\x93NUMPY\x01\x00" + (_HEADER_BYTES - 10).to_bytes(2, "little") + body + b" " * pad + b"\n"
+
+
+class NpyFileSink:
+    """Appends rows to ``path`` as they come; memory use is one chunk, not the corpus."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    def open(self, level: str, dim: int) -> None:
+        self.level, self.dim, self.rows = level, dim, 0
+        self.fh = open(self.path, "wb")
+        self.fh.write(npy_header((0, dim)))
+        self.meta = _MetadataCollector()
+
+    def append(self, vectors: np.ndarray, metadata: dict) -> None:
+        self.fh.write(np.ascontiguousarray(vectors, dtype="<f4").tobytes())
+        self.rows += len(vectors)
+        self.meta.add(metadata)
+
+    def close(self, manifest: dict) -> EmbeddingSet:
+        self.fh.seek(0)
+        self.fh.write(npy_header((self.rows, self.dim)))
+        self.fh.close()
+        vectors = np.load(self.path, mmap_mode="r")
+        metadata = _typed(self.meta.columns(), self.level, self.rows)
+        return EmbeddingSet(vectors, metadata, dict(manifest, rows=self.rows, dim=self.dim), self.level)
+
+    def abort(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
