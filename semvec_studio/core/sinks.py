@@ -82,6 +82,7 @@ class NpyFileSink:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
+        self.fh = None  # opened by open(); abort() may come before it (bad options)
 
     def open(self, level: str, dim: int) -> None:
         self.level, self.dim, self.rows = level, dim, 0
@@ -103,5 +104,5 @@ class NpyFileSink:
         return EmbeddingSet(vectors, metadata, dict(manifest, rows=self.rows, dim=self.dim), self.level)
 
     def abort(self) -> None:
-        if not self.fh.closed:
+        if self.fh is not None and not self.fh.closed:
             self.fh.close()

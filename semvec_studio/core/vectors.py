@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,20 +126,35 @@ class EmbeddingSet:
             manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"{folder / MANIFEST_FILE}: not valid JSON ({exc}).") from exc
+        if not isinstance(manifest, dict):
+            raise InputError(f"{folder / MANIFEST_FILE}: expected a JSON object; the folder is damaged.")
         level = manifest.get("level", "sentence")
-        vectors = np.load(folder / VECTORS_FILE, mmap_mode="r" if mmap else None)
-        metadata = read_metadata_tsv(folder / METADATA_FILE, level)
-        return cls(vectors, metadata, manifest, level)
+        try:
+            vectors = np.load(folder / VECTORS_FILE, mmap_mode="r" if mmap else None, allow_pickle=False)
+            metadata = read_metadata_tsv(folder / METADATA_FILE, level)
+            return cls(vectors, metadata, manifest, level)
+        except InputError:
+            raise
+        except (ValueError, OSError, EOFError) as exc:
+            # a truncated or foreign vectors.npy, row counts that differ, a cell that is not a number...
+            raise InputError(
+                f"{folder}: the folder is damaged ({_first_line(exc)}); extract or export the vectors again."
+            ) from exc
 
 
 def _py(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
 def write_metadata_tsv(fh, metadata: dict[str, Sequence], start: int = 0, stop: int | None = None, header: bool = True) -> None:
     """Write rows ``start:stop`` of ``metadata`` to an open text file as TSV."""
     names = list(metadata)
-    if header:
+    if header and names:  # no columns: an empty file, not a blank header line
         fh.write("\t".join(names) + "\n")
     n = len(next(iter(metadata.values()))) if metadata else 0
     stop = n if stop is None else stop
@@ -152,10 +168,17 @@ def write_metadata_tsv(fh, metadata: dict[str, Sequence], start: int = 0, stop: 
     fh.writelines("\t".join(cells) + "\n" for cells in zip(*cols))
 
 
-def read_metadata_tsv(path: Path, level: str) -> dict[str, Sequence]:
+def read_metadata_tsv(path: Path, level: str | None) -> dict[str, Sequence]:
+    """Read a metadata.tsv: the level's int columns as int64; other columns not in
+    :data:`COLUMNS` as int64 or float64 when every cell is a number, else as strings."""
     types = COLUMNS.get(level, {})
     with open(path, encoding="utf-8", newline="\n") as fh:
-        header = fh.readline().rstrip("\n").split("\t")
+        first = fh.readline().rstrip("\n")
+        if not first:  # a set without metadata columns (older versions wrote one blank line)
+            if any(line.strip("\n") for line in fh):
+                raise InputError(f"{path}, line 1: no header row; the file is damaged.")
+            return {}
+        header = first.split("\t")
         cols: list[list] = [[] for _ in header]
         for lineno, line in enumerate(fh, start=2):
             cells = line.rstrip("\n").split("\t")
@@ -165,8 +188,31 @@ def read_metadata_tsv(path: Path, level: str) -> dict[str, Sequence]:
                 col.append(cell)
     out: dict[str, Sequence] = {}
     for name, col in zip(header, cols):
-        if types.get(name) is int:
-            out[name] = np.asarray([int(v) for v in col], dtype=np.int64)
+        kind = types.get(name)
+        if kind is int:
+            try:
+                out[name] = np.asarray([int(v) for v in col], dtype=np.int64)
+            except (ValueError, OverflowError):
+                raise InputError(f"{path}: column '{name}' should hold whole numbers; the file is damaged.") from None
+        elif kind is None and col:
+            out[name] = _numeric(col)
         else:
             out[name] = [unescape_cell(v) for v in col]
     return out
+
+
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf|infinity)", re.IGNORECASE)
+
+
+def _numeric(cells: list[str]) -> Sequence:
+    """A column not in :data:`COLUMNS`: int64 if every cell is an integer, float64 if every cell
+    is a number (as written by ``str()`` of ints and floats), else the unescaped strings."""
+    if all(_INT.fullmatch(c) for c in cells):
+        try:
+            return np.asarray([int(c) for c in cells], dtype=np.int64)
+        except OverflowError:
+            pass
+    if all(_FLOAT.fullmatch(c) for c in cells):
+        return np.asarray([float(c) for c in cells], dtype=np.float64)
+    return [unescape_cell(c) for c in cells]
