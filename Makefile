@@ -31,7 +31,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -s tests/benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -s --timeout=3600 tests/benchmarks
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/semvec-studio --screenshots docs/screenshots

@@ -111,7 +111,7 @@ def extract(
     started = time.perf_counter()
     ctx.report(0, len(texts), "tokenising")
     done = 0
-    for chunk in _chunks(lm, texts, options, max_len, stride, stats):
+    for chunk in _chunks(lm, texts, options, max_len, stride, stats, ctx):
         _run_chunk(lm, texts, chunk, options, layers, dim, ctx, done, len(texts))
         done += len(chunk.plans)
         for level in options.levels:
@@ -125,7 +125,7 @@ def extract(
     return {level: sinks[level].close({**manifest, "level": level}) for level in options.levels}
 
 
-def _chunks(lm, texts, options, max_len, stride, stats):
+def _chunks(lm, texts, options, max_len, stride, stats, ctx):
     """Tokenise texts in groups and yield chunks bounded in texts and (for token/word) tokens."""
     tok = lm.tokenizer
     need_tokens = bool({"token", "word"} & set(options.levels))
@@ -134,6 +134,7 @@ def _chunks(lm, texts, options, max_len, stride, stats):
     n_tok = 0
     group = 256
     for g0 in range(0, len(texts), group):
+        ctx.check_cancelled()
         enc = tok(list(texts[g0 : g0 + group]), add_special_tokens=True, return_offsets_mapping=True,
                   return_special_tokens_mask=True, return_attention_mask=False, truncation=False, verbose=False)
         for k, e in enumerate(enc.encodings):

@@ -55,15 +55,17 @@ class Corpus:
 
 
 @dataclass
-class _Options:
-    text_column: str | None
-    text_field: str | None
-    whole_file: bool
-    delimiter: str | None
-    quoting: bool
+class ReadOptions:
+    """How a reader picks texts out of a decoded file (the CLI's input options)."""
+
+    text_column: str | None = None
+    text_field: str | None = None
+    whole_file: bool = False
+    delimiter: str | None = None
+    quoting: bool = True
 
 
-Reader = Callable[[str, str, _Options], Corpus]
+Reader = Callable[[str, str, ReadOptions], Corpus]
 
 
 def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str, list[str]]:
@@ -238,7 +240,7 @@ def _add(corpus: Corpus, name: str, number: int, text: str | None) -> None:
         corpus.skipped_blank += 1
 
 
-def read_txt(name: str, text: str, opts: _Options) -> Corpus:
+def read_txt(name: str, text: str, opts: ReadOptions) -> Corpus:
     """One text per non-empty line, or the whole file as one text."""
     corpus = Corpus()
     for number, line in enumerate([text] if opts.whole_file else io.StringIO(text, newline=""), start=1):
@@ -247,7 +249,7 @@ def read_txt(name: str, text: str, opts: _Options) -> Corpus:
 
 
 def _table_reader(default_delimiter: str | None) -> Reader:
-    def read(name: str, text: str, opts: _Options) -> Corpus:
+    def read(name: str, text: str, opts: ReadOptions) -> Corpus:
         table = parse_table(text, name, delimiter=opts.delimiter, quoting=opts.quoting,
                             default_delimiter=default_delimiter)
         column = pick_column(table.header, opts.text_column, name)
@@ -260,7 +262,7 @@ def _table_reader(default_delimiter: str | None) -> Reader:
     return read
 
 
-def read_jsonl(name: str, text: str, opts: _Options) -> Corpus:
+def read_jsonl(name: str, text: str, opts: ReadOptions) -> Corpus:
     """One JSON object per line; the text is in ``text_field`` (default 'text')."""
     key = opts.text_field or "text"
     corpus = Corpus()
@@ -313,7 +315,7 @@ def read_texts(paths: Sequence[str | os.PathLike], *, text_column: str | None = 
         paths = [paths]
     if not paths:
         raise UsageError("no input given; pass a file, or '-' to read standard input")
-    opts = _Options(text_column, text_field, whole_file, delimiter, quoting)
+    opts = ReadOptions(text_column, text_field, whole_file, delimiter, quoting)
     corpus = Corpus()
     for path in paths:
         kind = _format_of(path, fmt)

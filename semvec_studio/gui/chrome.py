@@ -1,0 +1,164 @@
+"""The main window's chrome: menus and shortcuts, the status-bar progress area, drop parsing,
+and where the demo corpus lives."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressBar, QPushButton, QStatusBar
+
+import semvec_studio
+from semvec_studio.gui import settings as st
+
+DEMO_RELATIVE = Path("resources") / "demo" / "corpus.txt"
+FALLBACK_DEMO = [
+    "She deposited the cheque at the bank before noon.",
+    "We had a picnic on the grassy bank of the river.",
+    "The cat sat on the mat and purred.",
+    "Transformers split unbelievable words into smaller pieces.",
+]
+
+
+def demo_corpus_path() -> Path | None:
+    """The bundled demo corpus: inside the package if shipped there, else the source tree's."""
+    package = Path(semvec_studio.__file__).resolve().parent
+    for candidate in (package / DEMO_RELATIVE, package.parent / DEMO_RELATIVE):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def demo_texts() -> tuple[list[str], str]:
+    path = demo_corpus_path()
+    if path is None:
+        return list(FALLBACK_DEMO), ""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip()], str(path)
+
+
+def dropped_paths(mime) -> tuple[list[str], list[str]]:
+    """(folders, files) among the local paths of a drop."""
+    if not mime.hasUrls():
+        return [], []
+    paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+    return [p for p in paths if os.path.isdir(p)], [p for p in paths if os.path.isfile(p)]
+
+
+def format_seconds(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+class StatusArea(QObject):
+    """Job name, progress bar, ETA and Cancel button at the right of the status bar; shown while
+    the runner is busy. Updates arrive at most ~10 times a second (the runner throttles them)."""
+
+    def __init__(self, bar: QStatusBar, runner) -> None:
+        super().__init__(bar)
+        self.runner = runner
+        self.job = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setFixedWidth(220)
+        self.progress.setTextVisible(True)
+        self.eta = QLabel()
+        self.eta.setMinimumWidth(self.eta.fontMetrics().horizontalAdvance("~00 min 00 s left"))
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop the running job (Esc)")
+        for w in (self.job, self.progress, self.eta, self.cancel):
+            bar.addPermanentWidget(w)
+        runner.started.connect(self._on_started)
+        runner.progress.connect(self._on_progress)
+        runner.busyChanged.connect(self._on_busy)
+        self.cancel.clicked.connect(runner.cancel)
+        self._on_busy(False)
+
+    def _on_started(self, _job_id: int, name: str) -> None:
+        self.job.setText(name)
+        self.progress.setRange(0, 0)
+        self.eta.clear()
+
+    def _on_progress(self, done: float, total: float, msg: str, eta: float) -> None:
+        if total > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * min(done, total) / total))
+            self.progress.setFormat(f"{msg} %p%" if msg else "%p%")
+        else:
+            self.progress.setRange(0, 0)
+        self.eta.setText(f"~{format_seconds(eta)} left" if eta >= 0 else "")
+
+    def _on_busy(self, busy: bool) -> None:
+        for w in (self.job, self.progress, self.eta, self.cancel):
+            w.setVisible(busy)
+        if not busy:
+            self.job.clear()
+            self.eta.clear()
+
+
+@dataclass
+class WindowActions:
+    open_texts: QAction
+    open_model: QAction
+    embed: QAction
+    cancel: QAction
+    export: QAction
+    recent_files: QMenu
+    window: object
+
+    def refresh_recent(self) -> None:
+        self.recent_files.clear()
+        paths = st.recent(self.window.settings, st.RECENT_FILES)
+        for path in paths:
+            action = self.recent_files.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.window.text_panel.open_files([p]))
+        self.recent_files.setEnabled(bool(paths))
+
+
+def _action(window, menu: QMenu, text: str, shortcut, slot, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+
+def build_menus(window) -> WindowActions:
+    """File / Run / View / Help menus with the app's shortcuts."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    open_texts = _action(window, file_menu, "Open texts…", "Ctrl+O", window.text_panel.choose_file,
+                         "Open a .txt, .csv, .tsv or .jsonl file, one text per line or row")
+    open_model = _action(window, file_menu, "Open model folder…", "Ctrl+Shift+O", window.model_panel.choose_folder,
+                         "Open a local Hugging Face checkpoint folder")
+    recent_files = file_menu.addMenu("Recent texts")
+    file_menu.addSeparator()
+    export = _action(window, file_menu, "Export vectors…", "Ctrl+E", window.open_export,
+                     "Write the vectors in the formats of your choice, with their manifest")
+    export.setEnabled(False)
+    file_menu.addSeparator()
+    _action(window, file_menu, "Quit", QKeySequence.StandardKey.Quit, window.close)
+    run_menu = bar.addMenu("&Run")
+    embed = _action(window, run_menu, "Embed", "Ctrl+Return", window.embed, "Compute the vectors of the texts")
+    embed.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+    cancel = _action(window, run_menu, "Cancel", "Esc", window.cancel, "Stop the running job")
+    view_menu = bar.addMenu("&View")
+    _action(window, view_menu, "Tokens and words", "Ctrl+1", lambda: window.views.setCurrentIndex(0))
+    _action(window, view_menu, "Texts", "Ctrl+2", lambda: window.views.setCurrentIndex(1))
+    help_menu = bar.addMenu("&Help")
+    _action(window, help_menu, "About SemVec Studio", None, lambda: QMessageBox.about(
+        window, "About SemVec Studio",
+        f"SemVec Studio {semvec_studio.__version__}\nToken, word and sentence vectors of transformer models."))
+    actions = WindowActions(open_texts, open_model, embed, cancel, export, recent_files, window)
+    actions.refresh_recent()
+    return actions

@@ -1,0 +1,378 @@
+"""The main window: model, texts and controls on the left; token/word and sentence views on the
+right; progress, ETA and Cancel in the status bar. All model work goes through the one runner.
+
+The window appears before torch is imported: the views (whose modules import the core's torch
+code) are created once the first model load has imported torch on the runner thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget
+
+from semvec_studio.core.models import DEFAULT_MODEL
+from semvec_studio.core.vectors import LEVELS
+from semvec_studio.gui import settings as st
+from semvec_studio.gui.cache import EmbedRequest, ResultsCache, embed_levels, texts_hash
+from semvec_studio.gui.chrome import StatusArea, build_menus, demo_texts, dropped_paths
+from semvec_studio.gui.notifier import Notifier
+from semvec_studio.gui.panels.controls_panel import ControlsPanel
+from semvec_studio.gui.panels.model_panel import ModelPanel
+from semvec_studio.gui.panels.text_panel import TextPanel
+from semvec_studio.gui.runner import Runner
+
+TOKENS_TAB, SENTENCES_TAB = 0, 1
+OPTIONS_KEY = "options/controls"
+
+
+class MainWindow(QMainWindow):
+    modelLoaded = Signal(object)  # LoadedModel
+    embedded = Signal()  # the views show a new result
+
+    def __init__(self, model: str = DEFAULT_MODEL, files=(), demo: bool | None = None, settings=None) -> None:
+        super().__init__()
+        self.setWindowTitle("SemVec Studio")
+        self.setAcceptDrops(True)
+        self.settings = settings or st.open_settings()
+        self.runner = Runner(self)
+        self.status_area = StatusArea(self.statusBar(), self.runner)
+        self.notifier = Notifier(self.statusBar(), self)
+        self.cache = ResultsCache()
+        self.lm = None
+        self.sets: dict = {}
+        self.texts: list[str] = []
+        self.token_view = self.sentence_view = None
+        self.export_dialog = None
+        self._initial = (model or DEFAULT_MODEL, [str(f) for f in files], (not files) if demo is None else demo)
+        self._model_job = self._embed_job = None
+        self._model_args = self._good_model_args = (DEFAULT_MODEL, "auto", "float32", False)
+        self._embed_pending = False
+        self._options_restored = False
+        self._text_id = 0
+        self._build()
+        self._restore_layout()
+
+    # --- construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.model_panel = ModelPanel()
+        self.text_panel = TextPanel(self.runner, self.notifier)
+        self.controls = ControlsPanel()
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("left_splitter")
+        for w in (self.model_panel, self.text_panel, self.controls):
+            self.left.addWidget(w)
+            self.left.setCollapsible(self.left.indexOf(w), False)
+        self.left.setStretchFactor(1, 1)
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        for title in ("Tokens && words", "Texts"):
+            waiting = QLabel("The views appear when the model is loaded…")
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.views.addTab(waiting, title)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.views)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([380, 900])
+        self.setCentralWidget(self.splitter)
+        self.actions = build_menus(self)
+        self.model_panel.loadRequested.connect(self.load_model)
+        self.model_panel.set_recent(st.recent(self.settings, st.RECENT_MODELS))
+        self.text_panel.fileLoaded.connect(self._on_file_loaded)
+        self.text_panel.fileFailed.connect(lambda _path: setattr(self, "_embed_pending", False))
+        self.controls.embedRequested.connect(self.embed)
+        self.controls.optionsChanged.connect(self._on_options_changed)
+        self.controls.levelChanged.connect(self.show_level)
+        self.runner.log.connect(lambda _job, msg: self.notifier.status(msg))
+
+    def _ensure_views(self) -> None:
+        """Create the token/word and sentence views (their modules import torch: call this only
+        once the runner has imported it, i.e. after a model load)."""
+        if self.token_view is not None:
+            return
+        from semvec_studio.gui.panels.sentence_view import SentenceView
+        from semvec_studio.gui.panels.token_view import TokenView
+
+        current = self.views.currentIndex()
+        self.token_view, self.sentence_view = TokenView(), SentenceView()
+        for index, (view, title) in enumerate(((self.token_view, "Tokens && words"), (self.sentence_view, "Texts"))):
+            old = self.views.widget(index)
+            self.views.removeTab(index)
+            old.deleteLater()
+            self.views.insertTab(index, view, title)
+        self.views.setCurrentIndex(current)
+        self.token_view.layerProfileRequested.connect(self._on_layer_profile_requested)
+        self.sentence_view.textSelected.connect(self._show_text)
+        for view in (self.token_view, self.sentence_view):
+            state = self.settings.value(f"layout/{type(view).__name__}")
+            if isinstance(state, QByteArray):
+                view.splitter.restoreState(state)
+
+    # --- start-up ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the start-up model and texts (the demo corpus, or the FILEs); embed them when ready."""
+        model, files, demo = self._initial
+        device = self.model_panel.device.currentText()
+        dtype = self.model_panel.dtype.currentText()
+        self.load_model(model, device, dtype, False)
+        if files:
+            self._embed_pending = True
+            self.text_panel.open_files(files)
+        elif demo:
+            texts, source = demo_texts()
+            self.text_panel.set_texts(texts, source)
+            self._embed_pending = True
+
+    # --- model -------------------------------------------------------------------------------------
+
+    def load_model(self, spec: str, device: str = "auto", dtype: str = "float32", allow_pickle: bool = False) -> int:
+        from semvec_studio.core.models import load_model
+
+        self._model_args = (spec, device, dtype, allow_pickle)
+        if self._embed_job is not None:
+            self.runner.cancel(self._embed_job)
+        self.model_panel.show_loading(spec)
+        name = "the default model" if spec == DEFAULT_MODEL else Path(spec).name
+        self._model_job = self.runner.submit(
+            load_model, spec, device=device, dtype=dtype, allow_pickle=allow_pickle, name=f"Loading {name}",
+            on_result=self._on_model_loaded, on_error=self._on_model_failed, on_cancel=self._on_model_cancelled,
+        )
+        return self._model_job
+
+    def model_loading(self) -> bool:
+        return self._model_job is not None and self.runner.is_running(self._model_job)
+
+    def _on_model_loaded(self, lm) -> None:
+        from semvec_studio.core.pooling import SENTENCE_POOLERS, WORD_POOLERS  # torch is imported by now
+
+        self._model_job = None
+        self.lm = lm
+        self._good_model_args = self._model_args
+        spec = self._model_args[0]
+        if spec != DEFAULT_MODEL:
+            self.model_panel.set_recent(st.push_recent(self.settings, st.RECENT_MODELS, lm.info.path))
+        self.model_panel.show_loaded(lm)
+        self.controls.set_poolers(list(WORD_POOLERS), list(SENTENCE_POOLERS))
+        self.controls.blockSignals(True)
+        self.controls.set_num_layers(lm.num_layers)
+        if not self._options_restored:
+            self._options_restored = True
+            self.controls.restore(st.read_json(self.settings, OPTIONS_KEY, {}))
+        self.controls.blockSignals(False)
+        self.setWindowTitle(f"SemVec Studio — {lm.info.name}")
+        self.notifier.status(f"Model ready: {lm.info.name}, {lm.num_layers} layers × {lm.hidden_size} dims on {lm.device}")
+        self._ensure_views()
+        self.modelLoaded.emit(lm)
+        if self._embed_pending or self.sets:
+            self._maybe_embed()
+
+    def _on_model_failed(self, exc: BaseException, details: str) -> None:
+        self._model_job = None
+        spec, device, dtype, _pickle = self._model_args
+        self.model_panel.set_device_dtype(*self._good_model_args[1:3])
+        if self.model_panel.show_failure(exc, spec, device, dtype):
+            return  # the user confirmed pickle weights: a retry is running
+        self.notifier.error(exc, details)  # the panel shows it inline; a bug also gets the dialog
+        self._ensure_views()
+
+    def _on_model_cancelled(self) -> None:
+        self._model_job = None
+        self.model_panel.message.show_info("Loading cancelled." + (" The previous model is still loaded." if self.lm else ""))
+        self.model_panel.set_device_dtype(*self._good_model_args[1:3])
+
+    # --- embedding ---------------------------------------------------------------------------------
+
+    def embed(self) -> int | None:
+        """Embed the editor's texts with the current options; from the cache when possible.
+        Returns the runner job id, or None when nothing had to run."""
+        texts = self.text_panel.texts()
+        if not texts:
+            self.text_panel.show_error("No texts: paste or type at least one line, or open a file (Ctrl+O).")
+            return None
+        if self.model_loading():
+            self._embed_pending = True
+            self.notifier.status("The texts are embedded as soon as the model is loaded.")
+            return None
+        if self.lm is None:
+            self.model_panel.message.show_error("No model is loaded: choose the default model or open a checkpoint folder (Ctrl+Shift+O).")
+            return None
+        self._embed_pending = False
+        self.text_panel.message.clear()
+        opts = self.controls.options()
+        info = self.lm.info
+        request = EmbedRequest(info.weights_sha256, info.path, self.lm.dtype, texts_hash(texts), opts.layers(self.lm.num_layers),
+                               opts.layer_combine, opts.word_pooling, opts.pooling, opts.normalize)
+        missing = self.cache.missing(request)
+        have = {lv: self.cache.get(request, lv) for lv in LEVELS if lv not in missing}
+        if self._embed_job is not None:
+            self.runner.cancel(self._embed_job)
+        if not missing:
+            self._embed_job = None
+            self._show(request, texts, have)
+            return None
+        self._embed_job = self.runner.submit(
+            embed_levels, self.lm, texts, request.extract_options(), missing,
+            name=f"Embedding {len(texts):,} text{'s' if len(texts) != 1 else ''}",
+            on_result=lambda sets: self._on_embedded(request, texts, {**have, **sets}),
+            on_error=lambda exc, details: self.notifier.error(exc, details, inline=self.text_panel.message),
+            on_cancel=lambda: self.notifier.status("Embedding cancelled; the views still show the previous result."),
+        )
+        return self._embed_job
+
+    def _maybe_embed(self) -> None:
+        if self.runner.has_pending("text"):
+            return  # embedded when the file has been read
+        if self.text_panel.texts():
+            self.embed()
+        else:
+            self._embed_pending = False
+
+    def _on_file_loaded(self, path: str, count: int) -> None:
+        st.push_recent(self.settings, st.RECENT_FILES, str(Path(path).absolute()))
+        self.actions.refresh_recent()
+        self.notifier.status(f"Read {count:,} texts from {Path(path).name}")
+        if self._embed_pending and not self.model_loading():
+            self._maybe_embed()
+
+    def _on_options_changed(self) -> None:
+        if self.sets and not self.model_loading():
+            self.embed()
+
+    def _on_embedded(self, request: EmbedRequest, texts: list[str], sets: dict) -> None:
+        self._embed_job = None
+        self.cache.put(request, sets)
+        self._show(request, texts, sets)
+
+    def _show(self, request: EmbedRequest, texts: list[str], sets: dict) -> None:
+        self._ensure_views()
+        self.sets, self.texts = sets, texts
+        self._text_id = self._text_id if self._text_id < len(texts) else 0
+        self.sentence_view.blockSignals(True)
+        self.sentence_view.show_sentences(sets["sentence"])
+        self.sentence_view.select_text_id(self._text_id)
+        self.sentence_view.blockSignals(False)
+        self._show_text(self._text_id)
+        opts = self.controls.options()
+        tokens, words = sets["token"], sets["word"]
+        self.notifier.status(f"{len(texts):,} texts · {len(tokens):,} pieces · {len(words):,} words · "
+                             f"{tokens.dim} dims · {opts.describe(self.lm.num_layers)}")
+        self.actions.export.setEnabled(True)
+        self.embedded.emit()
+
+    def _show_text(self, text_id: int) -> None:
+        if not self.sets or not 0 <= text_id < len(self.texts):
+            return
+        self._text_id = text_id
+        self.token_view.show_text(self.texts[text_id], text_id, self.sets["token"], self.sets["word"])
+
+    def show_level(self, level: str) -> None:
+        self.views.setCurrentIndex(SENTENCES_TAB if level == "sentence" else TOKENS_TAB)
+        if self.token_view is not None and level in ("token", "word"):
+            button = self.token_view.rows_words if level == "word" else self.token_view.rows_pieces
+            if button.isEnabled():
+                button.setChecked(True)
+
+    def _on_layer_profile_requested(self, text_id: int, position: int) -> None:
+        from semvec_studio.core.analysis import layer_profile
+
+        if self.lm is None or not 0 <= text_id < len(self.texts):
+            return
+        self.runner.submit(
+            layer_profile, self.lm, self.texts[text_id], position, group="profile", name="Layers of one piece",
+            on_result=lambda result: self.token_view.show_layer_profile(*result),
+            on_error=lambda exc, details: self.notifier.error(exc, details),
+        )
+
+    def cancel(self) -> None:
+        if self.runner.is_busy():
+            self.runner.cancel()
+            self.notifier.status("Cancelling…")
+
+    # --- export ------------------------------------------------------------------------------------
+
+    def open_export(self) -> None:
+        from semvec_studio.gui.panels.export_dialog import ExportDialog
+
+        if not self.sets:
+            self.notifier.status("Nothing to export yet: embed some texts first (Ctrl+Return).")
+            return
+        dialog = ExportDialog(self.sets, self.controls.current_level(), self.settings, self)
+        dialog.exportRequested.connect(lambda *args: self._export(dialog, *args))
+        self.export_dialog = dialog
+        dialog.open()
+
+    def _export(self, dialog, level: str, folder: str, formats: list, overwrite: bool) -> int:
+        from semvec_studio.core.errors import SemvecError
+        from semvec_studio.core.exporters import save
+
+        embset = dialog.sets[level]
+
+        def failed(exc, details):
+            dialog.show_error(str(exc)) if isinstance(exc, SemvecError) else self.notifier.unexpected(exc, details)
+
+        def done(path):
+            dialog.finish()
+            self.notifier.status(f"Wrote {len(embset):,} {level} vectors ({', '.join(formats)}) to {path}")
+
+        job = self.runner.submit(save, embset, folder, formats, overwrite=overwrite, group="export",
+                                 name=f"Exporting {len(embset):,} vectors", on_result=done, on_error=failed,
+                                 on_cancel=dialog.show_cancelled)
+        dialog.rejected.connect(lambda: self.runner.cancel(job))
+        return job
+
+    # --- drag and drop, settings, closing ----------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if any(dropped_paths(event.mimeData())):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        folders, files = dropped_paths(event.mimeData())
+        if folders or files:
+            event.acceptProposedAction()
+        if folders:
+            self.model_panel.request(folders[0])
+        if files:
+            self.text_panel.open_files(files)
+
+    def _restore_layout(self) -> None:
+        s = self.settings
+        if isinstance(geometry := s.value("layout/geometry"), QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for splitter in (self.splitter, self.left):
+            if isinstance(state := s.value(f"layout/{splitter.objectName()}"), QByteArray):
+                splitter.restoreState(state)
+        device, dtype = s.value("model/device"), s.value("model/dtype")
+        if isinstance(device, str) and isinstance(dtype, str):
+            self.model_panel.set_device_dtype(device, dtype)
+        view = s.value("layout/view")
+        if isinstance(view, str) and view.isdigit():
+            self.views.setCurrentIndex(int(view))
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("layout/geometry", self.saveGeometry())
+        for splitter in (self.splitter, self.left):
+            s.setValue(f"layout/{splitter.objectName()}", splitter.saveState())
+        for view in (self.token_view, self.sentence_view):
+            if view is not None:
+                s.setValue(f"layout/{type(view).__name__}", view.splitter.saveState())
+        s.setValue("layout/view", str(self.views.currentIndex()))
+        s.setValue("model/device", self.model_panel.device.currentText())
+        s.setValue("model/dtype", self.model_panel.dtype.currentText())
+        if self._options_restored:
+            st.write_json(s, OPTIONS_KEY, self.controls.state())
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_settings()
+        self.runner.shutdown()
+        super().closeEvent(event)

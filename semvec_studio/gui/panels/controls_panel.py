@@ -1,0 +1,196 @@
+"""Controls: level, layer(s) and their combination, word and sentence pooling, normalise, Embed.
+
+Every level is extracted in one pass; the level chooses which view is in front and what the
+export dialog offers first. Layer, pooling and normalisation changes emit ``optionsChanged`` so
+the main window can recompute (from the cache when it can).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+LEVEL_LABELS = {"token": "Tokens (word pieces)", "word": "Whole words", "sentence": "Texts (sentences)"}
+SINGLE, MEAN_LAST4, CONCAT_LAST4 = "single", "mean-last-4", "concat-last-4"
+LAYER_MODES = {SINGLE: "One layer", MEAN_LAST4: "Mean of last 4", CONCAT_LAST4: "Concat of last 4"}
+DEFAULT_POOLING = "mean"
+
+
+@dataclass(frozen=True)
+class ControlOptions:
+    level: str
+    layer_mode: str
+    layer: int  # the slider: 0 = embeddings .. L
+    word_pooling: str
+    pooling: str
+    normalize: bool
+
+    def layers(self, num_layers: int) -> tuple[int, ...]:
+        """Resolved layer indices (0 = embeddings .. ``num_layers``)."""
+        if self.layer_mode == SINGLE:
+            return (min(max(self.layer, 0), num_layers),)
+        n = min(4, num_layers)
+        return tuple(range(num_layers - n + 1, num_layers + 1))
+
+    @property
+    def layer_combine(self) -> str:
+        return "concat" if self.layer_mode == CONCAT_LAST4 else "mean"
+
+    def describe(self, num_layers: int) -> str:
+        if self.layer_mode == SINGLE:
+            layer = self.layers(num_layers)[0]
+            return "embeddings (layer 0)" if layer == 0 else f"layer {layer} of {num_layers}"
+        return LAYER_MODES[self.layer_mode].lower()
+
+
+class ControlsPanel(QWidget):
+    optionsChanged = Signal()
+    levelChanged = Signal(str)
+    embedRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._num_layers = 0
+        box = QGroupBox("Vectors")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.level = QComboBox()
+        for name, label in LEVEL_LABELS.items():
+            self.level.addItem(label, name)
+        form.addRow("Level", self.level)
+        self.layer_mode = QComboBox()
+        for name, label in LAYER_MODES.items():
+            self.layer_mode.addItem(label, name)
+        form.addRow("Layers", self.layer_mode)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setTracking(False)  # recompute when released, not at every pixel of a drag
+        self.slider.setPageStep(1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider_label = QLabel()
+        self.slider_label.setMinimumWidth(self.slider_label.fontMetrics().horizontalAdvance("emb. 00/00"))
+        row = QHBoxLayout()
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.slider_label)
+        form.addRow("Layer", row)
+        self.word_pooling = QComboBox()
+        self.pooling = QComboBox()
+        self.set_poolers([DEFAULT_POOLING], [DEFAULT_POOLING])
+        form.addRow("Word pooling", self.word_pooling)
+        form.addRow("Text pooling", self.pooling)
+        self.normalize = QCheckBox("L2-normalise each vector")
+        form.addRow("", self.normalize)
+        self.embed_button = QPushButton("Embed")
+        self.embed_button.setToolTip("Compute the vectors of the texts (Ctrl+Return)")
+        self.embed_button.setDefault(True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
+        outer.addWidget(self.embed_button)
+        self.set_num_layers(0)
+        self.level.currentIndexChanged.connect(lambda _: self.levelChanged.emit(self.current_level()))
+        self.layer_mode.currentIndexChanged.connect(self._on_mode)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderMoved.connect(self._show_layer)
+        for combo in (self.word_pooling, self.pooling):
+            combo.currentIndexChanged.connect(lambda _: self.optionsChanged.emit())
+        self.normalize.toggled.connect(lambda _: self.optionsChanged.emit())
+        self.embed_button.clicked.connect(self.embedRequested)
+
+    # --- state -------------------------------------------------------------------------------
+
+    def current_level(self) -> str:
+        return self.level.currentData()
+
+    def options(self) -> ControlOptions:
+        return ControlOptions(
+            level=self.current_level(), layer_mode=self.layer_mode.currentData(), layer=self.slider.value(),
+            word_pooling=self.word_pooling.currentData() or DEFAULT_POOLING,
+            pooling=self.pooling.currentData() or DEFAULT_POOLING, normalize=self.normalize.isChecked(),
+        )
+
+    def state(self) -> dict:
+        return asdict(self.options())
+
+    def restore(self, state: dict) -> None:
+        """Apply saved options (unknown or invalid values are ignored) without emitting."""
+        self.blockSignals(True)
+        try:
+            for combo, key in ((self.level, "level"), (self.layer_mode, "layer_mode"),
+                               (self.word_pooling, "word_pooling"), (self.pooling, "pooling")):
+                index = combo.findData(state.get(key))
+                if index >= 0:
+                    combo.setCurrentIndex(index)
+            if isinstance(state.get("layer"), int):
+                self.slider.setValue(state["layer"])
+            self.normalize.setChecked(bool(state.get("normalize", False)))
+        finally:
+            self.blockSignals(False)
+        self._update_enabled()
+        self._show_layer(self.slider.value())
+
+    def set_level(self, level: str) -> None:
+        index = self.level.findData(level)
+        if index >= 0:
+            self.level.setCurrentIndex(index)
+
+    def set_layer(self, layer: int) -> None:
+        """Choose one layer (as the user would with the slider)."""
+        self.layer_mode.setCurrentIndex(self.layer_mode.findData(SINGLE))
+        self.slider.setValue(layer)
+
+    def set_num_layers(self, num_layers: int) -> None:
+        """Range the slider over 0..L; a fresh model starts on its last layer."""
+        previous = self._num_layers
+        self._num_layers = num_layers
+        self.slider.blockSignals(True)
+        value = self.slider.value()
+        self.slider.setRange(0, max(num_layers, 0))
+        if previous != num_layers or value > num_layers:
+            self.slider.setValue(num_layers)
+        self.slider.blockSignals(False)
+        self._show_layer(self.slider.value())
+        self._update_enabled()
+
+    def set_poolers(self, word: Sequence[str], sentence: Sequence[str]) -> None:
+        """Fill the pooling choices from the core registries (keeps the current choice)."""
+        for combo, names in ((self.word_pooling, word), (self.pooling, sentence)):
+            current = combo.currentData() or DEFAULT_POOLING
+            combo.blockSignals(True)
+            combo.clear()
+            for name in names:
+                combo.addItem(name, name)
+            index = combo.findData(current)
+            combo.setCurrentIndex(index if index >= 0 else max(combo.findData(DEFAULT_POOLING), 0))
+            combo.blockSignals(False)
+
+    # --- reactions ---------------------------------------------------------------------------
+
+    def _on_mode(self, _index: int) -> None:
+        self._update_enabled()
+        self.optionsChanged.emit()
+
+    def _on_slider(self, value: int) -> None:
+        self._show_layer(value)
+        self.optionsChanged.emit()
+
+    def _show_layer(self, value: int) -> None:
+        self.slider_label.setText("–" if not self._num_layers else "emb." if value == 0 else f"{value}/{self._num_layers}")
+
+    def _update_enabled(self) -> None:
+        single = self.layer_mode.currentData() == SINGLE
+        self.slider.setEnabled(single and self._num_layers > 0)
+        self.slider_label.setEnabled(single)

@@ -1,0 +1,267 @@
+"""Text panel: paste or type texts (one per line), or open .txt/.csv/.tsv/.jsonl files.
+
+Files are read on the runner (:func:`read_text_file`, streamed in blocks with progress); a table
+opens a column picker with a preview. Dropping files on the panel opens them. The editor is the
+one source of truth: a file's texts are put into it, one per line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from semvec_studio.core.errors import InputError
+from semvec_studio.core.texts import EXTENSIONS, READERS, Corpus, ReadOptions, Table, decode_bytes, parse_table, pick_column
+from semvec_studio.gui.notifier import InlineMessage
+
+READ_BLOCK = 1 << 20
+PREVIEW_ROWS = 50
+MAX_PREVIEW_COLUMN = 420  # pixels
+FILE_FILTER = "Texts (*.txt *.csv *.tsv *.jsonl);;All files (*)"
+
+
+def read_text_file(path: str, ctx=None) -> Corpus | Table:
+    """Runner task: read one file in blocks (progress, cancellable) -> a Corpus, or a Table for
+    .csv/.tsv (the user then picks the column)."""
+    kind = EXTENSIONS.get(Path(path).suffix.lower())
+    if kind is None:
+        raise InputError(f"{path}: unknown file type '{Path(path).suffix or '(none)'}'; open a "
+                         f"{', '.join(EXTENSIONS)} file.")
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such file; check the path.")
+    size = os.path.getsize(path)
+    parts, done = [], 0
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(READ_BLOCK):
+                parts.append(block)
+                done += len(block)
+                if ctx is not None:
+                    ctx.check_cancelled()
+                    ctx.report(done, size, f"reading {Path(path).name}")
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror or err}); check its permissions.") from None
+    text, encoding, warnings = decode_bytes(b"".join(parts), path)
+    if kind in ("csv", "tsv"):
+        table = parse_table(text, path, encoding=encoding, default_delimiter="\t" if kind == "tsv" else None)
+        table.warnings[:0] = warnings
+        return table
+    opts = ReadOptions()
+    corpus = READERS[kind](path, text, opts)
+    corpus.warnings[:0] = warnings
+    corpus.encodings[path] = encoding
+    if not corpus.texts:
+        raise InputError(f"{path}: no texts found ({corpus.skipped_blank} blank lines skipped); give at least one non-empty line.")
+    return corpus
+
+
+def table_texts(table: Table, column: int) -> list[str]:
+    return [row[column].strip() for row in table.rows if row[column].strip()]
+
+
+class ColumnPickerDialog(QDialog):
+    """Choose the column of a table that holds the texts, with a preview of its first rows."""
+
+    def __init__(self, table: Table, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.setWindowTitle(f"Choose the text column: {Path(table.path).name}")
+        self.column = QComboBox()
+        self.column.addItems(table.header)
+        try:
+            self.column.setCurrentIndex(pick_column(table.header, None, table.path))
+        except InputError:
+            self.column.setCurrentIndex(0)
+        self.count = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Text column"))
+        top.addWidget(self.column, 1)
+        top.addWidget(self.count)
+        self.preview = QTableWidget(min(PREVIEW_ROWS, len(table.rows)), len(table.header))
+        self.preview.setHorizontalHeaderLabels(table.header)
+        for r, row in enumerate(table.rows[:PREVIEW_ROWS]):
+            for c, cell in enumerate(row):
+                self.preview.setItem(r, c, QTableWidgetItem(cell))
+        self.preview.setVerticalHeaderLabels([str(n) for n in table.row_numbers[:PREVIEW_ROWS]])
+        self.preview.setWordWrap(False)
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview.resizeColumnsToContents()
+        for c in range(len(table.header)):
+            self.preview.setColumnWidth(c, min(self.preview.columnWidth(c), MAX_PREVIEW_COLUMN))
+        self.preview.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        note = f"{len(table.rows):,} rows · delimiter {'tab' if table.delimiter == chr(9) else repr(table.delimiter)} · {table.encoding}"
+        layout.addWidget(QLabel(note + (" · " + "; ".join(table.warnings) if table.warnings else "")))
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 420)
+        self.column.currentIndexChanged.connect(self._update)
+        self._update(self.column.currentIndex())
+
+    def _update(self, index: int) -> None:
+        self.preview.selectColumn(index)
+        self.count.setText(f"{len(table_texts(self.table, index)):,} texts")
+
+    def texts(self) -> list[str]:
+        return table_texts(self.table, self.column.currentIndex())
+
+
+class _Editor(QPlainTextEdit):
+    filesDropped = Signal(list)
+
+    def canInsertFromMimeData(self, source) -> bool:
+        return source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source) -> None:
+        files = [u.toLocalFile() for u in source.urls() if u.isLocalFile()] if source.hasUrls() else []
+        if files:
+            self.filesDropped.emit(files)
+        else:
+            super().insertFromMimeData(source)
+
+
+class TextPanel(QWidget):
+    """Emits ``fileLoaded(path, count)`` once a file's texts are in the editor, ``fileFailed(path)``
+    when it could not be read."""
+
+    fileLoaded = Signal(str, int)
+    fileFailed = Signal(str)
+    textsChanged = Signal()
+
+    def __init__(self, runner, notifier, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.notifier = notifier
+        self.setAcceptDrops(True)
+        self.last_folder = str(Path.home())
+        self._source = ""
+        self.picker: ColumnPickerDialog | None = None
+        box = QGroupBox("Texts")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.open_button = QPushButton("Open file…")
+        self.open_button.setToolTip("Open .txt, .csv, .tsv or .jsonl (Ctrl+O); or drop files here")
+        self.clear_button = QPushButton("Clear")
+        self.summary = QLabel()
+        row.addWidget(self.open_button)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.summary, 1)
+        layout.addLayout(row)
+        self.editor = _Editor()
+        self.editor.setPlaceholderText("Paste or type texts here, one per line…")
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        layout.addWidget(self.editor, 1)
+        self.message = InlineMessage()
+        layout.addWidget(self.message)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
+        self.open_button.clicked.connect(self.choose_file)
+        self.clear_button.clicked.connect(lambda: self.set_texts([], ""))
+        self.editor.filesDropped.connect(self.open_files)
+        self.editor.textChanged.connect(self._on_edit)
+        self._update_summary()
+
+    # --- texts ---------------------------------------------------------------------------------
+
+    def texts(self) -> list[str]:
+        """One text per non-blank line of the editor, stripped."""
+        return [line.strip() for line in self.editor.toPlainText().split("\n") if line.strip()]
+
+    def set_texts(self, texts: list[str], source: str = "") -> None:
+        self.editor.setPlainText("\n".join(" ".join(t.split()) for t in texts))
+        self._source = source
+        self.message.clear()
+        self._update_summary()
+
+    def _on_edit(self) -> None:
+        self._update_summary()
+        self.textsChanged.emit()
+
+    def _update_summary(self) -> None:
+        n = len(self.texts())
+        where = f" · {Path(self._source).name}" if self._source else ""
+        self.summary.setText(f"{n:,} text{'s' if n != 1 else ''}{where}")
+        self.summary.setToolTip(self._source)
+
+    def show_error(self, text: str) -> None:
+        self.message.show_error(text)
+
+    # --- files ----------------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open texts", self.last_folder, FILE_FILTER)
+        if path:
+            self.open_files([path])
+
+    def open_files(self, paths: list[str], append: bool = False) -> None:
+        """Read files on the runner, one after the other; the first replaces the editor's texts
+        (unless ``append``), the others are added after it."""
+        if not paths:
+            return
+        path, rest = str(paths[0]), list(paths[1:])
+        self.last_folder = str(Path(path).parent)
+        self.message.show_info(f"Reading {Path(path).name}…")
+        self.runner.submit(
+            read_text_file, path, name=f"Reading {Path(path).name}", group="text",
+            on_result=lambda result: self._on_read(path, result, rest, append),
+            on_error=lambda exc, details: self._on_failed(path, exc, details),
+            on_cancel=self.message.clear,
+        )
+
+    def _on_failed(self, path: str, exc: BaseException, details: str) -> None:
+        self.notifier.error(exc, details, inline=self.message)
+        self.fileFailed.emit(path)
+
+    def _on_read(self, path: str, result: Corpus | Table, rest: list[str], append: bool) -> None:
+        if isinstance(result, Table):
+            self.picker = picker = ColumnPickerDialog(result, self)
+            picker.accepted.connect(lambda: self._accept_texts(path, picker.texts(), result.warnings, rest, append))
+            self.picker.rejected.connect(self.message.clear)
+            self.picker.open()
+            return
+        self._accept_texts(path, result.texts, result.warnings, rest, append)
+
+    def _accept_texts(self, path: str, texts: list[str], warnings: list[str], rest: list[str], append: bool) -> None:
+        if not texts:
+            self.message.show_error(f"{path}: that column has no texts; choose another column.")
+            return
+        self.set_texts((self.texts() if append else []) + texts, path)
+        if warnings:
+            self.message.show_info("; ".join(warnings))
+        self.fileLoaded.emit(path, len(texts))
+        if rest:
+            self.open_files(rest, append=True)
+
+    # --- drag and drop ---------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() and not os.path.isdir(u.toLocalFile()) for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile() and not os.path.isdir(u.toLocalFile())]
+        if files:
+            event.acceptProposedAction()
+            self.open_files(files)

@@ -1,0 +1,322 @@
+"""Token and word view: one text's pieces grouped under their words, with the text above (the
+hovered or selected piece highlighted), a heatmap of the vectors, the words' cosine matrix and
+one piece's path through the layers."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QRadioButton, QSplitter,
+    QTabWidget, QTreeView, QVBoxLayout, QWidget,
+)
+
+from semvec_studio.core.analysis import cosine_matrix
+from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.gui.panels.span_text import SpanText
+from semvec_studio.gui.panels.token_tree import INDEX_ROLE, KIND_ROLE, TextRows, TokenTreeDelegate, fill_tree_model, select_text
+from semvec_studio.gui.plots.heatmap import Heatmap
+from semvec_studio.gui.plots.layer_plot import LayerProfilePlot
+
+VECTORS_TAB, SIMILARITY_TAB, LAYERS_TAB = 0, 1, 2
+TREE_MAX_MIN_WIDTH = 520
+EMPTY_CAPTION = "No text selected: embed some text and pick one in the sentence list."
+
+
+class TokenView(QWidget):
+    """``show_text(text, text_id, tokens, words)``, ``clear()``, ``show_layer_profile(...)``."""
+
+    layerProfileRequested = Signal(int, int)  # (text_id, token position incl. special tokens)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: TextRows | None = None
+        self._similarity_stale = False
+        self.tree_model = QStandardItemModel(self)
+        self._piece_items: dict = {}
+        self._word_items: dict = {}
+        self._profile_key: tuple[int, int] | None = None
+        self._build()
+        self.clear()
+
+    # --- construction -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        self.text_box = SpanText(self)
+        self.tree = self._build_tree()
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._build_vectors_tab(), "Vectors")
+        self.similarity = Heatmap(self, max_tick_labels=40, label_chars=14, value_name="cosine", annotate_max=14)
+        self.similarity.set_axis_titles("word", "word")
+        self.tabs.addTab(self.similarity, "Word similarity")
+        self.tabs.addTab(self._build_layers_tab(), "Layers")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([440, 760])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.text_box)
+        layout.addWidget(self.splitter, 1)
+        self._connect()
+
+    def _build_tree(self) -> QTreeView:
+        tree = QTreeView(self)
+        tree.setModel(self.tree_model)
+        tree.setItemDelegate(TokenTreeDelegate(tree))
+        tree.setUniformRowHeights(True)
+        tree.setAlternatingRowColors(True)
+        tree.setMouseTracking(True)
+        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        tree.viewport().installEventFilter(self)
+        return tree
+
+    def _build_vectors_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.rows_pieces = QRadioButton("pieces", page)
+        self.rows_words = QRadioButton("whole words", page)
+        self.rows_pieces.setChecked(True)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Rows:", page))
+        bar.addWidget(self.rows_pieces)
+        bar.addWidget(self.rows_words)
+        bar.addStretch(1)
+        self.vectors = Heatmap(page, max_tick_labels=40, label_chars=14, value_name="value")
+        self.vectors.set_axis_titles("piece", "dimension")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(self.vectors, 1)
+        return page
+
+    def _build_layers_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.layers_button = QPushButton("Show layers of the selected piece", page)
+        self.layers_button.setToolTip("Run the model once more with every layer's output for this text (or double-click a piece).")
+        self.layers_plot = LayerProfilePlot(page)
+        bar = QHBoxLayout()
+        bar.addWidget(self.layers_button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(self.layers_plot, 1)
+        return page
+
+    def _connect(self) -> None:
+        self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.tree.entered.connect(self._on_tree_hovered)
+        self.tree.doubleClicked.connect(self._on_double_clicked)
+        self.rows_pieces.toggled.connect(self._refresh_vectors)
+        self.vectors.cellHovered.connect(self._on_vectors_hovered)
+        self.similarity.cellHovered.connect(self._on_similarity_hovered)
+        self.text_box.charHovered.connect(self._on_char_hovered)
+        self.layers_button.clicked.connect(self.request_layer_profile)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    # --- public interface ---------------------------------------------------------------------
+
+    def show_text(self, text: str, text_id: int, tokens: EmbeddingSet, words: EmbeddingSet) -> None:
+        """Show the pieces and words of ``text_id`` (rows of the full token and word sets)."""
+        self.rows = select_text(text, text_id, tokens, words)
+        self._profile_key = None
+        self.text_box.show_text(text)
+        self._piece_items, self._word_items = fill_tree_model(self.tree_model, self.rows)
+        self._fit_tree_columns()
+        self.tree.expandAll()
+        self.caption.setText(self._caption(tokens))
+        has_words = self.rows.n_words > 0 and bool(np.isfinite(self.rows.word_vectors).all())
+        self.rows_words.setEnabled(has_words)
+        if not has_words:
+            self.rows_pieces.setChecked(True)
+        self._refresh_vectors()
+        self.similarity.clear()
+        self._similarity_stale = has_words  # computed when its tab is shown: N x N for long texts
+        self._refresh_similarity()
+        self.layers_plot.clear()
+        self._update_layers_button()
+
+    def clear(self) -> None:
+        self.rows = None
+        self._profile_key = None
+        self._piece_items, self._word_items = {}, {}
+        self.tree_model.clear()
+        self.text_box.clear_text()
+        self.caption.setText(EMPTY_CAPTION)
+        self.vectors.clear()
+        self.similarity.clear()
+        self._similarity_stale = False
+        self.layers_plot.clear()
+        self._update_layers_button()
+
+    def show_layer_profile(self, token: str, norms: np.ndarray, sims_to_final: np.ndarray) -> None:
+        self.layers_plot.show_profile(token, norms, sims_to_final)
+        k = self.selected_piece()
+        if self._profile_key is None and k is not None:
+            self._profile_key = (self.rows.text_id, int(self.rows.pieces["position"][k]))
+        self.tabs.blockSignals(True)  # showing the result must not ask for it again
+        self.tabs.setCurrentIndex(LAYERS_TAB)
+        self.tabs.blockSignals(False)
+
+    def piece_count(self) -> int:
+        return 0 if self.rows is None else self.rows.n_pieces
+
+    def word_count(self) -> int:
+        return 0 if self.rows is None else self.rows.n_words
+
+    def select_piece(self, k: int) -> None:
+        """Make piece ``k`` (row of the text's pieces, 0-based) the current row of the tree."""
+        self.tree.setCurrentIndex(self._piece_items[k].index())
+
+    def select_word(self, w: int) -> None:
+        self.tree.setCurrentIndex(self._word_items[w].index())
+
+    def selected_piece(self) -> int | None:
+        """The current piece, or the first piece of the current word; None when nothing is."""
+        kind, k = self._kind_index(self.tree.currentIndex())
+        if kind == "word":
+            pieces = self.rows.pieces_of_word(k)
+            return int(pieces[0]) if len(pieces) else None
+        return k if kind == "piece" else None
+
+    def highlighted_text(self) -> str:
+        return self.text_box.highlighted_text()
+
+    def request_layer_profile(self) -> None:
+        """Ask (through ``layerProfileRequested``) for the layers of the selected piece."""
+        k = self.selected_piece()
+        if k is None or self.rows is None:
+            return
+        self._profile_key = (self.rows.text_id, int(self.rows.pieces["position"][k]))
+        self.layers_plot.title.setText(f"Computing the layers of “{self.rows.pieces['token'][k]}”…")
+        self.layerProfileRequested.emit(*self._profile_key)
+
+    # --- views ----------------------------------------------------------------------------------
+
+    def _caption(self, tokens: EmbeddingSet) -> str:
+        r = self.rows
+        man = tokens.manifest or {}
+        layers = man.get("layers_resolved") or man.get("layers")
+        how = []
+        if layers is not None:
+            how.append(f"layer{'s' if len(layers) > 1 else ''} {', '.join(str(x) for x in layers)}" + (f" ({man.get('layer_combine')})" if len(layers) > 1 else ""))
+        if man.get("word_pooling"):
+            how.append(f"word pooling: {man['word_pooling']}")
+        facts = [f"Text {r.text_id}", f"{r.n_pieces} pieces in {r.n_words} words", f"{tokens.dim} dimensions", *how]
+        return " · ".join(facts) + " — hover or select a piece to see it in the text; double-click for its layers."
+
+    def _fit_tree_columns(self) -> None:
+        """Size the columns to their contents once (not live: that re-measures on every change)."""
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(300)  # rows measured: enough, and fast for long texts
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col in range(self.tree_model.columnCount()):
+            self.tree.resizeColumnToContents(col)
+            self.tree.setColumnWidth(col, self.tree.columnWidth(col) + 8)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0) + 16, 240))
+        need = sum(self.tree.columnWidth(c) for c in range(self.tree_model.columnCount()))
+        need += self.tree.verticalScrollBar().sizeHint().width() + 2 * self.tree.frameWidth() + 4
+        self.tree.setMinimumWidth(min(need, TREE_MAX_MIN_WIDTH))  # every column visible; the plots take the rest
+
+    def _refresh_vectors(self, *_args) -> None:
+        r = self.rows
+        if r is None or r.n_pieces == 0:
+            self.vectors.clear()
+            return
+        if self.rows_pieces.isChecked():
+            self.vectors.set_axis_titles("piece", "dimension")
+            self.vectors.set_matrix(r.piece_vectors, row_labels=list(r.pieces["token"]))
+        else:
+            self.vectors.set_axis_titles("word", "dimension")
+            self.vectors.set_matrix(r.word_vectors, row_labels=list(r.words["word"]))
+
+    def _refresh_similarity(self) -> None:
+        r = self.rows
+        if not self._similarity_stale or self.tabs.currentIndex() != SIMILARITY_TAB:
+            return
+        self._similarity_stale = False
+        labels = list(r.words["word"])
+        self.similarity.set_matrix(cosine_matrix(r.word_vectors), row_labels=labels, col_labels=labels, levels=(-1.0, 1.0))
+
+    def _update_layers_button(self) -> None:
+        self.layers_button.setEnabled(self.rows is not None and self.selected_piece() is not None)
+
+    # --- highlighting ---------------------------------------------------------------------------
+
+    def _kind_index(self, index: QModelIndex) -> tuple[str | None, int]:
+        if not index.isValid():
+            return None, -1
+        first = index.siblingAtColumn(0)
+        return first.data(KIND_ROLE), first.data(INDEX_ROLE)
+
+    def _span_of(self, kind: str | None, k: int) -> tuple[int, int] | None:
+        if self.rows is None or kind is None or k < 0:
+            return None
+        return self.rows.piece_span(k) if kind == "piece" else self.rows.word_span(k)
+
+    def _show_spans(self, *spans) -> None:
+        self.text_box.highlight([s for s in spans if s is not None])
+
+    def _restore_selection_highlight(self) -> None:
+        self._show_spans(self._span_of(*self._kind_index(self.tree.currentIndex())))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_spans(self._span_of(*self._kind_index(current)))
+        self._update_layers_button()
+        if self.tabs.currentIndex() == LAYERS_TAB:
+            self._auto_request()
+
+    def _on_tree_hovered(self, index: QModelIndex) -> None:
+        self._show_spans(self._span_of(*self._kind_index(index)))
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        self.tree.setCurrentIndex(index)
+        self.request_layer_profile()
+
+    def _on_vectors_hovered(self, row: int, _col: int) -> None:
+        if row < 0:
+            self._restore_selection_highlight()
+        else:
+            self._show_spans(self._span_of("piece" if self.rows_pieces.isChecked() else "word", row))
+
+    def _on_similarity_hovered(self, row: int, col: int) -> None:
+        if row < 0:
+            self._restore_selection_highlight()
+        else:
+            self._show_spans(self._span_of("word", row), self._span_of("word", col) if col != row else None)
+
+    def _on_char_hovered(self, i: int) -> None:
+        r = self.rows
+        if r is None or i < 0:
+            self._restore_selection_highlight()
+            return
+        hit = np.nonzero((r.pieces["start"] <= i) & (i < r.pieces["end"]))[0] if r.n_pieces else []
+        if len(hit):
+            self._show_spans(r.piece_span(int(hit[0])))
+        else:
+            self._restore_selection_highlight()
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == LAYERS_TAB:
+            self._auto_request()
+        elif index == SIMILARITY_TAB:
+            self._refresh_similarity()
+
+    def _auto_request(self) -> None:
+        k = self.selected_piece()
+        if k is not None and self._profile_key != (self.rows.text_id, int(self.rows.pieces["position"][k])):
+            self.request_layer_profile()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if obj is self.tree.viewport() and event.type() == QEvent.Type.Leave:
+            self._restore_selection_highlight()
+        return super().eventFilter(obj, event)

@@ -1,0 +1,292 @@
+"""The one background runner: every long core task runs here, on one QThread.
+
+``Runner.submit(fn, *args, **kwargs)`` runs ``fn(*args, ctx=ctx, **kwargs)`` on the worker thread,
+where ``ctx`` is a :class:`RunnerContext` (the core's TaskContext protocol): cancellable through a
+:class:`~semvec_studio.core.tasks.CancelToken`, with progress throttled to at most
+``1 / PROGRESS_INTERVAL_S`` reports a second and an ETA per phase.
+
+Jobs belong to a *group*. The default group, :data:`HEAVY`, holds the one heavy job (load a model,
+extract, export): submitting a new job cancels the previous job of its group and that job's result
+is dropped (each job has an id; results of a superseded or cancelled job never reach the caller).
+Light groups (a layer profile, reading a file) supersede only themselves. All jobs share the one
+worker thread, so they run one after the other.
+
+Only plain data crosses the thread boundary, as signal payloads: the job going in, and its result
+(or exception with its traceback text) coming out. Workers never touch widgets.
+
+Responsiveness: the worker holds the GIL only between torch operations, so the GUI thread runs
+between them. The one long GIL hold measured was Python's full garbage collection, which scans
+every tracked object (~0.4 M after torch and transformers are imported: ~300 ms on a slow CPU)
+and can be triggered by the worker's allocations. While a job runs, the objects that existed
+before it sit in the collector's permanent generation (``gc.freeze``), so collections during the
+job scan only what the job allocates; they return to the normal generations when it ends.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import time
+import traceback
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from semvec_studio.core.errors import Cancelled
+from semvec_studio.core.tasks import CancelToken
+
+HEAVY = "heavy"
+PROGRESS_INTERVAL_S = 0.1
+_OK, _ERROR, _CANCELLED = "ok", "error", "cancelled"
+_THREADS: weakref.WeakSet = weakref.WeakSet()
+
+
+def running_threads() -> list[QThread]:
+    """Runner threads that are still running (tests assert this is empty after each test)."""
+    return [t for t in list(_THREADS) if t.isRunning()]
+
+
+@dataclass
+class Job:
+    job_id: int
+    name: str
+    group: str
+    fn: Callable
+    args: tuple
+    kwargs: dict
+    token: CancelToken = field(default_factory=CancelToken)
+    on_result: Callable | None = None
+    on_error: Callable | None = None
+    on_cancel: Callable | None = None
+
+
+class RunnerContext:
+    """The TaskContext a job gets on the worker thread.
+
+    ``report`` forwards at most one progress update per ``interval`` seconds, with the estimated
+    seconds left in the current phase (a phase is one (total, message) pair), or -1 if unknown.
+    """
+
+    def __init__(self, token: CancelToken, emit_progress: Callable, emit_log: Callable,
+                 *, interval: float = PROGRESS_INTERVAL_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.token = token
+        self._emit_progress = emit_progress
+        self._emit_log = emit_log
+        self._interval = interval
+        self._clock = clock
+        self._last_emit = float("-inf")
+        self._phase: tuple | None = None
+        self._phase_start = (0.0, 0.0)
+
+    def report(self, done: float, total: float | None = None, msg: str = "") -> None:
+        now = self._clock()
+        if (total, msg) != self._phase:
+            self._phase = (total, msg)
+            self._phase_start = (now, float(done))
+        if now - self._last_emit < self._interval:
+            return
+        self._last_emit = now
+        self._emit_progress(float(done), -1.0 if total is None else float(total), msg, self.eta(done, total, now))
+
+    def eta(self, done: float, total: float | None, now: float) -> float:
+        t0, done0 = self._phase_start
+        if not total or done <= done0 or now <= t0:
+            return -1.0
+        rate = (done - done0) / (now - t0)
+        return max(0.0, (total - done) / rate)
+
+    def check_cancelled(self) -> None:
+        if self.token.cancelled:
+            raise Cancelled()
+
+    def log(self, msg: str) -> None:
+        self._emit_log(msg)
+
+
+class _Worker(QObject):
+    """Lives on the runner thread; runs the jobs it is sent, one at a time, in order."""
+
+    began = Signal(int)
+    progressed = Signal(int, float, float, str, float)
+    logged = Signal(int, str)
+    ended = Signal(int, str, object, str)  # job id, outcome, result or exception, traceback text
+
+    @Slot(object)
+    def run(self, job: Job) -> None:
+        if job.token.cancelled:
+            self.ended.emit(job.job_id, _CANCELLED, None, "")
+            return
+        self.began.emit(job.job_id)
+        ctx = RunnerContext(
+            job.token,
+            lambda *p: self.progressed.emit(job.job_id, *p),
+            lambda m: self.logged.emit(job.job_id, m),
+        )
+        outcome, payload, details = _OK, None, ""
+        gc.freeze()  # see the module docstring: short collections while the job runs
+        try:
+            payload = job.fn(*job.args, ctx=ctx, **job.kwargs)
+        except Cancelled:
+            outcome = _CANCELLED
+        except Exception as exc:  # every failure reaches the notifier, none kills the thread
+            outcome, details = _ERROR, traceback.format_exc()
+            payload = exc.with_traceback(None)  # do not keep the job's frames (and tensors) alive
+        finally:
+            gc.unfreeze()
+        if job.token.cancelled:
+            outcome, payload = _CANCELLED, None
+        job.args = job.kwargs = ()  # release inputs (models, texts) as soon as the job is done
+        self.ended.emit(job.job_id, outcome, payload, details)
+
+
+class Runner(QObject):
+    """Runs core task functions on one worker QThread; see the module docstring.
+
+    Signals (always on the GUI thread):
+      started(job_id, name); progress(done, total, msg, eta) (total and eta -1 when unknown);
+      finished(job_id, result); failed(job_id, exception, traceback_text); cancelled(job_id);
+      log(job_id, msg); busyChanged(bool).
+    """
+
+    started = Signal(int, str)
+    progress = Signal(float, float, str, float)
+    finished = Signal(int, object)
+    failed = Signal(int, object, str)
+    cancelled = Signal(int)
+    log = Signal(int, str)
+    busyChanged = Signal(bool)
+    _send = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._jobs: dict[int, Job] = {}
+        self._latest: dict[str, int] = {}
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None
+        self._busy = False
+        self._closed = False
+
+    # --- public API ------------------------------------------------------------------------
+
+    def submit(self, fn: Callable, *args, name: str = "", group: str = HEAVY,
+               on_result: Callable | None = None, on_error: Callable | None = None,
+               on_cancel: Callable | None = None, **kwargs) -> int:
+        """Queue ``fn(*args, ctx=..., **kwargs)``; cancels the previous job of ``group``.
+
+        ``on_result(result)``, ``on_error(exception, traceback_text)`` and ``on_cancel()`` are
+        called on the GUI thread, before the matching signal, only for a job not superseded.
+        Returns the job id.
+        """
+        if self._closed:
+            raise RuntimeError("the runner has been shut down")
+        self._ensure_thread()
+        self.cancel_group(group)
+        job = Job(next(self._ids), name or getattr(fn, "__name__", "job"), group, fn, args, kwargs,
+                  on_result=on_result, on_error=on_error, on_cancel=on_cancel)
+        self._jobs[job.job_id] = job
+        self._latest[group] = job.job_id
+        self._set_busy(True)
+        self._send.emit(job)
+        return job.job_id
+
+    def cancel(self, job_id: int | None = None) -> None:
+        """Ask one job (or, with no id, every queued and running job) to stop."""
+        for job in list(self._jobs.values()):
+            if job_id is None or job.job_id == job_id:
+                job.token.cancel()
+
+    def cancel_group(self, group: str) -> None:
+        latest = self._latest.get(group)
+        if latest in self._jobs:
+            self._jobs[latest].token.cancel()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def has_pending(self, group: str) -> bool:
+        """True while the latest job of ``group`` is queued or running."""
+        return group in self._latest
+
+    def is_running(self, job_id: int) -> bool:
+        """True while the job is queued or running and has not been asked to stop."""
+        job = self._jobs.get(job_id)
+        return job is not None and not job.token.cancelled
+
+    def shutdown(self) -> None:
+        """Cancel every job and join the worker thread (call before the app quits)."""
+        self._closed = True
+        self.cancel()
+        if self._thread is not None and self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait()
+        self._jobs.clear()
+        self._set_busy(False)
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None:
+            return
+        self._thread = QThread()
+        self._thread.setObjectName("semvec-runner")
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        self._send.connect(self._worker.run)
+        self._worker.began.connect(self._on_began)
+        self._worker.progressed.connect(self._on_progress)
+        self._worker.logged.connect(self._on_log)
+        self._worker.ended.connect(self._on_ended)
+        _THREADS.add(self._thread)
+        self._thread.start()
+
+    def _live(self, job_id: int) -> Job | None:
+        job = self._jobs.get(job_id)
+        if job is None or job.token.cancelled or self._latest.get(job.group) != job_id:
+            return None
+        return job
+
+    @Slot(int)
+    def _on_began(self, job_id: int) -> None:
+        job = self._live(job_id)
+        if job is not None:
+            self.started.emit(job_id, job.name)
+
+    @Slot(int, float, float, str, float)
+    def _on_progress(self, job_id: int, done: float, total: float, msg: str, eta: float) -> None:
+        if self._live(job_id) is not None:
+            self.progress.emit(done, total, msg, eta)
+
+    @Slot(int, str)
+    def _on_log(self, job_id: int, msg: str) -> None:
+        if self._live(job_id) is not None:
+            self.log.emit(job_id, msg)
+
+    @Slot(int, str, object, str)
+    def _on_ended(self, job_id: int, outcome: str, payload, details: str) -> None:
+        live = self._live(job_id)
+        job = self._jobs.pop(job_id, None)
+        if job is not None and self._latest.get(job.group) == job_id:
+            del self._latest[job.group]
+        try:
+            if live is not None and outcome == _OK:
+                if job.on_result is not None:
+                    job.on_result(payload)
+                self.finished.emit(job_id, payload)
+            elif live is not None and outcome == _ERROR:
+                if job.on_error is not None:
+                    job.on_error(payload, details)
+                self.failed.emit(job_id, payload, details)
+            else:
+                if job is not None and job.on_cancel is not None and self._latest.get(job.group) is None:
+                    job.on_cancel()
+                self.cancelled.emit(job_id)
+        finally:
+            self._set_busy(bool(self._jobs))
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit(busy)

@@ -1,0 +1,212 @@
+"""``semvec-studio --screenshots DIR``: drive every main view and save ``DIR/<view>.png``.
+
+Steps are a registry (:data:`STEPS`, filled with :func:`screenshot_step`): a later view (a
+projection, training) adds its picture by registering one function. A step puts its view in
+front and returns an optional dialog to draw over the window. If the step started runner jobs,
+the driver waits for the runner to become idle (its ``busyChanged`` signal) before grabbing, so
+the pictures never depend on timing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
+
+WATCHDOG_MS = 600_000  # a safety net only: a step that never finishes fails the run
+DEMO_TABLE = "id,text,label\n" + "\n".join(
+    f'{i},"{t}",{lab}' for i, (t, lab) in enumerate([
+        ("She deposited the cheque at the bank before noon.", "finance"),
+        ("We had a picnic on the grassy bank of the river.", "nature"),
+        ("The bank raised its interest rates again this year.", "finance"),
+        ("Fishermen lined the muddy river bank at dawn.", "nature"),
+        ("A bat flew out of the cave at dusk.", "nature"),
+        ("Stock markets fell sharply after the announcement.", "finance"),
+    ], start=1))
+
+
+@dataclass(frozen=True)
+class ScreenshotStep:
+    name: str
+    prepare: Callable  # (window) -> QWidget | None: a dialog to draw over the window
+    expect_error: bool = False  # the step shows an error on purpose
+
+
+STEPS: list[ScreenshotStep] = []
+
+
+def screenshot_step(name: str, *, expect_error: bool = False):
+    """Decorator: register ``prepare(window)`` as the screenshot ``name``.png (in order)."""
+
+    def register(prepare: Callable) -> Callable:
+        STEPS[:] = [s for s in STEPS if s.name != name]
+        STEPS.append(ScreenshotStep(name, prepare, expect_error))
+        return prepare
+
+    return register
+
+
+def _tokens_tab(window, sub_tab: int, level: str = "token", piece: str = "bank") -> None:
+    window.controls.set_level(level)
+    window.sentence_view.select_text_id(0)
+    view = window.token_view
+    view.tabs.setCurrentIndex(sub_tab)
+    pieces = list(view.rows.pieces["token"]) if view.rows is not None else []
+    if piece in pieces:
+        view.select_piece(pieces.index(piece))
+
+
+@screenshot_step("model_panel")
+def _model_panel(window):
+    _tokens_tab(window, 0)
+    window.model_panel.open_button.setFocus()
+
+
+@screenshot_step("text_panel")
+def _text_panel(window):
+    from semvec_studio.core.texts import parse_table
+    from semvec_studio.gui.panels.text_panel import ColumnPickerDialog
+
+    window.text_panel.editor.setFocus()
+    return ColumnPickerDialog(parse_table(DEMO_TABLE, "labelled.csv"), window)
+
+
+@screenshot_step("token_view")
+def _token_view(window):
+    _tokens_tab(window, 0)
+
+
+@screenshot_step("word_heatmap")
+def _word_heatmap(window):
+    _tokens_tab(window, 0, level="word")
+
+
+@screenshot_step("word_similarity")
+def _word_similarity(window):
+    _tokens_tab(window, 1, level="word")
+
+
+@screenshot_step("layers_view")
+def _layers_view(window):
+    _tokens_tab(window, 2)  # the Layers tab asks for the selected piece's profile (a runner job)
+    window.token_view.request_layer_profile()
+
+
+@screenshot_step("sentence_view")
+def _sentence_view(window):
+    window.controls.set_level("sentence")
+    window.sentence_view.select_text_id(0)
+
+
+@screenshot_step("export_dialog")
+def _export_dialog(window):
+    from semvec_studio.gui.panels.export_dialog import ExportDialog
+
+    window.controls.set_level("word")
+    dialog = ExportDialog(window.sets, "word", window.settings, window)
+    dialog.folder.setText(str(Path("~/semvec-exports/demo-words")))  # the same picture for everyone
+    dialog.format_boxes["csv"].setChecked(True)
+    return dialog
+
+
+@screenshot_step("model_error", expect_error=True)
+def _model_error(window):
+    window.controls.set_level("token")
+    window.model_panel.request("/nonexistent/checkpoint")  # fails inline; the loaded model stays
+
+
+class ScreenshotDriver(QObject):
+    """Starts the window offscreen, waits for the demo's vectors, then runs every step."""
+
+    def __init__(self, window, folder: Path, size: tuple[int, int] = (1280, 800),
+                 steps: list[ScreenshotStep] | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.folder = Path(folder)
+        self.size = size
+        self.steps = list(STEPS if steps is None else steps)
+        self.current: ScreenshotStep | None = None
+        self.overlay: QWidget | None = None
+        self.saved: list[Path] = []
+        self.exit_code = 0
+        self._waiting = False
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        runner = self.window.runner
+        runner.failed.connect(self._on_failed)
+        runner.busyChanged.connect(self._on_busy, Qt.ConnectionType.QueuedConnection)
+        self.window.embedded.connect(self._on_first_result, Qt.ConnectionType.QueuedConnection)
+        self.window.notifier.message.connect(lambda msg: msg.startswith("Unexpected error") and self._fail(msg))
+        QTimer.singleShot(WATCHDOG_MS, lambda: self._fail("timed out waiting for a view"))
+        self.window.resize(*self.size)
+        self.window.show()
+        self.window.start()
+
+    def _on_first_result(self) -> None:
+        self.window.embedded.disconnect(self._on_first_result)
+        self._wait_then(self._next)
+
+    def _wait_then(self, then: Callable) -> None:
+        self._then = then
+        if self.window.runner.is_busy():
+            self._waiting = True
+        else:
+            QTimer.singleShot(0, then)  # after the events already queued (layouts, repaints)
+
+    def _on_busy(self, busy: bool) -> None:
+        if not busy and self._waiting and not self.window.runner.is_busy():
+            self._waiting = False
+            QTimer.singleShot(0, self._then)
+
+    def _next(self) -> None:
+        if self.exit_code:
+            return
+        if not self.steps:
+            print(f"semvec-studio: saved {len(self.saved)} screenshots to {self.folder}", file=sys.stderr)
+            QApplication.quit()
+            return
+        self.current = self.steps.pop(0)
+        self.window.resize(*self.size)
+        self.overlay = self.current.prepare(self.window)
+        if self.overlay is not None:
+            self.overlay.show()
+        self._wait_then(self._capture)
+
+    def _capture(self) -> None:
+        if self.exit_code:
+            return
+        QApplication.processEvents()
+        picture = self.window.grab()
+        if self.overlay is not None:
+            over = self.overlay.grab()
+            painter = QPainter(picture)
+            top_left = QPoint((picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2)
+            painter.fillRect(picture.rect(), QColor(0, 0, 0, 70))  # dim the window behind the dialog
+            painter.drawPixmap(top_left, over)
+            painter.end()
+            self.overlay.close()
+            self.overlay.deleteLater()
+            self.overlay = None
+        path = self.folder / f"{self.current.name}.png"
+        if not picture.save(str(path)):
+            self._fail(f"cannot write {path}")
+            return
+        self.saved.append(path)
+        self._next()
+
+    def _on_failed(self, _job_id: int, exc: BaseException, details: str) -> None:
+        if self.current is None or not self.current.expect_error:
+            self._fail(f"{type(exc).__name__}: {exc}\n{details}")
+
+    def _fail(self, message: str) -> None:
+        if self.exit_code:
+            return
+        self.exit_code = 1
+        print(f"semvec-studio --screenshots: {message}", file=sys.stderr)
+        QApplication.exit(1)

@@ -1,0 +1,142 @@
+"""The one background runner: results, errors, cancel, superseded jobs, throttled progress, ETA,
+and a joined thread after shutdown."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from semvec_studio.core.errors import InputError
+from semvec_studio.core.tasks import CancelToken
+from semvec_studio.gui.runner import Runner, RunnerContext, running_threads
+
+TIMEOUT_MS = 5000
+
+
+@pytest.fixture
+def runner():
+    r = Runner()
+    yield r
+    r.shutdown()
+
+
+def add(a, b, ctx):
+    ctx.report(1, 1, "adding")
+    return a + b
+
+
+def until_cancelled(ctx, result="never seen"):
+    """Reports progress until cancelled (then raises Cancelled through check_cancelled)."""
+    i = 0
+    while True:
+        ctx.check_cancelled()
+        ctx.report(i, None, "waiting")
+        threading.Event().wait(0.002)
+        i += 1
+
+
+def ignores_cancel(gate: threading.Event, ctx):
+    gate.wait(5)
+    return "stale result"
+
+
+def fails(ctx):
+    raise InputError("data.csv, line 3: no 'text' column; pass one with --text-column")
+
+
+def test_result_reaches_callback_and_signal(qtbot, runner):
+    got = []
+    with qtbot.waitSignal(runner.finished, timeout=TIMEOUT_MS) as blocker:
+        job = runner.submit(add, 2, 3, on_result=got.append)
+    assert blocker.args == [job, 5]
+    assert got == [5]
+    assert not runner.is_busy()
+
+
+def test_error_carries_the_exception_and_traceback(qtbot, runner):
+    errors = []
+    with qtbot.waitSignal(runner.failed, timeout=TIMEOUT_MS) as blocker:
+        job = runner.submit(fails, on_error=lambda exc, details: errors.append((exc, details)))
+    job_id, exc, details = blocker.args
+    assert job_id == job and isinstance(exc, InputError)
+    assert "no 'text' column" in str(exc)
+    assert "Traceback" in details and "fails" in details
+    assert errors and errors[0][0] is exc
+
+
+def test_cancel_stops_the_job_quickly(qtbot, runner):
+    cancelled = []
+    with qtbot.waitSignal(runner.progress, timeout=TIMEOUT_MS):
+        job = runner.submit(until_cancelled, on_cancel=lambda: cancelled.append(True))
+    start = time.perf_counter()
+    with qtbot.waitSignal(runner.cancelled, timeout=TIMEOUT_MS) as blocker:
+        runner.cancel()
+    assert time.perf_counter() - start < 1.0
+    assert blocker.args == [job]
+    assert cancelled == [True]
+    assert not runner.is_busy()
+
+
+def test_new_job_supersedes_the_old_and_drops_its_result(qtbot, runner):
+    gate = threading.Event()
+    finished = []
+    runner.finished.connect(lambda job_id, result: finished.append((job_id, result)))
+    old = runner.submit(ignores_cancel, gate, on_result=finished.append)
+    with qtbot.waitSignal(runner.finished, timeout=TIMEOUT_MS):
+        new = runner.submit(add, 1, 1)
+        gate.set()  # the old job now returns a result although it was cancelled
+    assert finished == [(new, 2)]
+    assert old != new
+
+
+def test_light_groups_do_not_cancel_the_heavy_job(qtbot, runner):
+    with qtbot.waitSignal(runner.progress, timeout=TIMEOUT_MS):
+        heavy = runner.submit(until_cancelled)
+    light = runner.submit(add, 1, 2, group="profile")
+    assert runner.is_running(heavy) and runner.is_running(light)
+    with qtbot.waitSignals([runner.cancelled, runner.finished], timeout=TIMEOUT_MS):
+        runner.cancel(heavy)  # the light job was queued behind it on the one thread
+    assert not runner.is_busy()
+
+
+def test_shutdown_cancels_and_joins_the_thread(qtbot):
+    runner = Runner()
+    with qtbot.waitSignal(runner.progress, timeout=TIMEOUT_MS):
+        runner.submit(until_cancelled)
+    assert running_threads()
+    runner.shutdown()
+    assert not running_threads()
+    with pytest.raises(RuntimeError):
+        runner.submit(add, 1, 2)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_is_throttled_to_ten_per_second_with_an_eta():
+    clock, emitted = FakeClock(), []
+    ctx = RunnerContext(CancelToken(), lambda *p: emitted.append(p), lambda m: None, clock=clock)
+    for i in range(1001):  # 1000 reports over 2 seconds
+        ctx.report(i, 1000, "embedding")
+        clock.now += 0.002
+    assert 19 <= len(emitted) <= 21
+    done, total, msg, eta = emitted[-1]
+    assert total == 1000 and msg == "embedding"
+    assert eta == pytest.approx((1000 - done) * 0.002, rel=0.05)
+    assert emitted[0][3] == -1.0  # no rate yet at the first report
+
+
+def test_unknown_total_has_no_eta():
+    clock, emitted = FakeClock(), []
+    ctx = RunnerContext(CancelToken(), lambda *p: emitted.append(p), lambda m: None, clock=clock)
+    ctx.report(0, None, "reading")
+    clock.now += 1
+    ctx.report(5, None, "reading")
+    assert [e[1] for e in emitted] == [-1.0, -1.0] and all(e[3] == -1.0 for e in emitted)
