@@ -280,6 +280,89 @@ def make_gpt2(folder: Path, *, vocab_size: int = 512) -> Path:
     return folder
 
 
+def _wordpiece_family(folder: Path, config_cls: str, model_cls: str, **config_kw) -> Path:
+    """A WordPiece checkpoint of another BERT-like architecture (DistilBERT, ELECTRA)."""
+    import transformers
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = _wordpiece_vocab(WORDS, _ASCII)
+    _save_fast_tokenizer(_wordpiece_tokenizer(vocab), folder, **_BERT_SPECIALS)
+    _seed()
+    config = getattr(transformers, config_cls)(vocab_size=len(vocab), pad_token_id=0, **config_kw)
+    _save_model(getattr(transformers, model_cls)(config), folder)
+    return folder
+
+
+def make_distilbert(folder: Path) -> Path:
+    return _wordpiece_family(folder, "DistilBertConfig", "DistilBertModel", dim=HIDDEN, n_layers=N_LAYERS,
+                             n_heads=N_HEADS, hidden_dim=INTERMEDIATE, max_position_embeddings=MAX_LEN)
+
+
+def make_electra(folder: Path) -> Path:
+    return _wordpiece_family(folder, "ElectraConfig", "ElectraModel", embedding_size=HIDDEN, hidden_size=HIDDEN,
+                             num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+                             intermediate_size=INTERMEDIATE, max_position_embeddings=MAX_LEN)
+
+
+def _unigram(specials: list[str], template: tuple[str, str] | None):
+    """A SentencePiece-style Unigram tokenizer (Metaspace ▁ pieces) trained here."""
+    from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers.models import Unigram
+
+    tok = Tokenizer(Unigram())
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(vocab_size=800, special_tokens=specials, unk_token="<unk>" if "<unk>" in specials else "[UNK]",
+                                      show_progress=False)
+    tok.train_from_iterator(sentences() + [" ".join(CJK_CHARS[:40])], trainer=trainer)
+    if template:
+        first, last = template
+        tok.post_processor = processors.TemplateProcessing(
+            single=f"{first}:0 $A:0 {last}:0", pair=f"{first}:0 $A:0 {last}:0 $B:1 {last}:1",
+            special_tokens=[(first, tok.token_to_id(first)), (last, tok.token_to_id(last))])
+    return tok
+
+
+def make_xlmr(folder: Path) -> Path:
+    """XLMRobertaModel + a SentencePiece-style Unigram tokenizer: ``<s> text </s>``."""
+    from transformers import XLMRobertaConfig, XLMRobertaModel
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tok = _unigram(["<s>", "<pad>", "</s>", "<unk>", "<mask>"], ("<s>", "</s>"))
+    _save_fast_tokenizer(tok, folder, bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>",
+                         unk_token="<unk>", pad_token="<pad>", mask_token="<mask>")
+    _seed()
+    config = XLMRobertaConfig(vocab_size=tok.get_vocab_size(), hidden_size=HIDDEN, num_hidden_layers=N_LAYERS,
+                              num_attention_heads=N_HEADS, intermediate_size=INTERMEDIATE,
+                              max_position_embeddings=MAX_LEN + ROBERTA_PAD_ID + 1, type_vocab_size=1,
+                              pad_token_id=ROBERTA_PAD_ID, bos_token_id=0, eos_token_id=2)
+    _save_model(XLMRobertaModel(config), folder)
+    return folder
+
+
+def make_deberta_v2(folder: Path) -> Path:
+    """DebertaV2Model + a SentencePiece-style Unigram tokenizer: ``[CLS] text [SEP]``."""
+    from transformers import DebertaV2Config, DebertaV2Model
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tok = _unigram(["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"], ("[CLS]", "[SEP]"))
+    _save_fast_tokenizer(tok, folder, **_BERT_SPECIALS)
+    _seed()
+    config = DebertaV2Config(vocab_size=tok.get_vocab_size(), hidden_size=HIDDEN, num_hidden_layers=N_LAYERS,
+                             num_attention_heads=N_HEADS, intermediate_size=INTERMEDIATE,
+                             max_position_embeddings=MAX_LEN, pad_token_id=0, relative_attention=True,
+                             position_buckets=32, pos_att_type=["p2c", "c2p"], max_relative_positions=-1)
+    _save_model(DebertaV2Model(config), folder)
+    return folder
+
+
+FAMILIES = {"distilbert": make_distilbert, "electra": make_electra, "xlm-roberta": make_xlmr, "deberta-v2": make_deberta_v2}
+
+
 def make_vocab_txt_only(folder: Path) -> Path:
     """The BERT checkpoint as older repos ship it: vocab.txt + tokenizer_config, no tokenizer.json.
 

@@ -209,6 +209,19 @@ def _tokenizer_kind(path: Path) -> str:
     return "from " + ", ".join(present)
 
 
+def _hf_config(path: Path):
+    """The architecture's own config class, which maps each family's key names (n_layers, dim...)."""
+    from transformers import AutoConfig
+
+    from semvec_studio.core.offline import quiet_transformers
+
+    quiet_transformers()
+    try:
+        return AutoConfig.from_pretrained(str(path), trust_remote_code=False)
+    except Exception as exc:
+        raise ModelError(f"{path / 'config.json'}: cannot be read as a transformers config ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}).") from exc
+
+
 def max_positions(cfg: dict) -> int:
     n = cfg.get("max_position_embeddings") or cfg.get("n_positions") or cfg.get("n_ctx") or 512
     if cfg.get("model_type") in _OFFSET_POSITIONS:
@@ -224,16 +237,17 @@ def inspect_checkpoint(spec: str | os.PathLike | None = None, *, allow_pickle: b
     tok_kind = _tokenizer_kind(path)
     fmt, files = find_weights(path, allow_pickle)
     params = _count_parameters(files) if fmt == "safetensors" else None
-    get = lambda *keys, default=0: next((cfg[k] for k in keys if k in cfg), default)  # noqa: E731
+    conf = _hf_config(path)
+    attr = lambda *names: next((int(getattr(conf, n)) for n in names if getattr(conf, n, None) is not None), 0)  # noqa: E731
     return ModelInfo(
         path=str(path),
         name="default (all-MiniLM-L6-v2)" if spec in (None, DEFAULT_MODEL) else path.name,
         architecture=(cfg.get("architectures") or [cfg.get("model_type", "?")])[0],
         model_type=cfg.get("model_type", "?"),
-        num_layers=int(get("num_hidden_layers", "n_layer", "num_layers")),
-        hidden_size=int(get("hidden_size", "n_embd", "d_model", "dim")),
-        num_heads=int(get("num_attention_heads", "n_head", "n_heads")),
-        vocab_size=int(get("vocab_size")),
+        num_layers=attr("num_hidden_layers", "n_layers", "n_layer"),
+        hidden_size=attr("hidden_size", "dim", "n_embd", "d_model"),
+        num_heads=attr("num_attention_heads", "n_heads", "n_head"),
+        vocab_size=attr("vocab_size"),
         parameters=params,
         max_positions=max_positions(cfg),
         tokenizer_kind=tok_kind,
