@@ -210,7 +210,10 @@ class Heatmap(QWidget):
                 need = fm.height() + 2
             fit = max(1, int(cell * len(labels) / need))
             step = tick_positions(len(labels), min(fit, self.max_tick_labels)).step
-            ax.setTicks([[(i + 0.5, short[i]) for i in range(0, len(labels), step)], []])
+            shown = [(i + 0.5, short[i]) for i in range(0, len(labels), step)]
+            ax.setTicks([shown, []])
+            if axis == "left":  # pyqtgraph drops tick texts wider than the axis: make room for them
+                ax.setWidth(max(fm.horizontalAdvance(t) for _, t in shown) + ax.style["tickTextOffset"][0] + 14)
 
     def _fit_view(self) -> None:
         rows, cols = self.matrix.shape
