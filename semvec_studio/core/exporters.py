@@ -231,18 +231,42 @@ def _pbtxt_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+PROJECTOR_METADATA = "projector_metadata.tsv"
+
+
+def _projector_meta(metadata: dict, n: int) -> dict:
+    return metadata if metadata else {"row": np.arange(n, dtype=np.int64)}
+
+
+def _projector_header(mf, meta: dict) -> None:
+    if len(meta) > 1:  # the Projector reads a header only when there is more than one column
+        mf.write("\t".join(_projector_cell(c) for c in meta) + "\n")
+
+
+def _projector_lines(mf, meta: dict, start: int, stop: int) -> None:
+    cols = [[_projector_cell(c) for c in _cells(col, start, stop)] for col in meta.values()]
+    # the Projector skips blank lines, which would shift every label after them
+    mf.writelines(("\t".join(cells) if "".join(cells).strip() else "(empty)") + "\n" for cells in zip(*cols))
+
+
+def write_projector_metadata(metadata: dict, n: int, fh, ctx: TaskContext | None = None) -> None:
+    """Write the Projector's metadata file (one line per vector) for ``n`` rows to an open file;
+    ``semvec project`` uses it to add the map's ``x``/``y`` columns to an existing export."""
+    meta = _projector_meta(metadata, n)
+    _projector_header(fh, meta)
+    for start, stop in _blocks(n, ctx, f"writing {PROJECTOR_METADATA}"):
+        _projector_lines(fh, meta, start, stop)
+
+
 def _write_projector(embset: EmbeddingSet, folder: Path, ctx: TaskContext | None) -> None:
-    n, names = len(embset), embset.columns
-    meta = embset.metadata if names else {"row": np.arange(n, dtype=np.int64)}
+    n = len(embset)
+    meta = _projector_meta(embset.metadata, n)
     with open(folder / "vectors.tsv", "w", encoding="utf-8", newline="\n") as vf, \
-            open(folder / "projector_metadata.tsv", "w", encoding="utf-8", newline="\n") as mf:
-        if len(meta) > 1:  # the Projector reads a header only when there is more than one column
-            mf.write("\t".join(_projector_cell(c) for c in meta) + "\n")
+            open(folder / PROJECTOR_METADATA, "w", encoding="utf-8", newline="\n") as mf:
+        _projector_header(mf, meta)
         for start, stop in _blocks(n, ctx, "writing projector files"):
             vf.writelines(line + "\n" for line in _float_lines(embset.vectors[start:stop], "\t"))
-            cols = [[_projector_cell(c) for c in _cells(col, start, stop)] for col in meta.values()]
-            # the Projector skips blank lines, which would shift every label after them
-            mf.writelines(("\t".join(cells) if "".join(cells).strip() else "(empty)") + "\n" for cells in zip(*cols))
+            _projector_lines(mf, meta, start, stop)
     name = next((v for v in (embset.manifest.get(k) for k in ("model_name", "model")) if isinstance(v, str) and v), "semvec")
     (folder / "projector_config.pbtxt").write_text(
         "embeddings {\n"
@@ -311,7 +335,7 @@ register("npy", "vectors.npy + metadata.tsv + manifest.json (reloadable by SemVe
          (VECTORS_FILE, METADATA_FILE, MANIFEST_FILE), _write_npy)
 register("csv", "one CSV table: metadata columns then d0..dN (spreadsheet-safe)", ("vectors.csv",), _write_csv)
 register("projector", "TensorFlow Embedding Projector: vectors.tsv, metadata and config",
-         ("vectors.tsv", "projector_metadata.tsv", "projector_config.pbtxt"), _write_projector)
+         ("vectors.tsv", PROJECTOR_METADATA, "projector_config.pbtxt"), _write_projector)
 register("word2vec", "word2vec text format (gensim KeyedVectors), one line per distinct key",
          ("vectors.w2v.txt",), _write_word2vec)
 register("parquet", "Parquet table: metadata columns + fixed-size vector column, manifest in schema",

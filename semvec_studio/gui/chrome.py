@@ -155,6 +155,7 @@ def build_menus(window) -> WindowActions:
     view_menu = bar.addMenu("&View")
     _action(window, view_menu, "Tokens and words", "Ctrl+1", lambda: window.views.setCurrentIndex(0))
     _action(window, view_menu, "Texts", "Ctrl+2", lambda: window.views.setCurrentIndex(1))
+    _action(window, view_menu, "Map", "Ctrl+3", lambda: window.views.setCurrentIndex(2))
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "About SemVec Studio", None, lambda: QMessageBox.about(
         window, "About SemVec Studio",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget
 
@@ -23,7 +24,7 @@ from semvec_studio.gui.panels.model_panel import ModelPanel
 from semvec_studio.gui.panels.text_panel import TextPanel
 from semvec_studio.gui.runner import Runner
 
-TOKENS_TAB, SENTENCES_TAB = 0, 1
+TOKENS_TAB, SENTENCES_TAB, MAP_TAB = 0, 1, 2
 OPTIONS_KEY = "options/controls"
 
 
@@ -43,7 +44,7 @@ class MainWindow(QMainWindow):
         self.lm = None
         self.sets: dict = {}
         self.texts: list[str] = []
-        self.token_view = self.sentence_view = None
+        self.token_view = self.sentence_view = self.map_panel = None
         self.export_dialog = None
         self._initial = (model or DEFAULT_MODEL, [str(f) for f in files], (not files) if demo is None else demo)
         self._model_job = self._embed_job = None
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self.left.setStretchFactor(1, 1)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
-        for title in ("Tokens && words", "Texts"):
+        for title in ("Tokens && words", "Texts", "Map"):
             waiting = QLabel("The views appear when the model is loaded…")
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.views.addTab(waiting, title)
@@ -91,16 +92,21 @@ class MainWindow(QMainWindow):
         self.runner.log.connect(lambda _job, msg: self.notifier.status(msg))
 
     def _ensure_views(self) -> None:
-        """Create the token/word and sentence views (their modules import torch: call this only
-        once the runner has imported it, i.e. after a model load)."""
+        """Create the token/word, sentence and map views (their modules import torch and
+        pyqtgraph: call this only once the runner has imported torch, i.e. after a model load)."""
         if self.token_view is not None:
             return
+        from semvec_studio.gui.panels.projection_panel import ProjectionPanel
         from semvec_studio.gui.panels.sentence_view import SentenceView
         from semvec_studio.gui.panels.token_view import TokenView
 
         current = self.views.currentIndex()
         self.token_view, self.sentence_view = TokenView(), SentenceView()
-        for index, (view, title) in enumerate(((self.token_view, "Tokens && words"), (self.sentence_view, "Texts"))):
+        self.map_panel = ProjectionPanel(self.runner, self.notifier)
+        self.map_panel.showTextRequested.connect(self.show_in_tokens)
+        self.map_panel.exportRequested.connect(lambda subset: self.open_export({subset.level: subset}, subset.level))
+        views = ((self.token_view, "Tokens && words"), (self.sentence_view, "Texts"), (self.map_panel, "Map"))
+        for index, (view, title) in enumerate(views):
             old = self.views.widget(index)
             self.views.removeTab(index)
             old.deleteLater()
@@ -108,7 +114,7 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(current)
         self.token_view.layerProfileRequested.connect(self._on_layer_profile_requested)
         self.sentence_view.textSelected.connect(self._show_text)
-        for view in (self.token_view, self.sentence_view):
+        for view in (self.token_view, self.sentence_view, self.map_panel):
             state = self.settings.value(f"layout/{type(view).__name__}")
             if isinstance(state, QByteArray):
                 view.splitter.restoreState(state)
@@ -263,6 +269,7 @@ class MainWindow(QMainWindow):
         self.notifier.status(f"{len(texts):,} texts · {len(tokens):,} pieces · {len(words):,} words · "
                              f"{tokens.dim} dims · {opts.describe(self.lm.num_layers)}")
         self.actions.export.setEnabled(True)
+        self.map_panel.set_data(sets, texts, self.text_panel.columns_for(texts), self.lm)
         self.embedded.emit()
 
     def _show_text(self, text_id: int) -> None:
@@ -270,6 +277,24 @@ class MainWindow(QMainWindow):
             return
         self._text_id = text_id
         self.token_view.show_text(self.texts[text_id], text_id, self.sets["token"], self.sets["word"])
+
+    def show_in_tokens(self, text_id: int, level: str, position: int = -1) -> None:
+        """Show text ``text_id`` in the Tokens & words view with the piece or word at
+        ``position`` selected (from the Map tab)."""
+        if not self.sets or not 0 <= text_id < len(self.texts):
+            return
+        self.views.setCurrentIndex(TOKENS_TAB)
+        self.sentence_view.blockSignals(True)
+        self.sentence_view.select_text_id(text_id)
+        self.sentence_view.blockSignals(False)
+        self._show_text(text_id)
+        rows = self.token_view.rows
+        if rows is None or position < 0 or level == "sentence":
+            return
+        table = rows.pieces if level == "token" else rows.words
+        hit = np.nonzero(np.asarray(table["position"]) == position)[0] if len(table.get("position", [])) else []
+        if len(hit):
+            (self.token_view.select_piece if level == "token" else self.token_view.select_word)(int(hit[0]))
 
     def show_level(self, level: str) -> None:
         self.views.setCurrentIndex(SENTENCES_TAB if level == "sentence" else TOKENS_TAB)
@@ -296,13 +321,14 @@ class MainWindow(QMainWindow):
 
     # --- export ------------------------------------------------------------------------------------
 
-    def open_export(self) -> None:
+    def open_export(self, sets: dict | None = None, level: str | None = None) -> None:
+        """The export dialog for every level, or for ``sets`` (e.g. a selection on the Map)."""
         from semvec_studio.gui.panels.export_dialog import ExportDialog
 
         if not self.sets:
             self.notifier.status("Nothing to export yet: embed some texts first (Ctrl+Return).")
             return
-        dialog = ExportDialog(self.sets, self.controls.current_level(), self.settings, self)
+        dialog = ExportDialog(sets or self.sets, level or self.controls.current_level(), self.settings, self)
         dialog.exportRequested.connect(lambda *args: self._export(dialog, *args))
         self.export_dialog = dialog
         dialog.open()
@@ -362,7 +388,7 @@ class MainWindow(QMainWindow):
         s.setValue("layout/geometry", self.saveGeometry())
         for splitter in (self.splitter, self.left):
             s.setValue(f"layout/{splitter.objectName()}", splitter.saveState())
-        for view in (self.token_view, self.sentence_view):
+        for view in (self.token_view, self.sentence_view, self.map_panel):
             if view is not None:
                 s.setValue(f"layout/{type(view).__name__}", view.splitter.saveState())
         s.setValue("layout/view", str(self.views.currentIndex()))

@@ -114,6 +114,38 @@ def _export_dialog(window):
     return dialog
 
 
+@screenshot_step("projection")
+def _projection(window):
+    """The Map: the labelled demo table's words (PCA), coloured by its label column, the word
+    "bank" of the first text selected with its nearest neighbours listed and drawn."""
+    from semvec_studio.core.texts import parse_table
+    from semvec_studio.gui.main_window import MAP_TAB
+    from semvec_studio.gui.panels.text_panel import table_columns, table_texts
+
+    table = parse_table(DEMO_TABLE, "labelled.csv")
+    column = table.header.index("text")
+    texts = table_texts(table, column)
+    panel = window.map_panel
+    panel.controls.set_level("word")
+    panel.controls.set_method("pca")
+
+    def select() -> None:
+        if panel.map is None or panel.texts != texts or panel.map.embset is not window.sets.get("word"):
+            return  # a map of the previous texts: wait for the labelled table's
+        panel.projected.disconnect(select)
+        panel.toolbar.set_color_key("column:label")
+        labels = [s.lower() for s in panel.labels()]
+        first = [i for i, s in enumerate(labels) if s == "bank" and panel.map.text_ids()[i] == 0]
+        if first:
+            panel.scatter.set_selection(first[:1])
+            panel.select_point(first[0])
+
+    panel.projected.connect(select)
+    window.text_panel.set_texts(texts, "labelled.csv", table_columns(table, column))
+    window.embed()
+    window.views.setCurrentIndex(MAP_TAB)
+
+
 @screenshot_step("model_error", expect_error=True)
 def _model_error(window):
     window.controls.set_level("token")

@@ -76,6 +76,17 @@ def table_texts(table: Table, column: int) -> list[str]:
     return [row[column].strip() for row in table.rows if row[column].strip()]
 
 
+def table_columns(table: Table, column: int) -> dict[str, list[str]]:
+    """The table's other columns, one value per text of :func:`table_texts` (same rows)."""
+    keep = [row for row in table.rows if row[column].strip()]
+    return {name: [row[c].strip() if c < len(row) else "" for row in keep]
+            for c, name in enumerate(table.header) if c != column}
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())  # how set_texts writes a text into the editor
+
+
 class ColumnPickerDialog(QDialog):
     """Choose the column of a table that holds the texts, with a preview of its first rows."""
 
@@ -126,6 +137,9 @@ class ColumnPickerDialog(QDialog):
     def texts(self) -> list[str]:
         return table_texts(self.table, self.column.currentIndex())
 
+    def columns(self) -> dict[str, list[str]]:
+        return table_columns(self.table, self.column.currentIndex())
+
 
 class _Editor(QPlainTextEdit):
     filesDropped = Signal(list)
@@ -156,6 +170,7 @@ class TextPanel(QWidget):
         self.setAcceptDrops(True)
         self.last_folder = str(Path.home())
         self._source = ""
+        self._loaded: tuple[list[str], dict[str, list[str]]] = ([], {})  # a table's texts and other columns
         self.picker: ColumnPickerDialog | None = None
         box = QGroupBox("Texts")
         layout = QVBoxLayout(box)
@@ -189,8 +204,11 @@ class TextPanel(QWidget):
         """One text per non-blank line of the editor, stripped."""
         return [line.strip() for line in self.editor.toPlainText().split("\n") if line.strip()]
 
-    def set_texts(self, texts: list[str], source: str = "") -> None:
-        self.editor.setPlainText("\n".join(" ".join(t.split()) for t in texts))
+    def set_texts(self, texts: list[str], source: str = "", columns: dict[str, list[str]] | None = None) -> None:
+        """Put ``texts`` in the editor; ``columns`` (a table's other columns, one value per text)
+        travel with them as labels (see :meth:`columns_for`)."""
+        self._loaded = ([_key(t) for t in texts], dict(columns or {}))
+        self.editor.setPlainText("\n".join(_key(t) for t in texts))
         self._source = source
         self.message.clear()
         self._update_summary()
@@ -207,6 +225,20 @@ class TextPanel(QWidget):
 
     def show_error(self, text: str) -> None:
         self.message.show_error(text)
+
+    def columns_for(self, texts: list[str]) -> dict[str, list[str]]:
+        """The loaded table's other columns for ``texts`` (one value per text): by position when
+        the texts are the table's, else by each text's first row in the table ('' if none)."""
+        loaded, columns = self._loaded
+        if not columns:
+            return {}
+        keys = [_key(t) for t in texts]
+        if keys == loaded:
+            return {name: list(values) for name, values in columns.items()}
+        first: dict[str, int] = {}
+        for i, k in enumerate(loaded):
+            first.setdefault(k, i)
+        return {name: [values[first[k]] if k in first else "" for k in keys] for name, values in columns.items()}
 
     # --- files ----------------------------------------------------------------------------------
 
@@ -237,17 +269,26 @@ class TextPanel(QWidget):
     def _on_read(self, path: str, result: Corpus | Table, rest: list[str], append: bool) -> None:
         if isinstance(result, Table):
             self.picker = picker = ColumnPickerDialog(result, self)
-            picker.accepted.connect(lambda: self._accept_texts(path, picker.texts(), result.warnings, rest, append))
+            picker.accepted.connect(lambda: self._accept_texts(path, picker.texts(), result.warnings, rest, append, picker.columns()))
             self.picker.rejected.connect(self.message.clear)
             self.picker.open()
             return
         self._accept_texts(path, result.texts, result.warnings, rest, append)
 
-    def _accept_texts(self, path: str, texts: list[str], warnings: list[str], rest: list[str], append: bool) -> None:
+    def _accept_texts(self, path: str, texts: list[str], warnings: list[str], rest: list[str], append: bool,
+                      columns: dict[str, list[str]] | None = None) -> None:
         if not texts:
             self.message.show_error(f"{path}: that column has no texts; choose another column.")
             return
-        self.set_texts((self.texts() if append else []) + texts, path)
+        before = self.texts() if append else []
+        merged = {}
+        if append:
+            old = self.columns_for(before)
+            for name in dict.fromkeys([*old, *(columns or {})]):
+                merged[name] = old.get(name, [""] * len(before)) + (columns or {}).get(name, [""] * len(texts))
+        else:
+            merged = dict(columns or {})
+        self.set_texts(before + texts, path, merged)
         if warnings:
             self.message.show_info("; ".join(warnings))
         self.fileLoaded.emit(path, len(texts))

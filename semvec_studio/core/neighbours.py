@@ -1,0 +1,206 @@
+"""Nearest neighbours in the original vector space, and how well a 2-D map keeps them.
+
+:func:`neighbours` computes exact top-k neighbours by float32 matrix products over blocks of
+queries and blocks of rows, so no all-pairs matrix is ever held (a 1,000,000-row set needs
+``block x block`` floats at a time). :func:`projection_quality` measures a projection on a seeded
+sample: scikit-learn's trustworthiness and the mean overlap of each point's k nearest neighbours
+before and after projecting. No Qt here; :mod:`semvec_studio.core.projection` re-exports both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from semvec_studio.core.errors import UsageError
+from semvec_studio.core.tasks import TaskContext
+
+__all__ = ["METRICS", "neighbours", "projection_quality", "sample_positions"]
+
+METRICS = ("cosine", "euclidean")
+QUERY_BLOCK = 2048  # query rows per block; with block=4096 rows that is 32 MiB of float32 scores
+# BLAS threads for the matrix work of neighbours, PCA and quality. One: on the shared 2-core dev
+# machine (load ~3.5) two OpenBLAS threads made PCA of 100,000 x 384 14x slower (5 s vs 0.35 s)
+# and exact neighbours 1.5-7x slower, because waiting threads spin; one thread also leaves a core to
+# the GUI, and the results do not depend on how many cores a machine has.
+BLAS_THREADS = 1
+
+
+@contextlib.contextmanager
+def blas_threads(limit: int | None = None) -> Iterator[None]:
+    """Run the block with at most ``limit`` (default :data:`BLAS_THREADS`) BLAS threads."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=limit or BLAS_THREADS, user_api="blas"):
+        yield
+
+
+def check_metric(metric: str) -> str:
+    if metric not in METRICS:
+        raise UsageError(f"unknown metric {metric!r}; choose one of: {', '.join(METRICS)}.")
+    return metric
+
+
+def neighbours(vectors: np.ndarray, queries: np.ndarray | Sequence[int], k: int = 10, metric: str = "cosine", *,
+               block: int = 4096, ctx: TaskContext | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` rows of ``vectors`` nearest to each query, best first.
+
+    ``queries`` is either row indices into ``vectors`` (a sequence of ints or a 1-D integer
+    array; each query's own row is left out) or a 2-D float array of query vectors (nothing is
+    left out). Returns ``(indices [q, k] int64, similarities [q, k] float32)``: cosine similarity,
+    or the negative euclidean distance, so larger is always nearer; ties go to the lower row.
+    ``k`` is capped at the number of candidate rows. ``vectors`` may be memory-mapped: it is read
+    ``block`` rows at a time. With ``ctx``, progress is reported and cancel checked per block of
+    queries.
+    """
+    check_metric(metric)
+    if getattr(vectors, "ndim", None) != 2:
+        raise UsageError("neighbours: vectors must be a 2-D array (rows x dimensions).")
+    n = int(vectors.shape[0])
+    q_vecs, q_rows = _queries(vectors, queries)
+    k = max(0, min(int(k), n - (1 if q_rows is not None else 0)))
+    nq = len(q_vecs)
+    out_idx = np.empty((nq, k), dtype=np.int64)
+    out_sim = np.empty((nq, k), dtype=np.float32)
+    if k == 0 or nq == 0:
+        return out_idx, out_sim
+    block = max(1, int(block))
+    with blas_threads():
+        _search(vectors, q_vecs, q_rows, k, metric, block, ctx, out_idx, out_sim)
+    if metric == "cosine":
+        np.clip(out_sim, -1.0, 1.0, out=out_sim)
+    if ctx is not None:
+        ctx.report(nq, nq, "nearest neighbours")
+    return out_idx, out_sim
+
+
+def _search(vectors, q_vecs, q_rows, k: int, metric: str, block: int, ctx, out_idx: np.ndarray,
+            out_sim: np.ndarray) -> None:
+    n, nq = int(vectors.shape[0]), len(q_vecs)
+    row_sq = _row_sq_norms(vectors, max(block, 65536))  # one pass; cosine divides by the norms, no unit copy
+    inv_norm = None
+    if metric == "cosine":
+        inv_norm = np.zeros_like(row_sq)
+        np.divide(1.0, np.sqrt(row_sq), out=inv_norm, where=row_sq > 0)
+    for qs in range(0, nq, QUERY_BLOCK):
+        qe = min(nq, qs + QUERY_BLOCK)
+        if ctx is not None:
+            ctx.check_cancelled()
+            ctx.report(qs, nq, "nearest neighbours")
+        q = _prepare(np.asarray(q_vecs[qs:qe], dtype=np.float32), metric)
+        self_rows = q_rows[qs:qe] if q_rows is not None else None
+        best_s = np.full((qe - qs, k), -np.inf, dtype=np.float32)
+        best_i = np.full((qe - qs, k), np.iinfo(np.int64).max, dtype=np.int64)
+        for start in range(0, n, block):
+            stop = min(n, start + block)
+            part = np.asarray(vectors[start:stop], dtype=np.float32)
+            if metric == "cosine":
+                scores = (q @ part.T) * inv_norm[None, start:stop]
+            else:
+                scores = _neg_euclidean(q, part, row_sq[start:stop])
+            if self_rows is not None:
+                hit = (self_rows >= start) & (self_rows < stop)
+                scores[np.flatnonzero(hit), self_rows[hit] - start] = -np.inf
+            best_s, best_i = _merge(best_s, best_i, scores, start, k)
+        order = np.lexsort((best_i, -best_s), axis=-1)
+        out_sim[qs:qe] = np.take_along_axis(best_s, order, axis=1)
+        out_idx[qs:qe] = np.take_along_axis(best_i, order, axis=1)
+
+
+def _queries(vectors: np.ndarray, queries) -> tuple[np.ndarray, np.ndarray | None]:
+    arr = np.asarray(queries)
+    n = int(vectors.shape[0])
+    if arr.ndim == 2:
+        if arr.shape[1] != vectors.shape[1]:
+            raise UsageError(f"neighbours: query vectors have {arr.shape[1]} dimensions, the set has {vectors.shape[1]}.")
+        return arr, None
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+        raise UsageError("neighbours: queries must be row numbers or a 2-D array of query vectors.")
+    rows = arr.astype(np.int64)
+    bad = rows[(rows < 0) | (rows >= n)]
+    if bad.size:
+        raise UsageError(f"neighbours: row {int(bad[0])} is outside 0..{n - 1}; choose rows of this set.")
+    return np.asarray(vectors[rows]), rows
+
+
+def _row_sq_norms(vectors: np.ndarray, block: int) -> np.ndarray:
+    out = np.empty(len(vectors), dtype=np.float32)
+    for start in range(0, len(vectors), block):
+        part = np.asarray(vectors[start:start + block], dtype=np.float32)
+        out[start:start + len(part)] = np.einsum("ij,ij->i", part, part)
+    return out
+
+
+def _prepare(q: np.ndarray, metric: str) -> np.ndarray:
+    if metric == "cosine":
+        return _unit(q)
+    return q
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    x = np.array(x, dtype=np.float32, copy=True)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    np.divide(x, norms, out=x, where=norms > 0)
+    return x
+
+
+def _neg_euclidean(q: np.ndarray, part: np.ndarray, row_sq: np.ndarray) -> np.ndarray:
+    """Minus the distance of each query to each row of this block (larger = nearer)."""
+    d2 = np.einsum("ij,ij->i", q, q)[:, None] - 2.0 * (q @ part.T) + row_sq[None, :]
+    np.maximum(d2, 0.0, out=d2)
+    return -np.sqrt(d2, out=d2)
+
+
+def _merge(best_s: np.ndarray, best_i: np.ndarray, scores: np.ndarray, offset: int, k: int):
+    """Keep the k best of the running best and this block's scores (ties: lower row)."""
+    if scores.shape[1] > k:  # only this block's top k can enter the running top k
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        cand_s = np.take_along_axis(scores, top, axis=1)
+        cand_i = top.astype(np.int64) + offset
+    else:
+        cand_s = scores
+        cand_i = np.broadcast_to(np.arange(offset, offset + scores.shape[1], dtype=np.int64), scores.shape)
+    all_s = np.concatenate([best_s, cand_s], axis=1)
+    all_i = np.concatenate([best_i, cand_i], axis=1)
+    order = np.lexsort((all_i, -all_s), axis=-1)[:, :k]
+    return np.take_along_axis(all_s, order, axis=1), np.take_along_axis(all_i, order, axis=1)
+
+
+def sample_positions(n: int, m: int, seed: int) -> np.ndarray:
+    """``m`` distinct sorted row numbers out of ``n``, seeded (all rows when ``m >= n``)."""
+    if m >= n:
+        return np.arange(n, dtype=np.int64)
+    return np.sort(np.random.default_rng(seed).choice(n, m, replace=False)).astype(np.int64)
+
+
+def projection_quality(high: np.ndarray, low: np.ndarray, k: int = 10, sample: int = 2000, seed: int = 0,
+                       metric: str = "cosine") -> dict:
+    """How well the 2-D points ``low`` keep the neighbourhoods of the vectors ``high``.
+
+    On a seeded random sample of ``sample`` rows (all rows when there are fewer):
+    ``trustworthiness`` (scikit-learn; 1 = no false neighbours in the map) and ``knn_overlap``,
+    the mean fraction of each point's ``k`` nearest neighbours in the original space (``metric``)
+    that are also among its ``k`` nearest in the map (euclidean). ``k`` is lowered to below half
+    the sample when needed (scikit-learn's condition). Both numbers are in [0, 1].
+    """
+    from sklearn.manifold import trustworthiness
+
+    check_metric(metric)
+    n = int(len(high))
+    if len(low) != n:
+        raise UsageError(f"projection quality: {n} vectors but {len(low)} projected points.")
+    m = min(n, max(0, int(sample)))
+    if m < 3:
+        raise UsageError(f"projection quality needs at least 3 rows; got {m}.")
+    rows = sample_positions(n, m, seed)
+    hi = np.asarray(high[rows], dtype=np.float32)
+    lo = np.asarray(low[rows], dtype=np.float64)
+    k = max(1, min(int(k), (m - 1) // 2))
+    with blas_threads():
+        trust = float(trustworthiness(hi, lo, n_neighbors=k, metric=metric))
+    nn_hi, _ = neighbours(hi, np.arange(m), k, metric)
+    nn_lo, _ = neighbours(lo.astype(np.float32), np.arange(m), k, "euclidean")
+    overlap = float((nn_hi[:, :, None] == nn_lo[:, None, :]).any(axis=2).mean())
+    return {"trustworthiness": min(1.0, max(0.0, trust)), "knn_overlap": overlap, "k": int(k), "sample": int(m)}

@@ -1,0 +1,276 @@
+"""Labelled tables for training: read, check, map labels to ids, split, tokenise and batch.
+
+Files are read with :func:`semvec_studio.core.texts.read_table` (delimiter sniffing, BOM,
+encodings, ``quoting=False`` for files whose sentences contain bare ``"``). Every problem a user
+can fix is a :class:`~semvec_studio.core.errors.InputError` naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from semvec_studio.core.errors import InputError, UsageError
+from semvec_studio.core.texts import Table, pick_column, read_table
+
+LABEL_COLUMNS = ("label", "labels", "class", "category", "target", "y")
+MEGABATCH = 50  # length-grouped batches are sorted within windows of 50 batches (as HF does)
+SHOWN_LINES = 5
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """How to read a CSV/TSV file (the CLI's --delimiter, --encoding, --no-quoting)."""
+
+    delimiter: str | None = None
+    encoding: str | None = None
+    quoting: bool = True
+
+
+@dataclass
+class LabelledData:
+    """Texts with their string labels, and the file line each came from."""
+
+    path: str
+    texts: list[str]
+    labels: list[str]
+    lines: list[int]
+    text_column: str
+    label_column: str
+    sha256: str = ""
+    skipped_empty: list[int] = field(default_factory=list)  # lines whose text was empty
+    warnings: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def subset(self, indices: Sequence[int]) -> LabelledData:
+        return LabelledData(self.path, [self.texts[i] for i in indices], [self.labels[i] for i in indices],
+                            [self.lines[i] for i in indices], self.text_column, self.label_column, self.sha256)
+
+    def class_counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.labels).items(), key=lambda kv: label_sort_key(kv[0])))
+
+
+def label_sort_key(label: str) -> tuple:
+    """Numbers in numeric order first ("2" < "10"), then other labels alphabetically."""
+    try:
+        return (0, float(label), label)
+    except ValueError:
+        return (1, 0.0, label)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def guess_columns(header: Sequence[str]) -> tuple[str | None, str | None]:
+    """Best guesses for (text column, label column) in a header, for column choosers."""
+    lowered = [h.lower() for h in header]
+    text = next((header[lowered.index(c)] for c in ("text", "sentence", "review", "content", "document") if c in lowered), None)
+    label = next((header[lowered.index(c)] for c in LABEL_COLUMNS if c in lowered), None)
+    return text, label
+
+
+def pick_label_column(header: Sequence[str], wanted: str | None, name: str) -> int:
+    lowered = [h.lower() for h in header]
+    listed = ", ".join(f"'{h}'" for h in header)
+    if wanted is not None:
+        if wanted in header:
+            return list(header).index(wanted)
+        if lowered.count(wanted.lower()) == 1:
+            return lowered.index(wanted.lower())
+        raise InputError(f"{name}: no column '{wanted}'; the columns are {listed}; pass one of them with --label-column")
+    for candidate in LABEL_COLUMNS:
+        if candidate in lowered:
+            return lowered.index(candidate)
+    raise InputError(f"{name}: no 'label' column; the columns are {listed}; pass the one with the labels with --label-column")
+
+
+def _lines(lines: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:SHOWN_LINES])
+    return shown + (f" and {len(lines) - SHOWN_LINES} more" if len(lines) > SHOWN_LINES else "")
+
+
+def read_labelled(path: str | os.PathLike, text_column: str | None = None, label_column: str | None = None,
+                  options: CsvOptions = CsvOptions()) -> LabelledData:
+    """Read a labelled CSV/TSV. Rows with an empty text are skipped and counted; a row with a
+    text and no label is an error naming its line and column."""
+    table: Table = read_table(path, delimiter=options.delimiter, encoding=options.encoding, quoting=options.quoting)
+    name = table.path
+    t_col = pick_column(table.header, text_column, name)
+    l_col = pick_label_column(table.header, label_column, name)
+    if t_col == l_col:
+        raise UsageError(f"{name}: the text column and the label column are both '{table.header[t_col]}'; choose two different columns")
+    data = LabelledData(name, [], [], [], table.header[t_col], table.header[l_col], file_sha256(path), warnings=list(table.warnings))
+    for line, row in zip(table.row_numbers, table.rows):
+        text, label = row[t_col], row[l_col]
+        if not text:
+            data.skipped_empty.append(line)
+            continue
+        if not label:
+            raise InputError(f"{name}, line {line}, column '{data.label_column}': no label for the text"
+                             f" '{text[:40]}'; fill in its label or remove the row")
+        data.texts.append(text)
+        data.labels.append(label)
+        data.lines.append(line)
+    if data.skipped_empty:
+        data.warnings.append(f"{name}: skipped {len(data.skipped_empty)} row(s) with an empty '{data.text_column}'"
+                             f" (line {_lines(data.skipped_empty)})")
+    if not data.texts:
+        raise InputError(f"{name}: no labelled rows (column '{data.text_column}' is empty in every row);"
+                         " give a file with one text and one label per row")
+    return data
+
+
+@dataclass(frozen=True)
+class LabelMap:
+    """Label strings <-> class ids, in :func:`label_sort_key` order."""
+
+    names: tuple[str, ...]
+
+    @classmethod
+    def from_labels(cls, labels: Sequence[str]) -> LabelMap:
+        return cls(tuple(sorted(set(labels), key=label_sort_key)))
+
+    @property
+    def label2id(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.names)}
+
+    @property
+    def id2label(self) -> dict[int, str]:
+        return dict(enumerate(self.names))
+
+    def encode(self, data: LabelledData, *, known_from: str | None = None) -> list[int]:
+        """Ids of ``data.labels``; a label this map lacks is an error naming its line."""
+        ids = self.label2id
+        for label, line in zip(data.labels, data.lines):
+            if label not in ids:
+                known = ", ".join(f"'{n}'" for n in self.names)
+                where = f" in {known_from}" if known_from else ""
+                raise InputError(f"{data.path}, line {line}, column '{data.label_column}': label '{label}' is not one of"
+                                 f" the classes{where} ({known}); fix the label or remove the row")
+        return [ids[label] for label in data.labels]
+
+
+def check_classes(data: LabelledData, *, need_per_class: int = 1) -> None:
+    counts = data.class_counts()
+    if len(counts) < 2:
+        only = next(iter(counts))
+        raise InputError(f"{data.path}, column '{data.label_column}': every row has the label '{only}'; a classifier needs"
+                         " at least 2 classes (check --label-column)")
+    for label, n in counts.items():
+        if n < need_per_class:
+            lines = [ln for ln, lab in zip(data.lines, data.labels) if lab == label]
+            raise InputError(f"{data.path}, column '{data.label_column}': class '{label}' has only {n} row(s) (line {_lines(lines)});"
+                             f" each class needs at least {need_per_class} to be split into training and validation;"
+                             " add rows, remove the class, or give a separate --val-csv")
+
+
+def stratified_split(labels: Sequence[str], fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """(train indices, validation indices): ``fraction`` of every class, at least one row, goes to
+    validation and at least one stays for training; seeded, so a resumed run gets the same split."""
+    if not 0.0 < fraction < 1.0:
+        raise UsageError(f"--val-split {fraction}: give a fraction between 0 and 1 (e.g. 0.1), or a separate --val-csv")
+    by_class: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        by_class.setdefault(label, []).append(i)
+    rng = random.Random(seed)
+    train, val = [], []
+    for label in sorted(by_class, key=label_sort_key):
+        idx = by_class[label]
+        rng.shuffle(idx)
+        n_val = min(max(1, round(fraction * len(idx))), len(idx) - 1)
+        val += idx[:n_val]
+        train += idx[n_val:]
+    return sorted(train), sorted(val)
+
+
+def split_data(train: LabelledData, val: LabelledData | None, fraction: float, seed: int) -> tuple[LabelledData, LabelledData, LabelMap]:
+    """Check classes, split (unless ``val`` is given) and build the label map."""
+    if val is None:
+        check_classes(train, need_per_class=2)
+        tr, va = stratified_split(train.labels, fraction, seed)
+        train, val = train.subset(tr), train.subset(va)
+    else:
+        check_classes(train)
+    labels = LabelMap.from_labels(train.labels)
+    labels.encode(val, known_from=f"the training file {train.path}")
+    return train, val, labels
+
+
+# --- tokenised examples and length-grouped batches --------------------------------------------
+
+
+@dataclass
+class Encoded:
+    """Token ids (truncated to max_length) and class ids of a data set."""
+
+    ids: list[list[int]]
+    labels: list[int]
+    truncated: int = 0
+
+
+def tokenize(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: int, ctx=None) -> Encoded:
+    out = Encoded([], list(labels))
+    for g0 in range(0, len(texts), 1024):
+        if ctx is not None:
+            ctx.check_cancelled()
+        enc = tokenizer(list(texts[g0: g0 + 1024]), truncation=False, add_special_tokens=True, verbose=False,
+                        return_attention_mask=False, return_token_type_ids=False)["input_ids"]
+        for ids in enc:
+            if len(ids) > max_length:
+                out.truncated += 1
+                ids = _truncate(tokenizer, ids, max_length)
+            out.ids.append(ids)
+    return out
+
+
+def _truncate(tokenizer, ids: list[int], max_length: int) -> list[int]:
+    """Cut to max_length keeping the trailing special token (e.g. [SEP], </s>) if there is one."""
+    last = ids[-1]
+    if last in set(tokenizer.all_special_ids) and max_length > 1:
+        return ids[: max_length - 1] + [last]
+    return ids[:max_length]
+
+
+def length_grouped_batches(lengths: Sequence[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """Shuffle (seeded by seed and epoch), sort by length within windows of MEGABATCH batches,
+    cut into batches, shuffle the batches. Similar lengths share a batch, so little padding."""
+    rng = random.Random(seed * 100_003 + epoch)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    batches = []
+    window = batch_size * MEGABATCH
+    for w0 in range(0, len(order), window):
+        part = sorted(order[w0: w0 + window], key=lambda i: -lengths[i])
+        batches += [part[b: b + batch_size] for b in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Batches for inference: longest first, so padding is minimal and order is deterministic."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return [order[b: b + batch_size] for b in range(0, len(order), batch_size)]
+
+
+def collate(ids: Sequence[list[int]], pad_id: int):
+    """Right-padded input_ids and attention_mask tensors for one batch."""
+    import torch
+
+    longest = max(len(x) for x in ids)
+    input_ids = torch.full((len(ids), longest), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(ids), longest), dtype=torch.long)
+    for j, x in enumerate(ids):
+        input_ids[j, : len(x)] = torch.as_tensor(x, dtype=torch.long)
+        mask[j, : len(x)] = 1
+    return input_ids, mask

@@ -1,0 +1,197 @@
+"""The Map tab's projection settings: what to project (level), how (PCA, t-SNE, UMAP, custom
+axes, with their parameters), and the Project button (Cancel while a projection runs)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QSizePolicy, QSpinBox, QStackedWidget, QWidget,
+)
+
+from semvec_studio.core.projection import METRICS, ProjectionParams, method_available
+from semvec_studio.gui.notifier import InlineMessage
+
+METHODS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": "Custom axes"}
+LEVELS = {"token": "Tokens (pieces)", "word": "Whole words", "sentence": "Texts"}
+METHOD_TIPS = {
+    "pca": "Principal components: fast, linear, the same every time; axes show the variance they explain.",
+    "tsne": "t-SNE keeps local neighbourhoods; distances between clusters mean little. Seconds to minutes.",
+    "umap": "UMAP keeps local and some global structure. Needs umap-learn (pip install 'semvec-studio[umap]').",
+    "axes": "x runs from the vector of one item to another (e.g. man → woman), y likewise (Embedding Projector's custom projection).",
+}
+
+
+def _form() -> tuple[QWidget, QFormLayout]:
+    page = QWidget()
+    form = QFormLayout(page)
+    form.setContentsMargins(0, 0, 0, 0)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return page, form
+
+
+class ProjectionControls(QGroupBox):
+    """``params(resolve_row)`` builds the :class:`ProjectionParams`; ``projectRequested`` when
+    the button is pressed while idle, ``cancelRequested`` while running."""
+
+    projectRequested = Signal()
+    cancelRequested = Signal()
+    levelChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Projection", parent)
+        self.running = False
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.level = QComboBox()
+        for key, text in LEVELS.items():
+            self.level.addItem(text, key)
+        self.level.setCurrentIndex(self.level.findData("word"))
+        self.level.setToolTip("Which vectors to put on the map")
+        form.addRow("Project", self.level)
+        self.method = QComboBox()
+        for key, text in METHODS.items():
+            self.method.addItem(text, key)
+            index = self.method.count() - 1
+            self.method.setItemData(index, METHOD_TIPS[key], 3)  # Qt.ToolTipRole
+        if not method_available("umap"):
+            item = self.method.model().item(self.method.findData("umap"))
+            item.setEnabled(False)
+            item.setText("UMAP (needs umap-learn)")
+        form.addRow("Method", self.method)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._pca_page())
+        self.pages.addWidget(self._tsne_page())
+        self.pages.addWidget(self._umap_page())
+        self.pages.addWidget(self._axes_page())
+        form.addRow(self.pages)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("The same seed and inputs give the same map")
+        self.sample = QSpinBox()
+        self.sample.setRange(0, 10_000_000)
+        self.sample.setSingleStep(1000)
+        self.sample.setSpecialValueText("all rows")
+        self.sample.setToolTip("Project a seeded random sample of at most this many rows (0: all rows)")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("seed"))
+        row.addWidget(self.seed, 1)
+        row.addWidget(QLabel("rows"))
+        row.addWidget(self.sample, 2)
+        form.addRow(row)
+        self.button = QPushButton("Project")
+        self.button.setToolTip("Compute the map on the runner (progress and Cancel in the status bar)")
+        self.message = InlineMessage()
+        form.addRow(self.button)
+        form.addRow(self.message)
+        self.method.currentIndexChanged.connect(self._on_method)
+        self.level.currentIndexChanged.connect(lambda _: self.levelChanged.emit(self.current_level()))
+        self.button.clicked.connect(self._on_button)
+        self._on_method()
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def _pca_page(self) -> QWidget:
+        page, form = _form()
+        note = QLabel("No parameters: the two directions of largest variance.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _metric(self) -> QComboBox:
+        combo = QComboBox()
+        combo.addItems(list(METRICS))
+        return combo
+
+    def _tsne_page(self) -> QWidget:
+        page, form = _form()
+        self.perplexity = QDoubleSpinBox()
+        self.perplexity.setRange(2.0, 200.0)
+        self.perplexity.setValue(30.0)
+        self.learning_rate = QLineEdit()
+        self.learning_rate.setPlaceholderText("auto")
+        self.tsne_metric = self._metric()
+        form.addRow("Perplexity", self.perplexity)
+        form.addRow("Learning rate", self.learning_rate)
+        form.addRow("Metric", self.tsne_metric)
+        return page
+
+    def _umap_page(self) -> QWidget:
+        page, form = _form()
+        self.n_neighbors = QSpinBox()
+        self.n_neighbors.setRange(2, 500)
+        self.n_neighbors.setValue(15)
+        self.min_dist = QDoubleSpinBox()
+        self.min_dist.setRange(0.0, 1.0)
+        self.min_dist.setSingleStep(0.05)
+        self.min_dist.setValue(0.1)
+        self.umap_metric = self._metric()
+        form.addRow("Neighbours", self.n_neighbors)
+        form.addRow("Min. distance", self.min_dist)
+        form.addRow("Metric", self.umap_metric)
+        return page
+
+    def _axes_page(self) -> QWidget:
+        page, form = _form()
+        self.axis_ends = []
+        for name, (a, b) in (("x", ("man", "woman")), ("y", ("good", "bad"))):
+            row = QHBoxLayout()
+            ends = (QLineEdit(), QLineEdit())
+            for edit, hint in zip(ends, (a, b)):
+                edit.setPlaceholderText(hint)
+                edit.setToolTip("A piece, word or text of this level (the first match is used)")
+            row.addWidget(ends[0], 1)
+            row.addWidget(QLabel("→"))
+            row.addWidget(ends[1], 1)
+            self.axis_ends.append(ends)
+            form.addRow(f"{name} from", row)
+        return page
+
+    # --- state ------------------------------------------------------------------------------------
+
+    def current_level(self) -> str:
+        return self.level.currentData()
+
+    def set_level(self, level: str) -> None:
+        self.level.setCurrentIndex(self.level.findData(level))
+
+    def current_method(self) -> str:
+        return self.method.currentData()
+
+    def set_method(self, method: str) -> None:
+        self.method.setCurrentIndex(self.method.findData(method))
+
+    def params(self, resolve_row=None) -> ProjectionParams:
+        """The chosen parameters; custom axes ask ``resolve_row(text) -> row`` for each end
+        (it raises a UsageError when nothing matches)."""
+        method = self.current_method()
+        lr_text = self.learning_rate.text().strip()
+        try:
+            lr = "auto" if not lr_text or lr_text == "auto" else float(lr_text)
+        except ValueError:
+            lr = lr_text  # core.projection.validate says what is wrong with it
+        metric = self.umap_metric.currentText() if method == "umap" else self.tsne_metric.currentText()
+        axes = None
+        if method == "axes" and resolve_row is not None:
+            axes = tuple((resolve_row(a.text() or a.placeholderText()), resolve_row(b.text() or b.placeholderText()))
+                         for a, b in self.axis_ends)
+        return ProjectionParams(method=method, seed=self.seed.value(), perplexity=self.perplexity.value(),
+                                learning_rate=lr, n_neighbors=self.n_neighbors.value(), min_dist=self.min_dist.value(),
+                                metric=metric, sample=self.sample.value() or None, axes=axes)
+
+    def set_running(self, running: bool) -> None:
+        self.running = running
+        self.button.setText("Cancel" if running else "Project")
+        self.button.setToolTip("Stop the projection" if running else "Compute the map (progress in the status bar)")
+
+    def _on_button(self) -> None:
+        (self.cancelRequested if self.running else self.projectRequested).emit()
+
+    def _on_method(self, *_args) -> None:
+        index = self.method.currentIndex()
+        self.pages.setCurrentIndex(index)
+        for i in range(self.pages.count()):  # the stack is only as tall as the page shown
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.adjustSize()
+        self.method.setToolTip(METHOD_TIPS[self.current_method()])

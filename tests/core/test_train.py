@@ -1,0 +1,286 @@
+"""Classifier training through the core API, on tiny random checkpoints and a learnable toy set:
+the loss falls, events a GUI can plot, an output folder transformers and this app can load,
+early stopping, cancel + resume continuing from the saved step, the linear probe."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from semvec_studio.core.errors import Cancelled, UsageError
+from semvec_studio.core.tasks import NullContext
+from semvec_studio.core.train import TrainParams, lr_at, preview, resume_params, train
+from semvec_studio.core.train_data import read_labelled
+from semvec_studio.core.train_infer import evaluate, load_classifier, resolve_precision
+from semvec_studio.core.train_metrics import LOSS_COLUMNS, read_loss_csv
+
+POSITIVE = "happy good great calm yes king queen music song play".split()
+NEGATIVE = "sad bad angry lazy no dog cat fish boat tree".split()
+FAST = dict(lr=5e-3, batch_size=8, val_split=0.2)  # what makes the tiny random BERT learn in ~20 steps
+
+
+def write_toy(path: Path, n: int = 120, seed: int = 0, labels=("neg", "pos")) -> Path:
+    """A learnable set: each text is 3-6 words drawn from its class's own word list."""
+    rng = random.Random(seed)
+    words = {labels[0]: NEGATIVE, labels[1]: POSITIVE}
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label"])
+        for i in range(n):
+            label = labels[i % 2]
+            w.writerow([" ".join(rng.choices(words[label], k=rng.randint(3, 6))), label])
+    return path
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory) -> Path:
+    return write_toy(tmp_path_factory.mktemp("toy") / "toy.csv")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, tiny_bert, toy):
+    """One 20-step run, evaluated every 10 steps: (result, events, output folder)."""
+    out = tmp_path_factory.mktemp("runs") / "bert"
+    events: list[dict] = []
+    result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=20, eval_every=10, patience=None, **FAST),
+                   NullContext(), events.append)
+    return result, events, out
+
+
+def test_loss_falls_and_the_classifier_learns(trained):
+    result, events, _ = trained
+    losses = [e["loss"] for e in events if e["kind"] == "step"]
+    assert len(losses) == 20
+    assert np.mean(losses[-5:]) < np.mean(losses[:5]) - 0.1, losses
+    assert result.status == "finished" and result.steps == 20
+    assert result.metrics["accuracy"] >= 0.9
+
+
+def test_events_are_plain_dicts_a_gui_can_plot(trained):
+    _, events, out = trained
+    kinds = [e["kind"] for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "done"
+    assert kinds.count("step") == 20 and kinds.count("eval") == 2 and kinds.count("saved") == 2
+    start = events[0]
+    assert (start["total_steps"], start["train_rows"], start["val_rows"], start["labels"]) == (20, 96, 24, ["neg", "pos"])
+    step = next(e for e in events if e["kind"] == "step")
+    assert set(step) >= {"step", "epoch", "loss", "lr"} and step["step"] == 1 and 0 < step["lr"] <= FAST["lr"]
+    evals = [e for e in events if e["kind"] == "eval"]
+    assert [e["step"] for e in evals] == [10, 20]
+    assert set(evals[0]) >= {"step", "epoch", "val_loss", "accuracy", "macro_f1", "best"}
+    for e in events:  # only plain values cross to a GUI thread
+        json.dumps(e)
+    assert events[-1]["path"] == str(out) and events[-1]["metrics"]["confusion_matrix"]
+
+
+def test_output_folder_contents(trained):
+    result, events, out = trained
+    assert sorted(p.name for p in out.iterdir()) == [
+        "config.json", "loss.csv", "metrics.json", "model.safetensors", "params.json", "split.json",
+        "tokenizer.json", "tokenizer_config.json"]
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []  # no temporary folders left
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics) >= {"accuracy", "macro_f1", "per_class", "confusion_matrix", "labels", "loss", "status", "best_step"}
+    assert metrics["labels"] == ["neg", "pos"] and metrics["status"] == "finished"
+    assert set(metrics["per_class"]["pos"]) == {"precision", "recall", "f1", "support"}
+    assert np.array(metrics["confusion_matrix"]).sum() == metrics["rows"] == 24
+    rows = read_loss_csv(out / "loss.csv")
+    assert [r["step"] for r in rows] == list(range(1, 21))
+    assert rows[9]["val_loss"] is not None and rows[8]["val_loss"] is None
+    assert list(rows[0]) == list(LOSS_COLUMNS)
+    best = next(e for e in events if e["kind"] == "eval" and e["step"] == result.best_step)
+    assert metrics["macro_f1"] == best["macro_f1"] and metrics["loss"] == best["val_loss"]
+    params = json.loads((out / "params.json").read_text())
+    assert params["lr"] == FAST["lr"] and params["resolved"]["labels"] == ["neg", "pos"]
+    split = json.loads((out / "split.json").read_text())
+    assert len(split["val_lines"]) == 24
+
+
+def test_output_loads_in_transformers_and_in_this_app(trained):
+    from transformers import AutoModelForSequenceClassification
+
+    from semvec_studio.core.encode import ExtractOptions, extract
+    from semvec_studio.core.models import load_model
+
+    _, _, out = trained
+    model = AutoModelForSequenceClassification.from_pretrained(str(out))
+    assert model.config.id2label == {0: "neg", 1: "pos"}
+    lm = load_model(out, device="cpu")  # the encoder, for the workbench
+    vectors = extract(lm, ["happy good", "sad bad"], ExtractOptions())["sentence"].vectors
+    assert vectors.shape == (2, 32)
+
+
+def test_evaluate_reproduces_metrics_json(trained, toy):
+    _, _, out = trained
+    metrics = json.loads((out / "metrics.json").read_text())
+    split = json.loads((out / "split.json").read_text())
+    data = read_labelled(toy)
+    keep = set(split["val_lines"])
+    held_out = data.subset([i for i, line in enumerate(data.lines) if line in keep])
+    report = evaluate(load_classifier(out, device="cpu"), held_out)
+    for key in ("rows", "accuracy", "macro_f1", "labels", "per_class", "confusion_matrix"):
+        assert report[key] == metrics[key], key
+    assert report["loss"] == pytest.approx(metrics["loss"], abs=1e-5)
+
+
+def test_cancel_then_resume_continues_from_the_saved_step(tmp_path, tiny_bert, toy, trained):
+    _, full_events, _ = trained
+    out = tmp_path / "run"
+    params = TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=20, eval_every=10, patience=None, **FAST)
+    ctx = NullContext()
+    first: list[dict] = []
+
+    def cancel_at_13(event):
+        first.append(event)
+        if event["kind"] == "step" and event["step"] == 13:
+            ctx.token.cancel()
+
+    with pytest.raises(Cancelled):
+        train(params, ctx, cancel_at_13)
+    assert first[-1] == {"kind": "cancelled", "step": 13, "path": str(out)}
+    assert (out / "checkpoint" / "state.json").is_file() and (out / "model.safetensors").is_file()
+    assert json.loads((out / "metrics.json").read_text())["status"] == "cancelled"
+    assert json.loads((out / "checkpoint" / "state.json").read_text())["step"] == 13
+
+    again: list[dict] = []
+    result = train(resume_params(str(out)), NullContext(), again.append)
+    assert again[0]["kind"] == "start" and again[0]["step"] == 13
+    steps = [e["step"] for e in again if e["kind"] == "step"]
+    assert steps == list(range(14, 21))
+    # the resumed run computes exactly what an uninterrupted one does
+    full = {e["step"]: e["loss"] for e in full_events if e["kind"] == "step"}
+    resumed = {e["step"]: e["loss"] for e in first + again if e["kind"] == "step"}
+    assert resumed == pytest.approx(full, abs=1e-5)
+    assert result.metrics["accuracy"] == trained[0].metrics["accuracy"]
+    assert not (out / "checkpoint").exists()  # finished: the resumable state is dropped
+    assert [r["step"] for r in read_loss_csv(out / "loss.csv")] == list(range(1, 21))
+    with pytest.raises(UsageError, match="nothing to resume"):
+        resume_params(str(out))
+
+
+def test_resume_refuses_other_settings(tmp_path, tiny_bert, toy):
+    out = tmp_path / "run"
+    params = TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=4, eval_every=2, **FAST)
+    ctx = NullContext()
+    with pytest.raises(Cancelled):
+        train(params, ctx, lambda e: e["kind"] == "step" and ctx.token.cancel())
+    with pytest.raises(UsageError, match="cannot resume with other settings .*lr: saved 0.005, now 0.001"):
+        train(TrainParams(**{**params.as_dict(), "lr": 1e-3, "resume": True}))
+
+
+def test_early_stopping_keeps_the_best(tmp_path, tiny_bert, toy, monkeypatch):
+    import semvec_studio.core.train as train_module
+
+    real = train_module.classification_report
+    scripted = iter([0.5, 0.4, 0.45, 0.41, 0.3, 0.2])  # validation losses of successive evaluations
+
+    def report(*args):
+        return {**real(*args), "loss": next(scripted)}
+
+    monkeypatch.setattr(train_module, "classification_report", report)
+    events: list[dict] = []
+    out = tmp_path / "o"
+    saved_weights = {}
+
+    def on_event(e):
+        events.append(e)
+        if e["kind"] == "saved":
+            saved_weights[e["step"]] = (out / "checkpoint" / "model.safetensors").read_bytes()
+
+    result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), epochs=50, eval_every=2, patience=2,
+                               metric="val_loss", **FAST), NullContext(), on_event)
+    evals = [e for e in events if e["kind"] == "eval"]
+    assert [e["best"] for e in evals] == [True, True, False, False]
+    assert (result.status, result.steps, result.best_step) == ("stopped early", 8, 4)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert (metrics["status"], metrics["best_step"], metrics["loss"]) == ("stopped early", 4, 0.4)
+    # the folder holds the best model (step 4), not the last one (step 8)
+    assert (out / "model.safetensors").read_bytes() == saved_weights[4] != saved_weights[8]
+
+
+def test_gpt2_gets_a_pad_token_and_trains(tmp_path, tiny_gpt2, toy):
+    ctx = NullContext()
+    result = train(TrainParams(csv=str(toy), output=str(tmp_path / "g"), model=str(tiny_gpt2), max_steps=3, **FAST), ctx)
+    assert any("no padding token" in m for m in ctx.messages)
+    clf = load_classifier(tmp_path / "g", device="cpu")
+    assert clf.tokenizer.pad_token == "<|endoftext|>"
+    probs = clf.predict_proba(["happy", "sad sad sad dog"])
+    assert probs.shape == (2, 2) and np.allclose(probs.sum(1), 1)
+    assert result.steps == 3
+
+
+def test_linear_probe(tmp_path, tiny_bert, toy):
+    events: list[dict] = []
+    out = tmp_path / "probe"
+    result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), method="probe", val_split=0.2), NullContext(), events.append)
+    assert sorted(p.name for p in out.iterdir()) == ["loss.csv", "metrics.json", "params.json", "probe.json", "probe.safetensors", "split.json"]
+    assert result.metrics["accuracy"] >= 0.9  # class words are separable even in random vectors
+    assert [e["kind"] for e in events] == ["start", "eval", "done"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["method"] == "probe" and set(metrics) >= {"accuracy", "macro_f1", "per_class", "confusion_matrix"}
+    clf = load_classifier(out, device="cpu")
+    assert clf.kind == "probe" and clf.labels == ("neg", "pos")
+    split = json.loads((out / "split.json").read_text())
+    data = read_labelled(Path(split["train_file"]))
+    keep = set(split["val_lines"])
+    report = evaluate(clf, data.subset([i for i, line in enumerate(data.lines) if line in keep]))
+    for key in ("accuracy", "macro_f1", "confusion_matrix", "per_class"):
+        assert report[key] == metrics[key]
+    assert report["loss"] == pytest.approx(metrics["loss"], abs=1e-5)
+
+
+def test_probe_matches_sklearn_predict_proba():
+    from sklearn.linear_model import LogisticRegression
+
+    from semvec_studio.core.train_probe import fit_logistic, softmax_logits
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(90, 5)) * [1, 10, 0.1, 1, 5] + [0, 3, 0, 0, -2]
+    for k in (2, 3):
+        y = rng.integers(0, k, size=90)
+        w, b = fit_logistic(x, y, k, 1.0, seed=0)
+        mean, scale = x.mean(0), x.std(0)
+        ref = LogisticRegression(C=1.0, max_iter=2000, random_state=0).fit((x - mean) / scale, y)
+        assert np.allclose(softmax_logits(x, w, b), ref.predict_proba((x - mean) / scale), atol=1e-8)
+
+
+def test_learning_rate_schedule():
+    lrs = [lr_at(s, 1.0, 10, 2) for s in range(10)]
+    assert lrs[:3] == [0.5, 1.0, 1.0]
+    assert lrs[-1] == pytest.approx(1 / 8) and all(a >= b for a, b in zip(lrs[1:], lrs[2:]))
+
+
+def test_precision_auto_is_float32_without_native_bf16(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    assert resolve_precision("auto", "cpu") == "float32"
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True)
+    assert resolve_precision("auto", "cpu") == "bfloat16"
+    assert resolve_precision("float32", "cpu") == "float32"
+    with pytest.raises(UsageError):
+        resolve_precision("fp8", "cpu")
+
+
+def test_bad_hyperparameters_are_usage_errors(tmp_path, toy):
+    for bad, needle in (({"lr": 0}, "--lr 0"), ({"epochs": 0}, "--epochs 0"), ({"metric": "f2"}, "--metric f2"),
+                        ({"warmup": 1.0}, "--warmup"), ({"method": "svm"}, "--method svm")):
+        with pytest.raises(UsageError, match=needle):
+            train(TrainParams(csv=str(toy), output=str(tmp_path / "x"), **bad))
+    assert not (tmp_path / "x").exists()
+
+
+def test_preview_counts_classes_without_a_model(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("sentence,category\n" + "".join(f"t{i},{'ab'[i % 2]}\n" for i in range(20)) + ",a\n", encoding="utf-8")
+    facts = preview(TrainParams(csv=str(path), output=str(tmp_path / "o"), model="/nonexistent"))
+    assert facts["labels"] == ["a", "b"]
+    assert (facts["train_rows"], facts["val_rows"]) == (18, 2)
+    assert facts["class_counts"] == {"a": 9, "b": 9} and facts["val_class_counts"] == {"a": 1, "b": 1}
+    assert facts["skipped_empty"] == 1 and "skipped 1 row(s)" in facts["warnings"][0]
