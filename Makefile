@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= test,parquet,bench
+EXTRAS ?= test,parquet,umap,bench
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.semvec-installed
 
