@@ -273,6 +273,8 @@ def _add_train_parser(sub) -> None:
     g.add_argument("--warmup", type=float, help=f"fraction of steps for linear warm-up (default {d.warmup:g})")
     g.add_argument("--seed", type=int, help=f"seed for the split, the order and the new head (default {d.seed})")
     g.add_argument("--max-steps", type=int, help="stop after this many steps (the schedule spans them)")
+    g.add_argument("--grad-clip", type=float, help=f"clip the gradient norm to this; 0 = no clipping (default {d.grad_clip:g})")
+    g.add_argument("--no-group-by-length", action="store_true", help="plain shuffled batches instead of batches of similar lengths")
     g = p.add_argument_group("linear probe")
     g.add_argument("--layer", type=int, help=f"layer whose pooled vectors are used: 0 = embeddings, -1 = last (default {d.layer})")
     g.add_argument("--pooling", choices=tuple(SENTENCE_POOLERS), help=f"sentence pooling (default {d.pooling})")
@@ -324,7 +326,7 @@ def add_training_commands(sub) -> None:
 
 _TRAIN_OPTIONS = ("csv", "text_column", "label_column", "val_csv", "val_split", "eval_every", "metric", "patience", "model",
                   "method", "epochs", "lr", "batch_size", "max_length", "weight_decay", "warmup", "seed", "max_steps",
-                  "layer", "pooling", "probe_c", "encoding", "delimiter")
+                  "layer", "pooling", "probe_c", "encoding", "delimiter", "grad_clip")
 
 
 def _train_params(args):
@@ -335,6 +337,8 @@ def _train_params(args):
     given = {k: getattr(args, k) for k in _TRAIN_OPTIONS if getattr(args, k) is not None}
     if args.no_quoting:
         given["quoting"] = False
+    if args.no_group_by_length:
+        given["group_by_length"] = False
     if given.get("patience") == 0:
         given["patience"] = None
     run = {"device": args.device, "precision": args.precision, "allow_pickle": args.allow_pickle,

@@ -213,8 +213,10 @@ def read_table(path: str | os.PathLike, *, delimiter: str | None = None, encodin
     return table
 
 
-def pick_column(header: Sequence[str], wanted: str | None, name: str) -> int:
-    """Index of ``wanted`` (exact, then case-insensitive) or of a 'text'/'sentence' column."""
+def pick_column(header: Sequence[str], wanted: str | None, name: str, *, candidates: Sequence[str] = TEXT_COLUMNS,
+                option: str = "--text-column", missing: str = "no 'text' or 'sentence' column",
+                advice: str = "pass one of them with") -> int:
+    """Index of ``wanted`` (exact, then case-insensitive) or of the first of ``candidates`` present."""
     lowered = [h.lower() for h in header]
     listed = ", ".join(f"'{h}'" for h in header)
     if wanted is not None:
@@ -222,8 +224,11 @@ def pick_column(header: Sequence[str], wanted: str | None, name: str) -> int:
             return list(header).index(wanted)
         if lowered.count(wanted.lower()) == 1:
             return lowered.index(wanted.lower())
-        raise InputError(f"{name}: no column '{wanted}'; the columns are {listed};"
-                         " pass one of them with --text-column")
+        raise InputError(f"{name}: no column '{wanted}'; the columns are {listed}; pass one of them with {option}")
+    for candidate in candidates:
+        if candidate in lowered:
+            return lowered.index(candidate)
+    raise InputError(f"{name}: {missing}; the columns are {listed}; {advice} {option}")
     for candidate in TEXT_COLUMNS:
         if candidate in lowered:
             return lowered.index(candidate)

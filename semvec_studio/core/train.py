@@ -69,7 +69,8 @@ class TrainParams:
     metric: str = "macro_f1"  # picks the best checkpoint and drives early stopping
     patience: int | None = 3  # evaluations without improvement before stopping; None: never
     max_steps: int | None = None  # stop after this many steps (the schedule spans them)
-    grad_clip: float = 1.0
+    grad_clip: float = 1.0  # max gradient norm; 0: no clipping
+    group_by_length: bool = True  # batches of similar lengths (less padding); False: plain shuffled batches
     layer: int = -1  # probe: which hidden layer's vectors (0 = embeddings, -1 = last)
     pooling: str = "mean"  # probe: sentence pooling
     probe_c: float = 1.0  # probe: inverse L2 strength of the logistic regression
@@ -83,7 +84,7 @@ class TrainParams:
     # Changing these changes the run: resume refuses a mismatch.
     RUN_FIELDS = ("csv", "text_column", "label_column", "model", "val_csv", "val_split", "delimiter", "encoding", "quoting",
                   "method", "epochs", "lr", "batch_size", "max_length", "weight_decay", "warmup", "seed", "eval_every",
-                  "metric", "patience", "max_steps", "grad_clip")
+                  "metric", "patience", "max_steps", "grad_clip", "group_by_length")
 
     def validate(self) -> None:
         checks = [
@@ -310,7 +311,7 @@ def _loop(run: _Run, ctx: TaskContext, emit: Event) -> TrainResult:
     try:
         while state.step < total and not stop:
             epoch, pos = divmod(state.step, spe)
-            for batch in length_grouped_batches(lengths, p.batch_size, p.seed, epoch)[pos:]:
+            for batch in length_grouped_batches(lengths, p.batch_size, p.seed, epoch, group=p.group_by_length)[pos:]:
                 ctx.check_cancelled()
                 lr = lr_at(state.step, p.lr, total, warm)
                 loss, tokens = _train_step(run, batch, lr)

@@ -81,18 +81,8 @@ def guess_columns(header: Sequence[str]) -> tuple[str | None, str | None]:
 
 
 def pick_label_column(header: Sequence[str], wanted: str | None, name: str) -> int:
-    lowered = [h.lower() for h in header]
-    listed = ", ".join(f"'{h}'" for h in header)
-    if wanted is not None:
-        if wanted in header:
-            return list(header).index(wanted)
-        if lowered.count(wanted.lower()) == 1:
-            return lowered.index(wanted.lower())
-        raise InputError(f"{name}: no column '{wanted}'; the columns are {listed}; pass one of them with --label-column")
-    for candidate in LABEL_COLUMNS:
-        if candidate in lowered:
-            return lowered.index(candidate)
-    raise InputError(f"{name}: no 'label' column; the columns are {listed}; pass the one with the labels with --label-column")
+    return pick_column(header, wanted, name, candidates=LABEL_COLUMNS, option="--label-column",
+                       missing="no 'label' column", advice="pass the one with the labels with")
 
 
 def _lines(lines: Sequence[int]) -> str:
@@ -242,12 +232,15 @@ def _truncate(tokenizer, ids: list[int], max_length: int) -> list[int]:
     return ids[:max_length]
 
 
-def length_grouped_batches(lengths: Sequence[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+def length_grouped_batches(lengths: Sequence[int], batch_size: int, seed: int, epoch: int, *, group: bool = True) -> list[list[int]]:
     """Shuffle (seeded by seed and epoch), sort by length within windows of MEGABATCH batches,
-    cut into batches, shuffle the batches. Similar lengths share a batch, so little padding."""
+    cut into batches, shuffle the batches. Similar lengths share a batch, so little padding.
+    ``group=False``: plain shuffled batches."""
     rng = random.Random(seed * 100_003 + epoch)
     order = list(range(len(lengths)))
     rng.shuffle(order)
+    if not group:
+        return [order[b: b + batch_size] for b in range(0, len(order), batch_size)]
     batches = []
     window = batch_size * MEGABATCH
     for w0 in range(0, len(order), window):
