@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = Path(os.environ.get("SEMVEC_SHARED_DATA") or Path(__file__).resolve().parents[2].parent / "shared" / "data")
+# The device the speed benchmarks run on: cpu here; cuda where a GPU is lent (tests/benchmarks/device_run.sh).
+DEVICE = os.environ.get("SEMVEC_BENCH_DEVICE", "cpu")
 
 
 @pytest.fixture(scope="session")

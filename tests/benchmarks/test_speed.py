@@ -20,13 +20,13 @@ import torch
 
 from semvec_studio.core.encode import ExtractOptions, extract
 from semvec_studio.core.models import default_model_path, load_model
-from tests.benchmarks.conftest import report, sst2_sentences
+from tests.benchmarks.conftest import DEVICE, report, sst2_sentences
 
 ROUNDS = 3
 
 
 def _ours(texts, levels, dtype="float32"):
-    lm = load_model("default", device="cpu", dtype=dtype)
+    lm = load_model("default", device=DEVICE, dtype=dtype)
     return extract(lm, texts, ExtractOptions(levels=levels, batch_size=32))
 
 
@@ -35,7 +35,7 @@ def test_speed_ratio_vs_sentence_transformers(shared_data):
     texts = sst2_sentences(shared_data, 2000)
     path = str(default_model_path())
     runs = {
-        "st": lambda: st.SentenceTransformer(path, device="cpu").encode(texts, batch_size=32),
+        "st": lambda: st.SentenceTransformer(path, device=DEVICE).encode(texts, batch_size=32),
         "sentence": lambda: _ours(texts, ("sentence",)),
         "all_levels": lambda: _ours(texts, ("token", "word", "sentence")),
         "bf16": lambda: _ours(texts, ("sentence",), "bfloat16"),
@@ -51,19 +51,22 @@ def test_speed_ratio_vs_sentence_transformers(shared_data):
     ratio = {k: med["st"] / med[k] for k in ("sentence", "all_levels", "bf16")}
     fp32, bf16 = results["sentence"]["sentence"].vectors, results["bf16"]["sentence"].vectors
     cos = (fp32 * bf16).sum(1) / (np.linalg.norm(fp32, axis=1) * np.linalg.norm(bf16, axis=1))
-    cap = torch.backends.cpu.get_cpu_capability()
-    report("speed", texts=len(texts), rounds=ROUNDS, cpu=cap, **{f"{k}_s": f"{v:.2f}" for k, v in med.items()},
+    cap = torch.cuda.get_device_name(0) if DEVICE == "cuda" else torch.backends.cpu.get_cpu_capability()
+    report("speed", device=DEVICE, texts=len(texts), rounds=ROUNDS, hardware=cap.replace(" ", "_"), **{f"{k}_s": f"{v:.2f}" for k, v in med.items()},
            **{f"ratio_{k}": f"{v:.2f}" for k, v in ratio.items()}, texts_per_s_sentence=f"{len(texts) / med['sentence']:.0f}",
            bf16_min_cosine=f"{cos.min():.5f}")
     assert ratio["sentence"] >= 1.0
     assert ratio["all_levels"] >= 0.9
     assert cos.min() >= 0.999
-    if cap not in ("AVX512", "AMX") and "AMX" not in cap:
-        pytest.skip(f"bf16 speed target needs AVX512-BF16/AMX; this CPU reports {cap} (ratio measured {ratio['bf16']:.2f})")
+    native_bf16 = torch.cuda.is_bf16_supported() if DEVICE == "cuda" else (cap in ("AVX512", "AMX") or "AMX" in cap)
+    if not native_bf16:
+        pytest.skip(f"bf16 speed target needs native bf16 (AVX512-BF16/AMX or a GPU); {DEVICE} reports {cap} (ratio measured {ratio['bf16']:.2f})")
     assert ratio["bf16"] >= 1.5
 
 
 def test_peak_memory_token_level_20000_texts(shared_data, tmp_path):
+    if DEVICE != "cpu":
+        pytest.skip("peak host memory is measured on the CPU path")
     texts = sst2_sentences(shared_data, 20000)
     src = tmp_path / "sst.txt"
     src.write_text("\n".join(texts) + "\n", encoding="utf-8")

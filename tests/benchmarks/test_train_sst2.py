@@ -27,7 +27,7 @@ from semvec_studio.core.tasks import NullContext
 from semvec_studio.core.train import TrainParams, train
 from semvec_studio.core.train_data import read_labelled
 from semvec_studio.core.train_infer import evaluate, load_classifier
-from tests.benchmarks.conftest import report
+from tests.benchmarks.conftest import DEVICE, report
 
 ROWS = 5000
 STEPS = 40
@@ -80,7 +80,7 @@ def _step_times(stamps: list[float]) -> list[float]:
     return [b - a for a, b in zip(stamps, stamps[1:])]
 
 
-def _ours(csv: Path, out: Path, precision: str) -> tuple[list[float], float]:
+def _ours(csv: Path, out: Path, precision: str, device: str) -> tuple[list[float], float]:
     """(durations of steps 2..STEPS, mean padded tokens per step)."""
     stamps, tokens = [], []
 
@@ -90,11 +90,11 @@ def _ours(csv: Path, out: Path, precision: str) -> tuple[list[float], float]:
             tokens.append(e["tokens"])
 
     train(TrainParams(csv=str(csv), output=str(out), text_column="sentence", label_column="label", max_steps=STEPS,
-                      precision=precision, patience=None), NullContext(), on_event)
+                      precision=precision, patience=None, device=device), NullContext(), on_event)
     return _step_times(stamps), statistics.mean(tokens[1:])
 
 
-def _hf_trainer(csv: Path, out: Path, precision: str) -> tuple[list[float], float]:
+def _hf_trainer(csv: Path, out: Path, precision: str, device: str) -> tuple[list[float], float]:
     import torch
     from transformers import (
         AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer, TrainerCallback, TrainingArguments,
@@ -125,7 +125,7 @@ def _hf_trainer(csv: Path, out: Path, precision: str) -> tuple[list[float], floa
     args = TrainingArguments(
         output_dir=str(out), per_device_train_batch_size=32, max_steps=STEPS, learning_rate=1e-4, weight_decay=0.01,
         warmup_steps=0.1, lr_scheduler_type="linear", max_grad_norm=1.0, train_sampling_strategy="group_by_length",
-        bf16=precision == "bfloat16", use_cpu=True, seed=42, logging_strategy="no", save_strategy="no", eval_strategy="no",
+        bf16=precision == "bfloat16", use_cpu=device == "cpu", seed=42, logging_strategy="no", save_strategy="no", eval_strategy="no",
         report_to="none", disable_tqdm=True, dataloader_num_workers=0,
     )
     Trainer(model=model, args=args, train_dataset=rows, data_collator=collate, callbacks=[Clock()]).train()
@@ -136,15 +136,15 @@ def test_steps_per_second_vs_hf_trainer(sst2_5k, tmp_path):
     pytest.importorskip("accelerate", reason="Hugging Face Trainer needs 'accelerate' (the 'bench' extra)")
     from semvec_studio.core.train_infer import resolve_precision
 
-    precision = resolve_precision("auto", "cpu")
+    precision = resolve_precision("auto", DEVICE)
     ours, hf = [], []
     for r in range(ROUNDS):
-        ours.append(_ours(sst2_5k, tmp_path / f"ours{r}", precision))
-        hf.append(_hf_trainer(sst2_5k, tmp_path / f"hf{r}", precision))
+        ours.append(_ours(sst2_5k, tmp_path / f"ours{r}", precision, DEVICE))
+        hf.append(_hf_trainer(sst2_5k, tmp_path / f"hf{r}", precision, DEVICE))
     s_ours = statistics.median(t for times, _ in ours for t in times)
     s_hf = statistics.median(t for times, _ in hf for t in times)
     ratio = s_hf / s_ours
-    report("train_speed_vs_trainer", steps=STEPS, rounds=ROUNDS, precision=precision,
+    report("train_speed_vs_trainer", device=DEVICE, steps=STEPS, rounds=ROUNDS, precision=precision,
            ours_steps_per_s=f"{1 / s_ours:.2f}", trainer_steps_per_s=f"{1 / s_hf:.2f}", ratio=f"{ratio:.2f}",
            ours_tokens_per_step=f"{statistics.mean(t for _, t in ours):.0f}", trainer_tokens_per_step=f"{statistics.mean(t for _, t in hf):.0f}",
            rounds_ours="/".join(f"{statistics.median(t):.3f}" for t, _ in ours),
