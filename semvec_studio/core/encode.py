@@ -183,7 +183,7 @@ def _run_chunk(lm, texts, chunk: _Chunk, options, layers, dim, ctx, done0, total
             ctx.check_cancelled()
             batch = [windows[i] for i in order[b0 : b0 + options.batch_size]]
             hidden, mask = _forward(lm, batch, pad_id, layers, options.layer_combine, single_layer_last)
-            lengths = mask.sum(dim=1).tolist()
+            lengths = [len(w.ids) for w in batch]  # from the host: no device sync
             fits = [len(chunk.plans[w.text].windows) == 1 for w in batch]
             if "sentence" in options.levels and any(fits):
                 pooled = SENTENCE_POOLERS[options.pooling](hidden, mask).float().cpu().numpy()
@@ -207,12 +207,12 @@ def _run_chunk(lm, texts, chunk: _Chunk, options, layers, dim, ctx, done0, total
 
 def _forward(lm, batch, pad_id, layers, combine, last_only):
     longest = max(len(w.ids) for w in batch)
-    ids = torch.full((len(batch), longest), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(batch), longest), dtype=torch.long)
+    ids = np.full((len(batch), longest), pad_id, dtype=np.int64)
+    mask = np.zeros((len(batch), longest), dtype=np.int64)
     for j, w in enumerate(batch):
-        ids[j, : len(w.ids)] = torch.as_tensor(w.ids)
+        ids[j, : len(w.ids)] = w.ids
         mask[j, : len(w.ids)] = 1
-    ids, mask = ids.to(lm.device), mask.to(lm.device)
+    ids, mask = torch.from_numpy(ids).to(lm.device), torch.from_numpy(mask).to(lm.device)
     out = lm.model(input_ids=ids, attention_mask=mask, output_hidden_states=not last_only)
     states = (out.last_hidden_state,) if last_only else tuple(out.hidden_states[i] for i in layers)
     hidden = LAYER_COMBINERS[combine]([s.float() for s in states])
