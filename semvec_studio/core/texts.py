@@ -229,11 +229,6 @@ def pick_column(header: Sequence[str], wanted: str | None, name: str, *, candida
         if candidate in lowered:
             return lowered.index(candidate)
     raise InputError(f"{name}: {missing}; the columns are {listed}; {advice} {option}")
-    for candidate in TEXT_COLUMNS:
-        if candidate in lowered:
-            return lowered.index(candidate)
-    raise InputError(f"{name}: no 'text' or 'sentence' column; the columns are {listed};"
-                     " pass one of them with --text-column")
 
 
 def _add(corpus: Corpus, name: str, number: int, text: str | None) -> None:

@@ -1,5 +1,5 @@
 """The main window's chrome: menus and shortcuts, the status-bar progress area, drop parsing,
-and where the demo corpus lives."""
+and the demo texts (found by :mod:`semvec_studio.core.resources`)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressBar, QPushButton, QStatusBar
 
 import semvec_studio
+from semvec_studio.core.resources import demo_corpus_path
 from semvec_studio.gui import settings as st
 
-DEMO_RELATIVE = Path("resources") / "demo" / "corpus.txt"
 FALLBACK_DEMO = [
     "She deposited the cheque at the bank before noon.",
     "We had a picnic on the grassy bank of the river.",
     "The cat sat on the mat and purred.",
     "Transformers split unbelievable words into smaller pieces.",
 ]
-
-
-def demo_corpus_path() -> Path | None:
-    """The bundled demo corpus: inside the package if shipped there, else the source tree's."""
-    package = Path(semvec_studio.__file__).resolve().parent
-    for candidate in (package / DEMO_RELATIVE, package.parent / DEMO_RELATIVE):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def demo_texts() -> tuple[list[str], str]:
@@ -142,6 +133,8 @@ def build_menus(window) -> WindowActions:
     open_model = _action(window, file_menu, "Open model folder…", "Ctrl+Shift+O", window.model_panel.choose_folder,
                          "Open a local Hugging Face checkpoint folder")
     recent_files = file_menu.addMenu("Recent texts")
+    _action(window, file_menu, "Open labelled file for training…", "Ctrl+Shift+T", window.open_training_file,
+            "Choose a labelled CSV/TSV in the Train tab to fine-tune a classifier on it")
     file_menu.addSeparator()
     export = _action(window, file_menu, "Export vectors…", "Ctrl+E", window.open_export,
                      "Write the vectors in the formats of your choice, with their manifest")
@@ -156,6 +149,7 @@ def build_menus(window) -> WindowActions:
     _action(window, view_menu, "Tokens and words", "Ctrl+1", lambda: window.views.setCurrentIndex(0))
     _action(window, view_menu, "Texts", "Ctrl+2", lambda: window.views.setCurrentIndex(1))
     _action(window, view_menu, "Map", "Ctrl+3", lambda: window.views.setCurrentIndex(2))
+    _action(window, view_menu, "Train", "Ctrl+4", lambda: window.views.setCurrentIndex(3))
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "About SemVec Studio", None, lambda: QMessageBox.about(
         window, "About SemVec Studio",

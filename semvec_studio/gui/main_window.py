@@ -24,7 +24,8 @@ from semvec_studio.gui.panels.model_panel import ModelPanel
 from semvec_studio.gui.panels.text_panel import TextPanel
 from semvec_studio.gui.runner import Runner
 
-TOKENS_TAB, SENTENCES_TAB, MAP_TAB = 0, 1, 2
+TOKENS_TAB, SENTENCES_TAB, MAP_TAB, TRAIN_TAB = 0, 1, 2, 3
+VIEW_TITLES = ("Tokens && words", "Texts", "Map", "Train")
 OPTIONS_KEY = "options/controls"
 
 
@@ -44,7 +45,7 @@ class MainWindow(QMainWindow):
         self.lm = None
         self.sets: dict = {}
         self.texts: list[str] = []
-        self.token_view = self.sentence_view = self.map_panel = None
+        self.token_view = self.sentence_view = self.map_panel = self.training_panel = None
         self.export_dialog = None
         self._initial = (model or DEFAULT_MODEL, [str(f) for f in files], (not files) if demo is None else demo)
         self._model_job = self._embed_job = None
@@ -69,7 +70,7 @@ class MainWindow(QMainWindow):
         self.left.setStretchFactor(1, 1)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
-        for title in ("Tokens && words", "Texts", "Map"):
+        for title in VIEW_TITLES:
             waiting = QLabel("The views appear when the model is loaded…")
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.views.addTab(waiting, title)
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([380, 900])
         self.setCentralWidget(self.splitter)
+        self.views.currentChanged.connect(self._on_view_changed)
         self.actions = build_menus(self)
         self.model_panel.loadRequested.connect(self.load_model)
         self.model_panel.set_recent(st.recent(self.settings, st.RECENT_MODELS))
@@ -99,22 +101,28 @@ class MainWindow(QMainWindow):
         from semvec_studio.gui.panels.projection_panel import ProjectionPanel
         from semvec_studio.gui.panels.sentence_view import SentenceView
         from semvec_studio.gui.panels.token_view import TokenView
+        from semvec_studio.gui.panels.training_panel import TrainingPanel
 
         current = self.views.currentIndex()
         self.token_view, self.sentence_view = TokenView(), SentenceView()
         self.map_panel = ProjectionPanel(self.runner, self.notifier)
         self.map_panel.showTextRequested.connect(self.show_in_tokens)
         self.map_panel.exportRequested.connect(lambda subset: self.open_export({subset.level: subset}, subset.level))
-        views = ((self.token_view, "Tokens && words"), (self.sentence_view, "Texts"), (self.map_panel, "Map"))
+        self.training_panel = TrainingPanel(self.runner, self.notifier, self.settings)
+        self.training_panel.useModelRequested.connect(self.use_trained_model)
+        views = tuple(zip((self.token_view, self.sentence_view, self.map_panel, self.training_panel), VIEW_TITLES))
+        self.views.blockSignals(True)  # no transient tab changes (they would hide and show the left column)
         for index, (view, title) in enumerate(views):
             old = self.views.widget(index)
             self.views.removeTab(index)
             old.deleteLater()
             self.views.insertTab(index, view, title)
         self.views.setCurrentIndex(current)
+        self.views.blockSignals(False)
+        self._on_view_changed(current)
         self.token_view.layerProfileRequested.connect(self._on_layer_profile_requested)
         self.sentence_view.textSelected.connect(self._show_text)
-        for view in (self.token_view, self.sentence_view, self.map_panel):
+        for view in (self.token_view, self.sentence_view, self.map_panel, self.training_panel):
             state = self.settings.value(f"layout/{type(view).__name__}")
             if isinstance(state, QByteArray):
                 view.splitter.restoreState(state)
@@ -315,9 +323,30 @@ class MainWindow(QMainWindow):
         )
 
     def cancel(self) -> None:
-        if self.runner.is_busy():
-            self.runner.cancel()
+        """Esc: in the Train tab, stop the run; elsewhere, stop the workbench's jobs (never a run)."""
+        if self.views.currentIndex() == TRAIN_TAB and self.training_panel is not None:
+            self.training_panel.cancel()
+        elif self.runner.is_busy():
+            from semvec_studio.gui.panels.training_panel import TRAIN_GROUP
+
+            self.runner.cancel_all(keep=(TRAIN_GROUP,))
             self.notifier.status("Cancelling…")
+
+    # --- training ----------------------------------------------------------------------------------
+
+    def _on_view_changed(self, index: int) -> None:
+        self.left.setVisible(index != TRAIN_TAB)  # the model/texts/controls column is the workbench's
+
+    def open_training_file(self) -> None:
+        self.views.setCurrentIndex(TRAIN_TAB)
+        if self.training_panel is not None:
+            self.training_panel.setup.choose_csv()
+
+    def use_trained_model(self, folder: str) -> int:
+        """Load a fine-tuned checkpoint as the workbench's model and show its vectors."""
+        self.views.setCurrentIndex(TOKENS_TAB)
+        self._embed_pending = bool(self.text_panel.texts())
+        return self.load_model(folder, self.model_panel.device.currentText(), self.model_panel.dtype.currentText(), False)
 
     # --- export ------------------------------------------------------------------------------------
 
@@ -388,7 +417,7 @@ class MainWindow(QMainWindow):
         s.setValue("layout/geometry", self.saveGeometry())
         for splitter in (self.splitter, self.left):
             s.setValue(f"layout/{splitter.objectName()}", splitter.saveState())
-        for view in (self.token_view, self.sentence_view, self.map_panel):
+        for view in (self.token_view, self.sentence_view, self.map_panel, self.training_panel):
             if view is not None:
                 s.setValue(f"layout/{type(view).__name__}", view.splitter.saveState())
         s.setValue("layout/view", str(self.views.currentIndex()))

@@ -198,6 +198,12 @@ class Runner(QObject):
             if job_id is None or job.job_id == job_id:
                 job.token.cancel()
 
+    def cancel_all(self, keep: tuple[str, ...] = ()) -> None:
+        """Ask every queued and running job to stop, except those of the ``keep`` groups."""
+        for job in list(self._jobs.values()):
+            if job.group not in keep:
+                job.token.cancel()
+
     def cancel_group(self, group: str) -> None:
         latest = self._latest.get(group)
         if latest in self._jobs:

@@ -146,8 +146,45 @@ def _projection(window):
     window.views.setCurrentIndex(MAP_TAB)
 
 
+@screenshot_step("training_report")
+def _training(window):
+    """The Train tab after a real run (the default model fine-tuned with default settings on the
+    sample labelled CSV, resources/demo/reviews.csv): its report; the next steps show its loss
+    curve and its before/after maps."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from semvec_studio.core.resources import DEMO_LABELLED_CSV, resource_path
+    from semvec_studio.core.train_preview import csv_preview
+    from semvec_studio.gui.main_window import TRAIN_TAB
+
+    window.views.setCurrentIndex(TRAIN_TAB)
+    panel = window.training_panel
+    out = Path(tempfile.mkdtemp(prefix="semvec-screenshot-run-"))
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
+    panel.setup.set_csv(str(resource_path(DEMO_LABELLED_CSV)))
+    panel.setup.output_edit.setText(str(out / "reviews-run"))
+    panel.runner.cancel_group("train-preview")  # read here instead, so that Start finds the preview at once
+    panel._on_preview(csv_preview(panel.setup.params()))
+    panel.start()
+
+
+@screenshot_step("training_progress")
+def _training_progress(window):
+    window.training_panel.tabs.setCurrentIndex(0)
+
+
+@screenshot_step("training_before_after")
+def _training_before_after(window):
+    window.training_panel.tabs.setCurrentIndex(2)
+
+
 @screenshot_step("model_error", expect_error=True)
 def _model_error(window):
+    from semvec_studio.gui.main_window import TOKENS_TAB
+
+    window.views.setCurrentIndex(TOKENS_TAB)
     window.controls.set_level("token")
     window.model_panel.request("/nonexistent/checkpoint")  # fails inline; the loaded model stays
 

@@ -69,3 +69,48 @@ def test_gui_thread_stays_responsive_during_extraction(qtbot):
     assert len(result["token"]) > len(texts)
     assert p99 <= 50.0, f"GUI gap p99 {p99:.1f} ms > 50 ms"
     assert worst <= 250.0, f"GUI gap max {worst:.1f} ms > 250 ms"
+
+
+@pytest.mark.slow
+def test_gui_thread_stays_responsive_during_training(qtbot, tmp_path):
+    """The same measure while the Train tab fine-tunes the default model (defaults, 1 epoch) on the
+    first 1,000 SST-2 rows (else the sample CSV) and then reviews the run (predictions, before/after)."""
+    from semvec_studio.core.resources import DEMO_LABELLED_CSV, resource_path
+    from semvec_studio.gui.notifier import Notifier
+    from semvec_studio.gui.panels.training_panel import TrainingPanel
+
+    if SST2.is_file():
+        csv = tmp_path / "sst2-1000.tsv"
+        csv.write_text("".join(SST2.read_text(encoding="utf-8").splitlines(keepends=True)[:1001]), encoding="utf-8")
+    else:
+        csv = resource_path(DEMO_LABELLED_CSV)
+    runner = Runner()
+    panel = TrainingPanel(runner, Notifier())
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    panel.setup.epochs.setValue(1)
+    panel.setup.output_edit.setText(str(tmp_path / "run"))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    try:
+        with qtbot.waitSignal(runner.finished, timeout=60_000):
+            panel.open_csv(str(csv))
+        timer.start()
+        started = time.perf_counter()
+        with qtbot.waitSignal(panel.reviewed, timeout=900_000):
+            assert panel.start() is not None
+        elapsed = time.perf_counter() - started
+        timer.stop()
+    finally:
+        runner.shutdown()
+    gaps = np.diff(np.asarray(ticks)) * 1000.0
+    p50, p99, worst = np.percentile(gaps, 50), np.percentile(gaps, 99), gaps.max()
+    print(f"\nBENCH responsiveness_training rows={csv.name} steps={len(panel.loss_plot.steps)} seconds={elapsed:.1f} "
+          f"ticks={len(ticks)} gap_p50_ms={p50:.1f} gap_p99_ms={p99:.1f} gap_max_ms={worst:.1f} redraws={panel.loss_plot.redraws}")
+    assert len(panel.loss_plot.steps) > 10
+    assert p99 <= 50.0, f"GUI gap p99 {p99:.1f} ms > 50 ms"
+    assert worst <= 250.0, f"GUI gap max {worst:.1f} ms > 250 ms"

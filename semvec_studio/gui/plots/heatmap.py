@@ -59,10 +59,11 @@ class Heatmap(QWidget):
     cellHovered = Signal(int, int)  # (row, column); (-1, -1) when the pointer leaves the matrix
     cellClicked = Signal(int, int)
 
-    def __init__(self, parent: QWidget | None = None, *, max_tick_labels: int = 60, label_chars: int = 16, value_name: str = "value", annotate_max: int = 0) -> None:
-        """``annotate_max``: write each cell's value in it when the matrix has at most this many rows and columns."""
+    def __init__(self, parent: QWidget | None = None, *, max_tick_labels: int = 60, label_chars: int = 16, value_name: str = "value", annotate_max: int = 0, value_format: str = "{:.2f}") -> None:
+        """``annotate_max``: write each cell's value (``value_format``) in it when the matrix has at most this many rows and columns."""
         super().__init__(parent)
         self.annotate_max = annotate_max
+        self.value_format = value_format
         self._annotations: list[pg.TextItem] = []
         self.max_tick_labels = max_tick_labels
         self.label_chars = label_chars
@@ -180,7 +181,7 @@ class Heatmap(QWidget):
         cmap = self.bar.colorMap()
         for (r, c), v in np.ndenumerate(m):
             fill = cmap.map(float(np.clip((v - lo) / ((hi - lo) or 1.0), 0, 1)), mode="qcolor")
-            item = pg.TextItem(f"{v:.2f}", color="#000000" if fill.lightnessF() > 0.55 else "#ffffff", anchor=(0.5, 0.5))
+            item = pg.TextItem(self.value_format.format(v), color="#000000" if fill.lightnessF() > 0.55 else "#ffffff", anchor=(0.5, 0.5))
             item.setPos(c + 0.5, r + 0.5)
             self.plot.addItem(item)
             self._annotations.append(item)

@@ -1,0 +1,99 @@
+"""What a finished training run shows its user: the report, the misclassified validation texts,
+and the validation texts embedded by the base and the trained model, each projected to 2-D.
+
+``review_run(outdir, ctx) -> RunReview`` reads the folder `semvec train` wrote (metrics.json,
+params.json), rebuilds the same validation rows (the split is seeded), predicts them with the
+saved classifier and embeds a seeded sample of them twice: with the base checkpoint and, for a
+fine-tuned run, with the fine-tuned encoder (mean-pooled last layer, PCA). A linear probe leaves
+the encoder unchanged, so its "after" map is the base map coloured by the probe's predictions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from semvec_studio.core.errors import ModelError
+from semvec_studio.core.tasks import NullContext, TaskContext
+
+MAX_POINTS = 1000  # texts embedded twice for the before/after maps
+
+
+@dataclass(frozen=True)
+class RunReview:
+    path: str
+    method: str  # "finetune" | "probe"
+    metrics: dict  # metrics.json
+    labels: tuple[str, ...]
+    texts: list[str]  # the validation texts, in split order
+    true: np.ndarray  # int class ids
+    predicted: np.ndarray  # int class ids
+    confidence: np.ndarray  # probability of the predicted class
+    map_rows: np.ndarray  # indices into texts of the points on the maps
+    before: np.ndarray  # float32 [len(map_rows), 2]: base model
+    after: np.ndarray  # float32 [len(map_rows), 2]: trained model (probe: the base map again)
+    after_colour_by: str  # "true" or "predicted": what the after map's colours mean
+
+    def misclassified(self) -> list[int]:
+        """Indices of wrong predictions, most confident first (the most instructive errors)."""
+        wrong = np.nonzero(self.true != self.predicted)[0]
+        return wrong[np.argsort(-self.confidence[wrong], kind="stable")].tolist()
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: cannot read the run's record ({exc}); point to a folder 'semvec train' wrote.") from exc
+
+
+def _sentence_map(lm, texts: list[str], max_length: int, ctx: TaskContext, msg: str) -> np.ndarray:
+    from semvec_studio.core.encode import ExtractOptions, extract
+    from semvec_studio.core.projection import ProjectionParams, project
+
+    ctx.report(0, None, msg)
+    vecs = extract(lm, texts, ExtractOptions(levels=("sentence",), pooling="mean", max_length=max_length, truncate=True),
+                   ctx)["sentence"].vectors
+    return project(vecs, ProjectionParams(method="pca"), ctx, quality=False).coords
+
+
+def review_run(outdir: str | os.PathLike, ctx: TaskContext | None = None, *, device: str = "auto",
+               max_points: int = MAX_POINTS, seed: int = 0) -> RunReview:
+    """Everything the training panel shows after a run; see the module doc."""
+    from semvec_studio.core.models import load_model
+    from semvec_studio.core.train import TrainParams, load_data
+    from semvec_studio.core.train_data import LabelMap
+    from semvec_studio.core.train_infer import load_classifier
+
+    ctx = ctx or NullContext()
+    out = Path(outdir)
+    metrics = _read_json(out / "metrics.json")
+    saved = _read_json(out / "params.json")
+    known = set(TrainParams.__dataclass_fields__)
+    params = TrainParams(**{k: v for k, v in saved.items() if k in known})
+    _, val, _, _, _ = load_data(params, ctx)
+    ctx.check_cancelled()
+    clf = load_classifier(out, device=device, allow_pickle=params.allow_pickle, ctx=ctx)
+    true = np.asarray(LabelMap(clf.labels).encode(val, known_from=f"the classifier {out}"), dtype=np.int64)
+    ctx.report(0, None, "predicting the validation texts")
+    probs = clf.predict_proba(val.texts, ctx=ctx)
+    predicted = probs.argmax(axis=1)
+    confidence = probs[np.arange(len(predicted)), predicted]
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(len(val.texts), size=min(max_points, len(val.texts)), replace=False))
+    sample = [val.texts[i] for i in rows]
+    max_len = int((saved.get("resolved") or {}).get("max_length") or params.max_length)
+    base = clf.base if clf.kind == "probe" else load_model(params.model, device=device, allow_pickle=params.allow_pickle)
+    before = _sentence_map(base, sample, max_len, ctx, "embedding with the base model")
+    if clf.kind == "probe":
+        after, colour_by = before, "predicted"
+    else:
+        del base
+        tuned = load_model(str(out), device=device)
+        after, colour_by = _sentence_map(tuned, sample, max_len, ctx, "embedding with the fine-tuned model"), "true"
+    return RunReview(str(out), "probe" if clf.kind == "probe" else "finetune", metrics, tuple(clf.labels), list(val.texts),
+                     true, predicted, confidence, rows, before, after, colour_by)

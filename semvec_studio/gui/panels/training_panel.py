@@ -1,0 +1,398 @@
+"""The Train tab: fine-tune a classifier (or fit a linear probe) on a labelled CSV while a live
+loss plot updates, then read its report and use the model.
+
+Work goes through the one runner, in its own group (:data:`TRAIN_GROUP`), so embedding in the
+workbench never cancels a run. The core's ``train`` calls ``on_event`` on the worker thread; the
+events go into a deque and a GUI timer drains it at most ``1 / REDRAW_S`` times a second, so a
+fast run (hundreds of steps a second on a GPU) costs the window a redraw per 100 ms, not per step.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import math
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from semvec_studio.core.errors import SemvecError
+from semvec_studio.gui import settings as st
+from semvec_studio.gui.panels.training_results import BeforeAfter, TrainingReport
+from semvec_studio.gui.panels.training_setup import TrainingSetup
+from semvec_studio.gui.plots.loss_plot import LossPlot
+
+TRAIN_GROUP = "train"
+PREVIEW_GROUP = "train-preview"
+REDRAW_S = 0.1
+SETTINGS_KEY = "options/training"
+PROGRESS_TAB, REPORT_TAB, MAPS_TAB = 0, 1, 2
+
+
+def _clock(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    m, s = divmod(int(round(seconds)), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _resumable(folder: str) -> bool:
+    return bool(folder) and (Path(folder) / "checkpoint" / "state.json").is_file()
+
+
+class TrainingPanel(QWidget):
+    useModelRequested = Signal(str)  # a fine-tuned output folder to load into the workbench
+    runFinished = Signal(object)  # TrainResult
+    reviewed = Signal(object)  # RunReview
+
+    def __init__(self, runner, notifier, settings=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner, self.notifier, self.settings = runner, notifier, settings
+        self.job: int | None = None
+        self.review_job: int | None = None
+        self.preview_job: int | None = None
+        self.preview = None
+        self.events: collections.deque = collections.deque()
+        self.total_steps = 0
+        self._start_step = 0
+        self._started_at = 0.0
+        self._last_step = 0
+        self._output, self._method = "", "finetune"
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(int(REDRAW_S * 1000))
+        self.timer.timeout.connect(self.drain)
+        self.runner.log.connect(self._on_runner_log)
+        if settings is not None:
+            self.setup.restore(st.read_json(settings, SETTINGS_KEY, {}))
+        self._update_buttons()
+
+    # --- construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setup = TrainingSetup()
+        self.setup.previewRequested.connect(self.request_preview)
+        self.setup.output_edit.textChanged.connect(lambda _t: self._update_buttons())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.setup)
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Start a new run with these settings (Ctrl+Return in this tab).")
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the run; the output folder keeps the last saved checkpoint, and Resume continues from it.")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setToolTip("Continue the unfinished run in the output folder from its last saved step, with its saved settings.")
+        self.resume_button.clicked.connect(self.resume)
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.cancel_button, self.resume_button):
+            buttons.addWidget(b)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(scroll, 1)
+        lv.addLayout(buttons)
+
+        self.loss_plot = LossPlot()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress_label = QLabel("Choose a labelled file, check the columns and press Start.")
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.log_view = QPlainTextEdit()
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(5000)
+        self.log_view.setPlaceholderText("The run's log.")
+        progress_page = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(4, 4, 4, 4)
+        row = QHBoxLayout()
+        row.addWidget(self.progress_label, 1)
+        row.addWidget(self.progress)
+        tv.addLayout(row)
+        tv.addWidget(self.loss_plot, 1)
+        progress_page.addWidget(top)
+        progress_page.addWidget(self.log_view)
+        progress_page.setSizes([500, 150])
+        self.report = TrainingReport()
+        self.report.useModelRequested.connect(self.useModelRequested)
+        self.maps = BeforeAfter()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(progress_page, "Progress")
+        self.tabs.addTab(self.report, "Report")
+        self.tabs.addTab(self.maps, "Before / after")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("training_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([430, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    # --- preview ---------------------------------------------------------------------------------------
+
+    def open_csv(self, path: str) -> None:
+        self.setup.set_csv(str(path))
+
+    def request_preview(self) -> None:
+        from semvec_studio.core.train_preview import csv_preview
+
+        params = self.setup.params()
+        if not params.csv:
+            return
+        self.setup.message.show_info(f"Reading {Path(params.csv).name}…")
+        self.preview_job = self.runner.submit(csv_preview, params, name=f"Reading {Path(params.csv).name}", group=PREVIEW_GROUP,
+                                              on_result=self._on_preview, on_error=self._on_preview_failed)
+
+    def _on_preview(self, preview) -> None:
+        self.preview_job = None
+        self.preview = preview
+        self.setup.set_preview(preview)
+        self._update_buttons()
+
+    def _on_preview_failed(self, exc, details: str) -> None:
+        self.preview_job = None
+        self.preview = None
+        if isinstance(exc, SemvecError):
+            self.setup.show_failure(str(exc))
+        else:
+            self.notifier.unexpected(exc, details)
+        self._update_buttons()
+
+    # --- running -----------------------------------------------------------------------------------------
+
+    def running(self) -> bool:
+        return self.job is not None
+
+    def start(self) -> int | None:
+        """Start a new run with the form's settings; returns the runner job id (None if refused)."""
+        if self.running():
+            return None
+        params = self.setup.params()
+        problem = self._problem(params)
+        if problem:
+            self.setup.message.show_error(problem)
+            return None
+        out = Path(params.output)
+        if out.exists() and any(out.iterdir()):
+            if _resumable(params.output):
+                question = f"{out} holds an unfinished run. Start again from scratch and replace it? (Resume continues it instead.)"
+            else:
+                question = f"{out} already exists. Replace it with this run?"
+            if not self._confirm(question):
+                return None
+            params = dataclasses.replace(params, overwrite=True)
+        return self._run(params)
+
+    def resume(self) -> int | None:
+        from semvec_studio.core.train import resume_params
+
+        if self.running():
+            return None
+        try:
+            params = resume_params(self.setup.output_edit.text().strip())
+        except SemvecError as exc:
+            self.setup.message.show_error(str(exc))
+            return None
+        return self._run(params, resuming=True)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.runner.cancel(self.job)
+            self._log("Cancelling: saving the current step…")
+        elif self.review_job is not None:
+            self.runner.cancel(self.review_job)
+
+    def _problem(self, params) -> str:
+        if not params.csv:
+            return "Choose a labelled file first."
+        if self.preview is None or Path(self.preview.path).resolve() != Path(params.csv).resolve():
+            return "The file has not been read yet (or could not be); see the message above."
+        if self.preview.problem:
+            return self.preview.problem
+        if not params.output:
+            return "Choose an output folder."
+        try:
+            params.validate()
+        except SemvecError as exc:
+            return str(exc)
+        return ""
+
+    def _confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Replace the output folder?", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _run(self, params, resuming: bool = False) -> int:
+        from semvec_studio.core.train import train
+
+        if self.settings is not None:
+            st.write_json(self.settings, SETTINGS_KEY, self.setup.state())
+        self.events.clear()
+        if not resuming:
+            self.loss_plot.clear()
+            self.log_view.clear()
+        self.report.clear()
+        self._output, self._method = params.output, params.method
+        self.total_steps = 0
+        self._started_at = time.monotonic()
+        self.progress.setRange(0, 0)  # busy until the first step
+        self.progress_label.setText("Preparing: reading the data and loading the model…")
+        self.tabs.setCurrentIndex(PROGRESS_TAB)
+        self._log(("Resuming " if resuming else "Starting ") + f"{params.method} of {params.model} on {params.csv} → {params.output}")
+        self.job = self.runner.submit(train, params, on_event=self.events.append, name="Training", group=TRAIN_GROUP,
+                                      on_result=self._on_done, on_error=self._on_failed, on_cancel=self._on_cancelled)
+        self.timer.start()
+        self._update_buttons()
+        return self.job
+
+    def drain(self) -> None:
+        """Move queued events into the plot, the progress line and the log (GUI thread, ≤ 10 Hz)."""
+        steps, redraw = [], False
+        while self.events:
+            e = self.events.popleft()
+            kind = e.get("kind")
+            if kind == "step":
+                steps.append((e["step"], e["loss"]))
+                self._last_step = e["step"]
+            elif kind == "start":
+                self.total_steps = int(e.get("total_steps") or 0)
+                self._start_step = self._last_step = int(e.get("step") or 0)
+                self._started_at = time.monotonic()
+                if self.total_steps:
+                    self.progress.setRange(0, self.total_steps)
+                    if not self.loss_plot.steps:
+                        self.loss_plot.set_total_steps(self.total_steps)
+                self._log(f"{e['train_rows']:,} training / {e['val_rows']:,} validation rows, classes {', '.join(e['labels'])}; "
+                          f"{self.total_steps:,} steps on {e['device']} in {e['precision']}")
+            elif kind == "eval":
+                self.loss_plot.add_eval(e["step"], e["val_loss"], e["accuracy"], e["macro_f1"])
+                redraw = True  # the core logs the evaluation itself (runner log -> _on_runner_log)
+            elif kind == "cancelled":
+                self._log(f"Cancelled at step {e['step']}; the last saved checkpoint is in {e['path']} — Resume continues from it.")
+            elif kind == "done":
+                self._log(f"Done: {e['status']} after {e['step']} steps in {_clock(e['seconds'])}; best step {e.get('best_step')}.")
+        if steps:
+            self.loss_plot.add_steps(steps)
+            redraw = True
+        if redraw:
+            self.loss_plot.redraw()
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        if not self.total_steps or self.job is None:
+            return
+        done = self._last_step - self._start_step
+        elapsed = time.monotonic() - self._started_at
+        left = (self.total_steps - self._last_step) * elapsed / done if done > 0 else float("nan")
+        self.progress.setValue(self._last_step)
+        self.progress_label.setText(f"step {self._last_step:,} / {self.total_steps:,} · elapsed {_clock(elapsed)} · "
+                                    f"about {_clock(left)} left (or less, if it stops early)")
+
+    def _finish_job(self) -> None:
+        self.drain()
+        self.timer.stop()
+        self.job = None
+        self.progress.setRange(0, 1)
+        self._update_buttons()
+
+    def _on_done(self, result) -> None:
+        self._finish_job()
+        self.progress.setValue(1)
+        self.progress_label.setText(f"{result.status} · {result.steps:,} steps · {_clock(result.seconds)}")
+        self.report.show_metrics(self._metrics_of(result), str(result.path), self._method)
+        self.tabs.setCurrentIndex(REPORT_TAB)
+        self.runFinished.emit(result)
+        self.request_review(str(result.path))
+
+    @staticmethod
+    def _metrics_of(result) -> dict:
+        import json
+
+        try:
+            return json.loads((Path(result.path) / "metrics.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return dict(result.metrics)
+
+    def _on_failed(self, exc, details: str) -> None:
+        self._finish_job()
+        self.progress_label.setText("The run stopped with an error.")
+        self._log(f"Error: {exc}")
+        if isinstance(exc, SemvecError):
+            self.setup.message.show_error(str(exc))
+            self.notifier.status("Training: " + str(exc).split(";")[0])
+        else:
+            self.notifier.unexpected(exc, details)
+
+    def _on_cancelled(self) -> None:
+        self._finish_job()
+        self.progress_label.setText("Cancelled." + (" Resume continues from the last saved step." if _resumable(self._output) else ""))
+
+    # --- after a run ---------------------------------------------------------------------------------------
+
+    def request_review(self, folder: str) -> int:
+        from semvec_studio.core.train_review import review_run
+
+        device = self.setup.device.currentText()
+        self._log("Reviewing: predicting the validation texts and embedding them with the base and the trained model…")
+        self.review_job = self.runner.submit(review_run, folder, device=device, name="Reviewing the run", group=TRAIN_GROUP,
+                                             on_result=self._on_review, on_error=self._on_review_failed,
+                                             on_cancel=lambda: setattr(self, "review_job", None))
+        self._update_buttons()
+        return self.review_job
+
+    def _on_review(self, review) -> None:
+        self.review_job = None
+        self.report.show_metrics(review.metrics, review.path, review.method)
+        self.report.show_review(review)
+        self.maps.show_review(review)
+        self._log(f"Review ready: {len(review.misclassified()):,} of {len(review.texts):,} validation texts misclassified.")
+        self._update_buttons()
+        self.reviewed.emit(review)
+
+    def _on_review_failed(self, exc, details: str) -> None:
+        self.review_job = None
+        self._log(f"The review failed: {exc}")
+        self.notifier.error(exc, details)
+        self._update_buttons()
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+
+    def _log(self, msg: str) -> None:
+        self.log_view.appendPlainText(f"{time.strftime('%H:%M:%S')}  {msg}")
+        self.log_view.moveCursor(QTextCursor.MoveOperation.End)
+
+    def _on_runner_log(self, job_id: int, msg: str) -> None:
+        if job_id in (self.job, self.review_job):
+            self._log(msg)
+
+    def _update_buttons(self) -> None:
+        busy = self.job is not None
+        self.start_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy or self.review_job is not None)
+        self.resume_button.setEnabled(not busy and _resumable(self.setup.output_edit.text().strip()))
+        self.setup.setEnabled(not busy)

@@ -1,0 +1,131 @@
+"""The Train tab through the window, on a tiny random checkpoint and a learnable toy CSV: the
+preview and column guesses, a short run whose loss curve fills live and ends in the report
+(metrics table, confusion matrix, misclassified list, before/after maps), "use this model",
+cancel and resume, Esc in the workbench leaving a run alone, and bad files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from semvec_studio.gui.main_window import TOKENS_TAB, TRAIN_TAB
+from tests.core.test_train import write_toy
+
+RUN_MS = 120_000
+
+
+@pytest.fixture
+def panel_in(make_window, tiny_bert, tmp_path):
+    """(window, panel) with the Train tab open, the tiny model as base and fast settings."""
+    window = make_window(tiny_bert)
+    window.views.setCurrentIndex(TRAIN_TAB)
+    panel = window.training_panel
+    s = panel.setup
+    s.model_edit.setText(str(tiny_bert))
+    s.lr.setValue(5e-3)
+    s.batch.setValue(8)
+    s.val_split.setValue(0.2)
+    s.output_edit.setText(str(tmp_path / "run"))
+    s._output_auto = False
+    return window, panel
+
+
+def open_csv(qtbot, panel, path):
+    with qtbot.waitSignal(panel.runner.finished, timeout=RUN_MS):
+        panel.open_csv(str(path))
+
+
+def test_preview_guesses_columns_and_shows_counts(qtbot, panel_in, tmp_path):
+    window, panel = panel_in
+    assert not window.left.isVisible(), "the workbench column is hidden in the Train tab"
+    open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
+    s = panel.setup
+    assert (s.text_combo.currentText(), s.label_combo.currentText()) == ("text", "label")
+    assert s.table.rowCount() == 50 and s.table.columnCount() == 2
+    assert "96 training + 24 validation rows" in s.counts.text() and "neg: 48 + 12" in s.counts.text()
+    assert "linear probe" in s.message.message()  # advice: few rows for fine-tuning
+
+
+def test_events_are_drawn_in_batches_not_one_redraw_per_step(panel_in):
+    _window, panel = panel_in
+    assert panel.timer.interval() == 100, "the plot is redrawn at most ten times a second"
+    before = panel.loss_plot.redraws
+    panel.events.extend({"kind": "step", "step": i, "loss": 1.0 / i} for i in range(1, 1001))
+    panel.events.append({"kind": "eval", "step": 1000, "epoch": 1.0, "val_loss": 0.5, "accuracy": 0.8, "macro_f1": 0.7, "best": True})
+    panel.drain()
+    assert panel.loss_plot.redraws == before + 1 and len(panel.loss_plot.steps) == 1000
+    assert panel.loss_plot.val_curve.getData()[1].tolist() == [0.5]
+    assert panel.loss_plot.smoothed[-1] > panel.loss_plot.losses[-1], "the smoothed line trails a falling loss"
+    panel.loss_plot.log_scale.setChecked(True)
+    assert panel.loss_plot.plot.getAxis("left").logMode
+
+
+def test_a_short_run_plots_live_and_ends_in_the_report(qtbot, panel_in, tmp_path):
+    window, panel = panel_in
+    open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
+    panel.setup.epochs.setValue(3)
+    panel.setup.eval_every.setValue(4)
+    with qtbot.waitSignal(panel.reviewed, timeout=RUN_MS):
+        with qtbot.waitSignal(panel.runFinished, timeout=RUN_MS):
+            panel.start_button.click()
+            assert not panel.start_button.isEnabled() and panel.cancel_button.isEnabled()
+    plot = panel.loss_plot
+    assert plot.steps == list(range(1, 37)), "12 steps an epoch (96 rows / 8) for 3 epochs, every one plotted"
+    assert [int(e[0]) for e in plot.evals] == [4, 8, 12, 16, 20, 24, 28, 32, 36]
+    assert sum(plot.losses[-6:]) < sum(plot.losses[:6]) - 0.3, "the loss falls on a learnable set"
+    out = tmp_path / "run"
+    metrics = json.loads((out / "metrics.json").read_text())
+    table = panel.report.metrics_table
+    assert table.rowCount() == 4 and table.item(0, 0).text() == "neg"
+    assert table.item(3, 3).text() == f"{metrics['accuracy']:.4f}"
+    assert panel.report.confusion.image_shape() == (2, 2)
+    wrong = sum(metrics["confusion_matrix"][0][1:]) + metrics["confusion_matrix"][1][0]
+    assert panel.report.misclassified.rowCount() == wrong
+    assert panel.maps.point_counts() == (24, 24)
+    assert panel.tabs.currentIndex() == 1 and panel.start_button.isEnabled()
+    assert "Done: finished after 36 steps" in panel.log_view.toPlainText()
+    with qtbot.waitSignal(window.modelLoaded, timeout=RUN_MS):
+        panel.report.use_button.click()
+    assert window.lm.info.path == str(out) and window.views.currentIndex() == TOKENS_TAB
+
+
+def test_cancel_keeps_a_checkpoint_and_resume_continues_from_it(qtbot, panel_in, tmp_path):
+    window, panel = panel_in
+    open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
+    panel.setup.epochs.setValue(100)
+    panel.setup.eval_every.setValue(3)
+    panel.start()
+    qtbot.waitUntil(lambda: panel.drain() or len(panel.loss_plot.evals) >= 2, timeout=RUN_MS)
+    window.views.setCurrentIndex(TOKENS_TAB)
+    window.cancel()  # Esc in the workbench stops the workbench's jobs, never a run
+    assert panel.running()
+    window.views.setCurrentIndex(TRAIN_TAB)
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=RUN_MS):
+        window.cancel()  # Esc in the Train tab stops the run
+    assert not panel.running()
+    state = json.loads((tmp_path / "run" / "checkpoint" / "state.json").read_text())
+    assert state["step"] >= 6 and panel.resume_button.isEnabled()
+    assert "Resume continues from it" in panel.log_view.toPlainText()
+    panel.resume_button.click()
+    qtbot.waitUntil(lambda: panel.drain() or len(panel.loss_plot.steps) > state["step"], timeout=RUN_MS)
+    resumed = panel.loss_plot.steps
+    assert resumed[: state["step"]] == list(range(1, state["step"] + 1)), "the curve keeps the steps before the cancel"
+    assert state["step"] + 1 in resumed, "the resumed run continues at the saved step + 1"
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=RUN_MS):
+        panel.cancel_button.click()
+
+
+def test_bad_files_get_a_message_and_start_is_refused(qtbot, panel_in, tmp_path):
+    window, panel = panel_in
+    one_class = tmp_path / "one.csv"
+    one_class.write_text("text,label\n" + "".join(f"text {i},same\n" for i in range(30)), encoding="utf-8")
+    open_csv(qtbot, panel, one_class)
+    assert "class" in panel.setup.message.message()
+    assert panel.start() is None and not panel.running()
+    with qtbot.waitSignal(panel.runner.failed, timeout=RUN_MS):
+        panel.open_csv(str(tmp_path / "missing.csv"))
+    assert "missing.csv" in panel.setup.message.message() and panel.setup.table.rowCount() == 0
+    assert panel.start() is None
+    open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))  # the panel is still usable
+    assert panel.setup.message.message() == "" or "linear probe" in panel.setup.message.message()
