@@ -22,8 +22,9 @@ if os.path.exists(d + "model.fp16.safetensors"):
 import torch, transformers
 print("torch", torch.__version__, "transformers", transformers.__version__, "gpu", torch.cuda.get_device_name(0))
 PYEOF
-python3 -m pytest -s -p no:cacheprovider --timeout=0 -o addopts="" \
-    "tests/benchmarks/test_speed.py::test_speed_ratio_vs_sentence_transformers" \
-    "tests/benchmarks/test_train_sst2.py::test_steps_per_second_vs_hf_trainer" \
-    "tests/benchmarks/test_train_sst2.py::test_sst2_full_epoch_on_gpu" 2>&1 | tee "$OUT/bench.log"
+TESTS=("$@")  # default: all three; or name test ids as arguments
+[ ${#TESTS[@]} -gt 0 ] || TESTS=("tests/benchmarks/test_speed.py::test_speed_ratio_vs_sentence_transformers"
+    "tests/benchmarks/test_train_sst2.py::test_steps_per_second_vs_hf_trainer"
+    "tests/benchmarks/test_train_sst2.py::test_sst2_full_epoch_on_gpu")
+python3 -m pytest -s -p no:cacheprovider --timeout=0 -o addopts="" "${TESTS[@]}" 2>&1 | tee "$OUT/bench.log"
 grep BENCH "$OUT/bench.log"
