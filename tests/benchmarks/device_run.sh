@@ -22,6 +22,9 @@ if os.path.exists(d + "model.fp16.safetensors"):
 import torch, transformers
 print("torch", torch.__version__, "transformers", transformers.__version__, "gpu", torch.cuda.get_device_name(0))
 PYEOF
+if [ "${1:-}" = "--python" ]; then  # run a script after the same setup instead of the benchmarks
+    shift; python3 "$@" 2>&1 | tee "$OUT/bench.log"; exit "${PIPESTATUS[0]}"
+fi
 TESTS=("$@")  # default: all three; or name test ids as arguments
 [ ${#TESTS[@]} -gt 0 ] || TESTS=("tests/benchmarks/test_speed.py::test_speed_ratio_vs_sentence_transformers"
     "tests/benchmarks/test_train_sst2.py::test_steps_per_second_vs_hf_trainer"

@@ -1,0 +1,55 @@
+"""Seed spread of the fine-tuning defaults on SST-2 (first 5,000 train rows, dev accuracy), and a
+few single changes to them: how the defaults of `semvec train` were checked. Each run is
+`train(TrainParams(...))` exactly as the CLI and the app call it; float32 (what a CPU without
+native bf16 trains in). Needs a GPU to finish in minutes: tests/benchmarks/device_run.sh --python
+tests/benchmarks/sweep_sst2.py [seconds budget].
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from semvec_studio.core.tasks import NullContext  # noqa: E402
+from semvec_studio.core.train import TrainParams, train  # noqa: E402
+from semvec_studio.core.train_data import read_labelled  # noqa: E402
+from semvec_studio.core.train_infer import evaluate, load_classifier  # noqa: E402
+from tests.benchmarks.conftest import DATA, DEVICE  # noqa: E402
+
+BUDGET = float(sys.argv[1]) if len(sys.argv) > 1 else 1e9
+CONFIGS = [("defaults", {}), ("epochs=4", {"epochs": 4}), ("epochs=5", {"epochs": 5}), ("lr=5e-5", {"lr": 5e-5}),
+           ("lr=2e-4", {"lr": 2e-4}), ("batch=16", {"batch_size": 16})]
+SEEDS = (42, 1, 2)
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp())
+    lines = (DATA / "sst2" / "train.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
+    csv = tmp / "train5k.tsv"
+    csv.write_text("".join(lines[:5001]), encoding="utf-8")
+    dev = read_labelled(DATA / "sst2" / "dev.tsv", "sentence", "label")
+    started = time.perf_counter()
+    for name, change in CONFIGS:
+        accs = []
+        for seed in SEEDS:
+            if time.perf_counter() - started > BUDGET:
+                print("SWEEP budget spent", flush=True)
+                return
+            out = tmp / f"{name}-{seed}"
+            t0 = time.perf_counter()
+            train(TrainParams(csv=str(csv), output=str(out), text_column="sentence", label_column="label", seed=seed,
+                              device=DEVICE, precision="float32", **change), NullContext())
+            acc = evaluate(load_classifier(out, device=DEVICE, precision="float32"), dev)["accuracy"]
+            accs.append(acc)
+            print(f"SWEEP {name} seed={seed} dev_accuracy={acc:.4f} seconds={time.perf_counter() - t0:.0f}", flush=True)
+        print(f"SWEEP {name} mean={statistics.mean(accs):.4f} min={min(accs):.4f} max={max(accs):.4f}", flush=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    main()
