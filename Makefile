@@ -8,8 +8,14 @@ TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= test,parquet,umap,bench
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.semvec-installed
+# `make bundle`: the PyInstaller desktop bundle (packaging/). It carries every optional extra
+# (`all`: Parquet, UMAP) and needs the `bundle` extra (PyInstaller). BUNDLE_FLAGS=--clean rebuilds
+# from scratch. Output: dist/semvec-studio/ and dist/semvec-studio-<version>-<platform>.tar.gz.
+BUNDLE_STAMP := $(VENV)/.semvec-bundle-installed
+BUNDLE_FLAGS ?=
+BUNDLE_EXE := dist/semvec-studio/semvec-studio
 
-.PHONY: run test bench demo clean venv screenshots
+.PHONY: run test bench demo clean venv screenshots bundle bundle-selftest bundle-measure
 
 venv: $(STAMP)
 
@@ -35,6 +41,19 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/semvec-studio --screenshots docs/screenshots
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS),all,bundle]"
+	touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/python packaging/build_bundle.py $(BUNDLE_FLAGS)
+
+bundle-selftest:
+	QT_QPA_PLATFORM=offscreen $(BUNDLE_EXE) --self-test
+
+bundle-measure: $(BUNDLE_STAMP)
+	$(BIN)/python packaging/measure_bundle.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

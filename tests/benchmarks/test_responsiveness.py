@@ -90,8 +90,11 @@ def test_gui_thread_stays_responsive_during_training(qtbot, tmp_path):
     panel.resize(1280, 800)
     panel.show()
     panel.setup.epochs.setValue(1)
-    panel.setup.output_edit.setText(str(tmp_path / "run"))
     ticks: list[float] = []
+    marks: list[tuple[float, str]] = []
+    panel.events_seen = 0
+    runner.started.connect(lambda _id, name: marks.append((time.perf_counter(), "start " + name)))
+    runner.finished.connect(lambda _id, _r: marks.append((time.perf_counter(), "finished")))
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(TICK_MS)
@@ -99,6 +102,7 @@ def test_gui_thread_stays_responsive_during_training(qtbot, tmp_path):
     try:
         with qtbot.waitSignal(runner.finished, timeout=60_000):
             panel.open_csv(str(csv))
+        panel.setup.output_edit.setText(str(tmp_path / "run"))
         timer.start()
         started = time.perf_counter()
         with qtbot.waitSignal(panel.reviewed, timeout=900_000):
@@ -109,6 +113,9 @@ def test_gui_thread_stays_responsive_during_training(qtbot, tmp_path):
         runner.shutdown()
     gaps = np.diff(np.asarray(ticks)) * 1000.0
     p50, p99, worst = np.percentile(gaps, 50), np.percentile(gaps, 99), gaps.max()
+    t0 = ticks[0]
+    big = [(round(ticks[i] - t0, 2), round(g)) for i, g in enumerate(gaps) if g > 50]
+    print("\nbig gaps (s since start, ms):", big[:40], "\nphases:", [(round(t - t0, 2), m) for t, m in marks])
     print(f"\nBENCH responsiveness_training rows={csv.name} steps={len(panel.loss_plot.steps)} seconds={elapsed:.1f} "
           f"ticks={len(ticks)} gap_p50_ms={p50:.1f} gap_p99_ms={p99:.1f} gap_max_ms={worst:.1f} redraws={panel.loss_plot.redraws}")
     assert len(panel.loss_plot.steps) > 10

@@ -6,6 +6,7 @@ cancel and resume, Esc in the workbench leaving a run alone, and bad files."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,21 @@ def test_bad_files_get_a_message_and_start_is_refused(qtbot, panel_in, tmp_path)
     assert panel.start() is None
     open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))  # the panel is still usable
     assert panel.setup.message.message() == "" or "linear probe" in panel.setup.message.message()
+
+
+def test_the_default_output_folder_is_created(qtbot, make_window, tiny_bert, tmp_path, monkeypatch):
+    import semvec_studio.gui.panels.training_setup as ts
+
+    runs = tmp_path / "Documents" / "SemVec Studio" / "runs"
+    monkeypatch.setattr(ts, "runs_folder", lambda: runs)
+    window = make_window(tiny_bert)
+    panel = window.training_panel
+    panel.setup.model_edit.setText(str(tiny_bert))
+    panel.setup.val_split.setValue(0.2)
+    panel.setup.epochs.setValue(1)
+    open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
+    assert panel.setup.output_edit.text().startswith(str(runs / "toy-"))
+    with qtbot.waitSignal(panel.runFinished, timeout=RUN_MS):
+        assert panel.start() is not None
+    assert (Path(panel.setup.output_edit.text()) / "metrics.json").is_file()
+    qtbot.waitUntil(lambda: panel.review_job is None, timeout=RUN_MS)

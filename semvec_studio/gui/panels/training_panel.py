@@ -198,6 +198,11 @@ class TrainingPanel(QWidget):
             self.setup.message.show_error(problem)
             return None
         out = Path(params.output)
+        try:  # the default runs folder (Documents/SemVec Studio/runs) may not exist yet
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.setup.message.show_error(f"{out.parent}: cannot create the output's folder ({exc.strerror}); choose another output folder.")
+            return None
         if out.exists() and any(out.iterdir()):
             if _resumable(params.output):
                 question = f"{out} holds an unfinished run. Start again from scratch and replace it? (Resume continues it instead.)"
