@@ -110,7 +110,8 @@ class Classifier:
                              batch_size=batch_size, ctx=ctx)
 
 
-def _read_json(path: Path) -> dict:
+def read_json(path: Path) -> dict:
+    """A JSON object from a training output folder (typed error if missing or damaged)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -135,7 +136,7 @@ def load_classifier(path: str | os.PathLike, *, device: str = "auto", precision:
 
         return load_probe(folder, dev, prec, allow_pickle=allow_pickle, ctx=ctx)
     model, tok, info = load_sequence_classifier(folder, allow_pickle=allow_pickle)
-    params = _read_json(folder / PARAMS_FILE) if (folder / PARAMS_FILE).is_file() else {}
+    params = read_json(folder / PARAMS_FILE) if (folder / PARAMS_FILE).is_file() else {}
     resolved = params.get("resolved") or {}
     max_len = min(int(resolved.get("max_length") or params.get("max_length") or DEFAULT_MAX_LENGTH), info.max_positions)
     model.to(dev).eval()

@@ -10,14 +10,12 @@ the encoder unchanged, so its "after" map is the base map coloured by the probe'
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from semvec_studio.core.errors import ModelError
 from semvec_studio.core.tasks import NullContext, TaskContext
 
 MAX_POINTS = 1000  # texts embedded twice for the before/after maps
@@ -44,13 +42,6 @@ class RunReview:
         return wrong[np.argsort(-self.confidence[wrong], kind="stable")].tolist()
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"{path}: cannot read the run's record ({exc}); point to a folder 'semvec train' wrote.") from exc
-
-
 def _sentence_map(lm, texts: list[str], max_length: int, ctx: TaskContext, msg: str) -> np.ndarray:
     from semvec_studio.core.encode import ExtractOptions, extract
     from semvec_studio.core.projection import ProjectionParams, project
@@ -67,12 +58,12 @@ def review_run(outdir: str | os.PathLike, ctx: TaskContext | None = None, *, dev
     from semvec_studio.core.models import load_model
     from semvec_studio.core.train import TrainParams, load_data
     from semvec_studio.core.train_data import LabelMap
-    from semvec_studio.core.train_infer import load_classifier
+    from semvec_studio.core.train_infer import load_classifier, read_json
 
     ctx = ctx or NullContext()
     out = Path(outdir)
-    metrics = _read_json(out / "metrics.json")
-    saved = _read_json(out / "params.json")
+    metrics = read_json(out / "metrics.json")
+    saved = read_json(out / "params.json")
     known = set(TrainParams.__dataclass_fields__)
     params = TrainParams(**{k: v for k, v in saved.items() if k in known})
     _, val, _, _, _ = load_data(params, ctx)

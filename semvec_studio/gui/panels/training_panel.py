@@ -371,8 +371,7 @@ class TrainingPanel(QWidget):
         return self.review_job
 
     def _on_review(self, review) -> None:
-        self.review_job = None
-        self.report.show_metrics(review.metrics, review.path, review.method)
+        self.review_job = None  # the metrics table is already filled from metrics.json (_on_done)
         self.report.show_review(review)
         self.maps.show_review(review)
         self._log(f"Review ready: {len(review.misclassified()):,} of {len(review.texts):,} validation texts misclassified.")
