@@ -256,6 +256,9 @@ def _add_train_parser(sub) -> None:
     g.add_argument("--val-split", type=float, help=f"fraction of each class held out for validation, seeded (default {d.val_split})")
     g.add_argument("--eval-every", type=int, metavar="N", help="evaluate every N steps (default: at the end of every epoch)")
     g.add_argument("--metric", choices=METRICS, help=f"picks the best checkpoint and drives early stopping (default {d.metric})")
+    g.add_argument("--ties-within", type=float, metavar="SE",
+                   help="validation figures within this many standard errors of the best are ties, and the latest of them is kept; "
+                        f"0 = strictly the best (default {d.ties_within:g})")
     g.add_argument("--patience", type=int, help=f"stop after this many evaluations without improvement; 0 = never (default {d.patience})")
     g = p.add_argument_group("model")
     g.add_argument("--model", help="'default' (bundled all-MiniLM-L6-v2) or a local Hugging Face model folder")
@@ -274,6 +277,8 @@ def _add_train_parser(sub) -> None:
     g.add_argument("--seed", type=int, help=f"seed for the split, the order and the new head (default {d.seed})")
     g.add_argument("--max-steps", type=int, help="stop after this many steps (the schedule spans them)")
     g.add_argument("--grad-clip", type=float, help=f"clip the gradient norm to this; 0 = no clipping (default {d.grad_clip:g})")
+    g.add_argument("--average", type=float, metavar="DECAY",
+                   help=f"evaluate and keep a moving average of the weights, this decay per step; 0 = the raw weights (default {d.average:g})")
     g.add_argument("--no-group-by-length", action="store_true", help="plain shuffled batches instead of batches of similar lengths")
     g = p.add_argument_group("linear probe")
     g.add_argument("--layer", type=int, help=f"layer whose pooled vectors are used: 0 = embeddings, -1 = last (default {d.layer})")
@@ -326,7 +331,7 @@ def add_training_commands(sub) -> None:
 
 _TRAIN_OPTIONS = ("csv", "text_column", "label_column", "val_csv", "val_split", "eval_every", "metric", "patience", "model",
                   "method", "epochs", "lr", "batch_size", "max_length", "weight_decay", "warmup", "seed", "max_steps",
-                  "layer", "pooling", "probe_c", "encoding", "delimiter", "grad_clip")
+                  "layer", "pooling", "probe_c", "encoding", "delimiter", "grad_clip", "average", "ties_within")
 
 
 def _train_params(args):
@@ -385,7 +390,7 @@ def cmd_train(args) -> int:
             signal.signal(signal.SIGINT, old)
     if not args.quiet:
         m = result.metrics
-        print(format_report(m, f"validation of the best model (step {result.best_step}):"))
+        print(format_report(m, f"validation of the kept model (step {result.best_step}):"))
         print(f"semvec: {result.status} after {result.steps} step(s) in {result.seconds:.0f} s; "
               f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}; model in {result.path}", file=sys.stderr)
     return EXIT_OK

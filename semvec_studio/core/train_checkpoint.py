@@ -8,9 +8,10 @@ Layout of OUTDIR (always complete: each save builds a new folder and renames it 
     loss.csv        step, epoch, train_loss, lr, val_loss, accuracy, macro_f1
     params.json     the run's parameters (and what they resolved to)
     split.json      which rows were held out for validation
-    checkpoint/     only while the run is unfinished: the weights at the last saved step,
-                    optimizer.safetensors (AdamW moments + RNG state) and state.json; what
-                    ``--resume`` continues from. No pickle anywhere.
+    checkpoint/     only while the run is unfinished: the weights at the last saved step (the
+                    averaged ones, see :mod:`train_average`; the raw ones in
+                    train_weights.safetensors), optimizer.safetensors (AdamW moments + RNG
+                    state) and state.json; what ``--resume`` continues from. No pickle anywhere.
 
 Unchanged big files are hard-linked from the previous version of the folder, not copied.
 """
@@ -39,10 +40,12 @@ class RunState:
     """Where a run is: everything besides weights and optimizer moments that resume needs."""
 
     step: int = 0
-    best_value: float | None = None
-    best_step: int | None = None
+    best_value: float | None = None  # the best validation figure so far (drives early stopping)
+    top: dict | None = None  # the report that reached it
+    best_step: int | None = None  # the kept checkpoint: the latest within --ties-within of the best
     best_report: dict | None = None
     bad_evals: int = 0
+    average: dict | None = None  # the weight average's bookkeeping (train_average.WeightAverage.state)
     history: list[dict] = field(default_factory=list)
     status: str = "running"
     seconds: float = 0.0
@@ -135,14 +138,19 @@ class RunFiles:
 
 
 def save_run(outdir: Path, *, model, tokenizer, optimizer, state: RunState, files: RunFiles, best_is_current: bool,
-             finished: bool, overwrite: bool, keep_checkpoint: bool = False) -> None:
-    """Write a complete new version of ``outdir`` and rename it into place."""
+             finished: bool, overwrite: bool, keep_checkpoint: bool = False, extra_tensors: dict | None = None) -> None:
+    """Write a complete new version of ``outdir`` and rename it into place. ``extra_tensors``: more
+    safetensors files for checkpoint/ (file name -> {name: tensor})."""
+    from safetensors.torch import save_file
+
     previous = outdir if (outdir / MODEL_FILES[1]).is_file() else None
     with atomic_dir(outdir, overwrite=overwrite) as tmp:
         ckpt = tmp / CHECKPOINT_DIR
         if not finished or keep_checkpoint or best_is_current or previous is None:
             model.save_pretrained(ckpt)
             save_optimizer(ckpt / OPTIMIZER_FILE, optimizer)
+            for name, tensors in (extra_tensors or {}).items():
+                save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(ckpt / name))
             _write_json(ckpt / STATE_FILE, state.as_dict())
         best_src = ckpt if (best_is_current or previous is None) else previous
         for name in MODEL_FILES:

@@ -14,7 +14,8 @@ LOSS_COLUMNS = ("step", "epoch", "train_loss", "lr", "val_loss", "accuracy", "ma
 
 def classification_report(y_true: Sequence[int], probs: np.ndarray, names: Sequence[str]) -> dict:
     """Accuracy, macro-F1, per-class precision/recall/F1/support, confusion matrix (rows = true
-    class, columns = predicted) and mean cross-entropy ``loss`` from class probabilities."""
+    class, columns = predicted), mean cross-entropy ``loss`` and its standard error ``loss_se``
+    from class probabilities."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
     y_true = np.asarray(y_true, dtype=np.int64)
@@ -23,10 +24,13 @@ def classification_report(y_true: Sequence[int], probs: np.ndarray, names: Seque
     k = list(range(len(names)))
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=k, zero_division=0)
     picked = probs[np.arange(len(y_true)), y_true]
-    loss = float(-np.log(np.clip(picked, 1e-12, None)).mean()) if len(y_true) else math.nan
+    losses = -np.log(np.clip(picked, 1e-12, None))
+    loss = float(losses.mean()) if len(y_true) else math.nan
+    loss_se = float(losses.std(ddof=1) / math.sqrt(len(losses))) if len(losses) > 1 else 0.0
     return {
         "rows": int(len(y_true)),
         "loss": round(loss, 6),
+        "loss_se": round(loss_se, 6),
         "accuracy": round(float((y_pred == y_true).mean()) if len(y_true) else math.nan, 6),
         "macro_f1": round(float(np.mean(f)), 6),
         "labels": list(names),
@@ -71,6 +75,25 @@ def better(metric: str, report: dict, best: dict | None) -> bool:
 
 def metric_value(metric: str, m: dict) -> float:
     return m["loss"] if metric == "val_loss" else m[metric]
+
+
+def standard_error(metric: str, m: dict) -> float:
+    """How far ``metric`` of report ``m`` can move by chance over its ``rows`` validation texts: the
+    binomial sqrt(p(1-p)/n) for accuracy, the same formula for macro-F1 (an approximation), the
+    per-text losses' standard deviation / sqrt(n) for the loss."""
+    if metric == "val_loss":
+        return float(m.get("loss_se") or 0.0)
+    v, n = m[metric], m["rows"]
+    return math.sqrt(max(v * (1 - v), 0.0) / n) if n else 0.0
+
+
+def within(metric: str, report: dict, best: dict | None, ses: float) -> bool:
+    """Whether ``report`` is within ``ses`` standard errors (of the ``best`` report) of the best."""
+    if best is None:
+        return True
+    margin = ses * standard_error(metric, best)
+    value, top = metric_value(metric, report), metric_value(metric, best)
+    return value <= top + margin if metric == "val_loss" else value >= top - margin
 
 
 def write_loss_csv(path: Path, rows: Sequence[dict]) -> None:

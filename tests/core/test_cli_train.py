@@ -46,7 +46,7 @@ def model_dir(tmp_path_factory, tiny_bert, toy) -> Path:
 def test_train_prints_the_report(capsys, tmp_path, tiny_bert, toy):
     rc, out, err = run(capsys, "train", "--csv", toy, "-o", tmp_path / "o", "--model", tiny_bert, "--max-steps", "4", *FAST)
     assert rc == 0, err
-    assert "validation of the best model (step 4)" in out and "confusion matrix" in out and "macro-F1" in out
+    assert "validation of the kept model (step 4)" in out and "confusion matrix" in out and "macro-F1" in out
     assert "semvec: finished after 4 step(s)" in err and str(tmp_path / "o") in err
     assert "step 4: val loss" in err  # the evaluation log line
 

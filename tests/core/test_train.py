@@ -156,6 +156,10 @@ def test_cancel_then_resume_continues_from_the_saved_step(tmp_path, tiny_bert, t
     full = {e["step"]: e["loss"] for e in full_events if e["kind"] == "step"}
     resumed = {e["step"]: e["loss"] for e in first + again if e["kind"] == "step"}
     assert resumed == pytest.approx(full, abs=1e-5)
+    # ... and evaluates the same averaged weights (the average was saved at step 13 and restored)
+    full_val = {e["step"]: e["val_loss"] for e in full_events if e["kind"] == "eval"}
+    resumed_val = {e["step"]: e["val_loss"] for e in first + again if e["kind"] == "eval"}
+    assert resumed_val == pytest.approx(full_val, abs=1e-5)
     assert result.metrics["accuracy"] == trained[0].metrics["accuracy"]
     assert not (out / "checkpoint").exists()  # finished: the resumable state is dropped
     assert [r["step"] for r in read_loss_csv(out / "loss.csv")] == list(range(1, 21))
@@ -193,7 +197,7 @@ def test_early_stopping_keeps_the_best(tmp_path, tiny_bert, toy, monkeypatch):
             saved_weights[e["step"]] = (out / "checkpoint" / "model.safetensors").read_bytes()
 
     result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), epochs=50, eval_every=2, patience=2,
-                               metric="val_loss", **FAST), NullContext(), on_event)
+                               metric="val_loss", ties_within=0, **FAST), NullContext(), on_event)
     evals = [e for e in events if e["kind"] == "eval"]
     assert [e["best"] for e in evals] == [True, True, False, False]
     assert (result.status, result.steps, result.best_step) == ("stopped early", 8, 4)
@@ -284,3 +288,121 @@ def test_preview_counts_classes_without_a_model(tmp_path):
     assert (facts["train_rows"], facts["val_rows"]) == (18, 2)
     assert facts["class_counts"] == {"a": 9, "b": 9} and facts["val_class_counts"] == {"a": 1, "b": 1}
     assert facts["skipped_empty"] == 1 and "skipped 1 row(s)" in facts["warnings"][0]
+
+
+def test_weight_average_is_the_bias_corrected_moving_average():
+    import torch
+
+    from semvec_studio.core.train_average import WeightAverage
+
+    def run(avg, steps):
+        for step in range(1, steps + 1):
+            with torch.no_grad():
+                layer.weight.fill_(float(step))
+            avg.step(step)
+        return avg.average[avg.names.index("weight")].flatten().tolist()
+
+    layer = torch.nn.Linear(2, 1)
+    # every step: step s weighs (1 - d) d^(t - s), normalised: (1 * 0.125 + 2 * 0.25 + 3 * 0.5) / 0.875
+    assert run(WeightAverage(layer, decay=0.5, every=1), 3) == pytest.approx([2.125 / 0.875] * 2)
+    # every 2nd step, each sample standing for 2 steps: 2 weighs 0.25 * 0.75, 4 weighs 0.75: 3.6;
+    # then a fold outside the schedule (before an evaluation) brings in step 5 at once
+    sparse = WeightAverage(layer, decay=0.5, every=2)
+    assert run(sparse, 4) == pytest.approx([3.6, 3.6])
+    with torch.no_grad():
+        layer.weight.fill_(5.0)
+    sparse.fold(5)
+    assert sparse.average[sparse.names.index("weight")].flatten().tolist() == pytest.approx([(3.6 * 0.5 * 0.9375 + 5 * 0.5) / 0.96875] * 2)
+    assert sparse.state() == {"norm": 0.96875, "last": 5}
+    avg = WeightAverage(layer, decay=0.5, every=1)
+    with torch.no_grad():
+        layer.weight.fill_(2.125 / 0.875)
+    avg.fold(1)
+    with torch.no_grad():
+        layer.weight.fill_(3.0)
+    with avg.applied() as raw:
+        assert layer.weight.flatten().tolist() == pytest.approx([2.125 / 0.875] * 2)
+        assert raw["weight"].tolist() == [[3.0, 3.0]]
+        with avg.applied() as again:  # nested: already applied, the same raw weights
+            assert again is raw
+    assert layer.weight.tolist() == [[3.0, 3.0]]  # the raw weights are back for training
+
+
+def test_the_average_is_what_is_evaluated_and_kept(tmp_path, tiny_bert, toy):
+    """The checkpoint's model is the averaged weights (evaluated, kept, loaded by transformers);
+    the raw ones, which training continues from, sit beside them; --average 0 evaluates the raw ones."""
+    from safetensors.torch import load_file
+
+    runs = {}
+    for average in (0.9, 0.0):
+        out = tmp_path / f"avg{average}"
+        events: list[dict] = []
+        train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=6, eval_every=6, patience=None,
+                          average=average, keep_checkpoint=True, **FAST), NullContext(), events.append)
+        runs[average] = (out, events)
+    out, events = runs[0.9]
+    kept = load_file(str(out / "model.safetensors"))
+    raw = load_file(str(out / "checkpoint" / "train_weights.safetensors"))
+    name = "classifier.weight"
+    assert not torch_equal(kept[name], raw[name])
+    assert torch_equal(load_file(str(out / "checkpoint" / "model.safetensors"))[name], kept[name])
+    # same training (same losses), other weights evaluated
+    steps = {a: [e["loss"] for e in ev if e["kind"] == "step"] for a, (_, ev) in runs.items()}
+    assert steps[0.9] == pytest.approx(steps[0.0], abs=1e-6)
+    val = {a: [e["val_loss"] for e in ev if e["kind"] == "eval"] for a, (_, ev) in runs.items()}
+    assert val[0.9] != pytest.approx(val[0.0], abs=1e-6)
+    assert not (runs[0.0][0] / "checkpoint" / "train_weights.safetensors").exists()
+    assert json.loads((out / "params.json").read_text())["average"] == 0.9
+
+
+def torch_equal(a, b) -> bool:
+    import torch
+
+    return bool(torch.equal(a, b))
+
+
+def test_bad_average_is_a_usage_error(tmp_path, toy):
+    with pytest.raises(UsageError, match="--average 1.0: give the moving average's decay"):
+        train(TrainParams(csv=str(toy), output=str(tmp_path / "o"), average=1.0))
+
+
+@pytest.mark.parametrize("ties_within, kept", [(1.0, 6), (0.0, 4)])
+def test_ties_within_noise_go_to_the_later_checkpoint(tmp_path, tiny_bert, toy, monkeypatch, ties_within, kept):
+    """Macro-F1 0.80, 0.90, 0.89, 0.85 on 500 validation rows: 0.89 is within one standard error of
+    0.90 (sqrt(0.9 * 0.1 / 500) = 0.0134), a tie the later checkpoint wins; 0.85 is not. Early
+    stopping still counts only real improvements."""
+    import semvec_studio.core.train as train_module
+
+    real = train_module.classification_report
+    scripted = iter([0.80, 0.90, 0.89, 0.85])
+
+    def report(*args):
+        return {**real(*args), "macro_f1": next(scripted), "rows": 500}
+
+    monkeypatch.setattr(train_module, "classification_report", report)
+    events: list[dict] = []
+    out = tmp_path / "o"
+    result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=12, eval_every=2, patience=2,
+                               ties_within=ties_within, **FAST), NullContext(), events.append)
+    assert [e["best"] for e in events if e["kind"] == "eval"] == [True, True, ties_within > 0, False]
+    assert (result.status, result.steps, result.best_step) == ("stopped early", 8, kept)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert (metrics["best_step"], metrics["macro_f1"]) == (kept, 0.89 if ties_within else 0.90)
+
+
+@pytest.mark.parametrize("scale", [1e-4, 10.0])  # gradient norm below / above the limit
+def test_cpu_gradient_clipping_is_torch_clip_grad_norm_bit_for_bit(scale):
+    import torch
+
+    from semvec_studio.core.train import _clip_gradients
+
+    torch.manual_seed(0)
+    a, b = (torch.nn.Sequential(torch.nn.Linear(50, 40), torch.nn.Linear(40, 3)) for _ in range(2))
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        pa.grad = torch.randn_like(pa) * scale
+        pb.grad = pa.grad.clone()
+    torch.nn.utils.clip_grad_norm_(a.parameters(), 1.0)
+    _clip_gradients(type("Run", (), {"model": b, "device": "cpu"})(), 1.0)
+    assert all(torch.equal(pa.grad, pb.grad) for pa, pb in zip(a.parameters(), b.parameters()))
+    if scale > 1:
+        assert float(torch.linalg.vector_norm(torch.cat([p.grad.flatten() for p in b.parameters()]))) == pytest.approx(1.0, abs=1e-5)

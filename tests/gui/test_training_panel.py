@@ -48,6 +48,19 @@ def test_preview_guesses_columns_and_shows_counts(qtbot, panel_in, tmp_path):
     assert "linear probe" in s.message.message()  # advice: few rows for fine-tuning
 
 
+def test_the_weight_average_and_the_ties_rule_can_be_turned_off(panel_in):
+    from semvec_studio.core.train import TrainParams
+
+    _, panel = panel_in
+    s = panel.setup
+    defaults = TrainParams(csv="", output="")
+    assert (s.params().average, s.params().ties_within) == (defaults.average, defaults.ties_within) == (0.995, 1.0)
+    s.average.setValue(0)
+    s.ties.setValue(0)
+    assert s.average.text() == "raw weights" and s.params().average == 0.0
+    assert s.ties.text() == "strictly the best" and s.params().ties_within == 0.0
+
+
 def test_events_are_drawn_in_batches_not_one_redraw_per_step(panel_in):
     _window, panel = panel_in
     assert panel.timer.interval() == 100, "the plot is redrawn at most ten times a second"

@@ -300,7 +300,7 @@ class TrainingPanel(QWidget):
             elif kind == "cancelled":
                 self._log(f"Cancelled at step {e['step']}; the last saved checkpoint is in {e['path']} — Resume continues from it.")
             elif kind == "done":
-                self._log(f"Done: {e['status']} after {e['step']} steps in {_clock(e['seconds'])}; best step {e.get('best_step')}.")
+                self._log(f"Done: {e['status']} after {e['step']} steps in {_clock(e['seconds'])}; kept the checkpoint of step {e.get('best_step')}.")
         if steps:
             self.loss_plot.add_steps(steps)
             redraw = True

@@ -92,7 +92,7 @@ class TrainingReport(QWidget):
         self.use_button.setToolTip("" if method == "finetune" else
                                    "A linear probe leaves the encoder unchanged: the workbench's vectors would be the base model's.")
         names = metrics.get("labels", [])
-        best = f" (best at step {metrics['best_step']})" if metrics.get("best_step") else ""
+        best = f" (kept: step {metrics['best_step']})" if metrics.get("best_step") else ""
         self.headline.setText(
             f"{metrics.get('status', 'finished')}{best} · validation accuracy {metrics.get('accuracy', float('nan')):.4f} · "
             f"macro-F1 {metrics.get('macro_f1', float('nan')):.4f} · loss {metrics.get('loss', float('nan')):.4f} · "

@@ -63,13 +63,15 @@ def _spin(lo: int, hi: int, value: int, tip: str, special: str = "") -> QSpinBox
     return box
 
 
-def _dspin(lo: float, hi: float, value: float, step: float, decimals: int, tip: str) -> QDoubleSpinBox:
+def _dspin(lo: float, hi: float, value: float, step: float, decimals: int, tip: str, special: str = "") -> QDoubleSpinBox:
     box = QDoubleSpinBox()
     box.setRange(lo, hi)
     box.setDecimals(decimals)
     box.setSingleStep(step)
     box.setValue(value)
     box.setToolTip(tip)
+    if special:
+        box.setSpecialValueText(special)  # shown at the minimum
     return box
 
 
@@ -201,6 +203,12 @@ class TrainingSetup(QWidget):
         self.eval_every = _spin(0, 1_000_000, 0, "Evaluate every N steps; 'each epoch' evaluates at the end of every epoch (--eval-every).",
                                 "each epoch")
         self.patience = _spin(0, 1000, d.patience or 0, "Stop after this many evaluations without improvement (--patience).", "never stop early")
+        self.average = _dspin(0, 0.9999, d.average, 0.001, 4, "Evaluate and keep a moving average of the weights, this decay per "
+                              "step (~1/(1-decay) steps; 0.995: ~200): steadier than any single step's weights (--average). "
+                              "0: the raw weights.", "raw weights")
+        self.ties = _dspin(0, 10, d.ties_within, 0.5, 2, "Validation figures within this many standard errors of the best are "
+                           "ties (a small validation set cannot order them); the latest of them is kept (--ties-within). "
+                           "0: strictly the best.", "strictly the best")
         self.metric_combo = QComboBox()
         self.metric_combo.addItems(list(METRICS))
         self.metric_combo.setToolTip("Picks the best checkpoint and drives early stopping (--metric). macro-F1 treats every class equally.")
@@ -217,6 +225,7 @@ class TrainingSetup(QWidget):
         self._finetune_rows = []
         for label, w in (("Epochs", self.epochs), ("Learning rate", self.lr), ("Batch size", self.batch), ("Weight decay", self.weight_decay),
                          ("Warm-up", self.warmup), ("Evaluate", self.eval_every), ("Patience", self.patience), ("Best by", self.metric_combo),
+                         ("Ties within (SE)", self.ties), ("Average", self.average),
                          ("Precision", self.precision)):
             form.addRow(label, w)
             self._finetune_rows.append(w)
@@ -329,7 +338,7 @@ class TrainingSetup(QWidget):
             "quoting": self.quoting.isChecked(), "method": self.method_name(), "epochs": self.epochs.value(), "lr": self.lr.value(),
             "batch_size": self.batch.value(), "max_length": self.max_length.value(), "weight_decay": self.weight_decay.value(),
             "warmup": self.warmup.value(), "eval_every": self.eval_every.value() or None, "patience": self.patience.value() or None,
-            "metric": self.metric_combo.currentText(), "seed": self.seed.value(), "precision": self.precision.currentText(),
+            "metric": self.metric_combo.currentText(), "average": round(self.average.value(), 6), "ties_within": self.ties.value(), "seed": self.seed.value(), "precision": self.precision.currentText(),
             "device": self.device.currentText(), "layer": self.layer.value(), "probe_c": self.probe_c.value(), **overrides,
         })
 
