@@ -51,6 +51,17 @@ def test_train_prints_the_report(capsys, tmp_path, tiny_bert, toy):
     assert "step 4: val loss" in err  # the evaluation log line
 
 
+def test_the_kept_model_options_reach_the_run(capsys, tmp_path, tiny_bert, toy):
+    out = tmp_path / "o"
+    rc, _, err = run(capsys, "train", "--csv", toy, "-o", out, "--model", tiny_bert, "--max-steps", "2", "--average", "0",
+                     "--ties-within", "0", "--quiet", *FAST)
+    assert rc == 0, err
+    params = json.loads((out / "params.json").read_text())
+    assert (params["average"], params["ties_within"]) == (0.0, 0.0)
+    rc, _, err = run(capsys, "train", "--csv", toy, "-o", tmp_path / "bad", "--ties-within", "-1")
+    assert "--ties-within -1.0: give 0 or more standard errors" in error_line(rc, err)
+
+
 def test_evaluate_json_reproduces_metrics_json(capsys, model_dir, toy):
     metrics = json.loads((model_dir / "metrics.json").read_text())
     for extra in ([], ["--csv", toy]):
