@@ -412,7 +412,7 @@ def _evaluate_and_save_current(run: _Run, row: dict, ctx: TaskContext, emit: Eve
     improved = better(p.metric, report, state.top)
     if improved:
         state.top = {k: report[k] for k in ("rows", "loss", "loss_se", "accuracy", "macro_f1")}
-        state.best_value, state.bad_evals = metric_value(p.metric, report), 0
+        state.bad_evals = 0
     else:
         state.bad_evals += 1
     keep = improved or within(p.metric, report, state.top, p.ties_within)

@@ -1,11 +1,11 @@
 """The weights fine-tuning evaluates and saves: an exponential moving average of the trained ones.
 
 Single checkpoints of a small fine-tuning run are noisy: on SST-2's first 5,000 rows, the dev
-accuracy of the raw weights moved by up to 0.013 from one epoch to the next (0.845-0.864 over the
-last three epochs of three seeds), and a 500-row validation set cannot tell those checkpoints
+accuracy of the raw weights moved by up to 0.019 from one epoch to the next (0.845-0.870 over the
+last three epochs of four seeds), and a 500-row validation set cannot tell those checkpoints
 apart, so "the best one" was often an unlucky one. The average of the weights over the last few
-hundred steps is steadier and at least as good (0.852-0.859 at the same epochs; figures and the
-command in README, "Fine-tuning"). Optimisation still runs on the raw weights; only evaluation,
+hundred steps is at least as good (0.852-0.868 at the same epochs; figures and the command in
+README, "Measured figures"). Optimisation still runs on the raw weights; only evaluation,
 the kept checkpoint and early stopping see the average.
 
 The average is bias-corrected, so a short run is not pulled towards the weights it started from:

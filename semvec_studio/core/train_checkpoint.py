@@ -40,8 +40,7 @@ class RunState:
     """Where a run is: everything besides weights and optimizer moments that resume needs."""
 
     step: int = 0
-    best_value: float | None = None  # the best validation figure so far (drives early stopping)
-    top: dict | None = None  # the report that reached it
+    top: dict | None = None  # the report with the best validation figure so far
     best_step: int | None = None  # the kept checkpoint: the latest within --ties-within of the best
     best_report: dict | None = None
     bad_evals: int = 0

@@ -1,10 +1,10 @@
 """Seed spread of the fine-tuning defaults on SST-2 (first 5,000 train rows, dev accuracy), and a
 few single changes to them: how the defaults of `semvec train` were checked. Each run is
 `train(TrainParams(...))` exactly as the CLI and the app call it; on a GPU in float32 (what a CPU
-without native bf16 trains in), on a CPU in the precision `auto` picks there. On a GPU:
-tests/benchmarks/device_run.sh --python
-tests/benchmarks/sweep_sst2.py [seconds budget] [config names]. On this CPU a run takes 2-4 minutes:
-python tests/benchmarks/sweep_sst2.py 1e9 defaults earlier.
+without native bf16 trains in), on a CPU in the precision `auto` picks there. Arguments: a
+seconds budget, then the config names to run (default: all). On a GPU: tests/benchmarks/
+device_run.sh --python tests/benchmarks/sweep_sst2.py [budget] [names]. On a CPU (2-4 minutes a
+run): python tests/benchmarks/sweep_sst2.py 1e9 defaults earlier.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ BUDGET = float(sys.argv[1]) if len(sys.argv) > 1 else 1e9
 PRECISION = os.environ.get("SEMVEC_SWEEP_PRECISION", "float32" if DEVICE != "cpu" else "auto")
 # Sweeps run so far (float32): epochs 3/4/5, lr 5e-5/1e-4/2e-4, batch 16/32 on an H200 (README,
 # "Measured figures"); the defaults against the earlier ones (raw weights, strictly the best
-# checkpoint) on this CPU. Name the configs to run as
-# arguments after the budget (default: all).
-CONFIGS = [("defaults", {}), ("earlier", {"average": 0.0, "ties_within": 0.0}), ("average=0", {"average": 0.0}), ("epochs=3", {"epochs": 3}), ("epochs=4", {"epochs": 4}),
-           ("lr=5e-5", {"lr": 5e-5}), ("lr=2e-4", {"lr": 2e-4}), ("batch=16", {"batch_size": 16})]
+# checkpoint) on a CPU.
+CONFIGS = [("defaults", {}), ("earlier", {"average": 0.0, "ties_within": 0.0}), ("average=0", {"average": 0.0}),
+           ("epochs=3", {"epochs": 3}), ("epochs=4", {"epochs": 4}), ("lr=5e-5", {"lr": 5e-5}), ("lr=2e-4", {"lr": 2e-4}),
+           ("batch=16", {"batch_size": 16})]
 SEEDS = (42, 1, 2, 3)
 ONLY = set(sys.argv[2:])
 

@@ -6,7 +6,8 @@
 - training steps/s against Hugging Face ``Trainer`` with the same model, data, batch size (32),
   max length (128), precision (what ``--precision auto`` picks here), length-grouped batches, AdamW
   (fused), linear warm-up/decay and gradient clipping: STEPS steps each side, ROUNDS rounds
-  interleaved in alternating order after an uncounted warm-up round; each step's duration is the time between consecutive step-end stamps (setup,
+  interleaved in alternating order after an uncounted warm-up round; each step's duration is
+  the time between consecutive step-end stamps (setup,
   evaluation and saving excluded); ratio = Trainer's median step time / ours over all rounds
   (medians, because other jobs on a shared machine make single steps slow). Trainer needs
   ``accelerate``.

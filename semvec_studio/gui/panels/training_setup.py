@@ -338,7 +338,8 @@ class TrainingSetup(QWidget):
             "quoting": self.quoting.isChecked(), "method": self.method_name(), "epochs": self.epochs.value(), "lr": self.lr.value(),
             "batch_size": self.batch.value(), "max_length": self.max_length.value(), "weight_decay": self.weight_decay.value(),
             "warmup": self.warmup.value(), "eval_every": self.eval_every.value() or None, "patience": self.patience.value() or None,
-            "metric": self.metric_combo.currentText(), "average": round(self.average.value(), 6), "ties_within": self.ties.value(), "seed": self.seed.value(), "precision": self.precision.currentText(),
+            "metric": self.metric_combo.currentText(), "average": round(self.average.value(), 6), "ties_within": self.ties.value(),
+            "seed": self.seed.value(), "precision": self.precision.currentText(),
             "device": self.device.currentText(), "layer": self.layer.value(), "probe_c": self.probe_c.value(), **overrides,
         })
 
