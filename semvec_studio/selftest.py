@@ -149,7 +149,7 @@ def _model(state: State) -> str:
 def _extract(state: State) -> str:
     import numpy as np
 
-    from semvec_studio.core.encode import ExtractOptions, extract
+    from semvec_studio.core.extract.encode import ExtractOptions, extract
 
     sets = extract(state.values["lm"], state.values["texts"], ExtractOptions(levels=("token", "word", "sentence")))
     n_texts = len(state.values["texts"])
@@ -171,7 +171,7 @@ def _extract(state: State) -> str:
 def _semantics(state: State) -> str:
     import numpy as np
 
-    from semvec_studio.core.pipeline import embed
+    from semvec_studio.core.extract.pipeline import embed
 
     v = embed(list(SEMANTIC_TEXTS), state.values["lm"], level="sentence", normalize=True).vectors
     close, far = float(v[0] @ v[1]), float(v[0] @ v[2])
@@ -182,7 +182,7 @@ def _semantics(state: State) -> str:
 # --- checks: projections ---------------------------------------------------------------------
 
 def _projection_params(method: str, n: int):
-    from semvec_studio.core.projection import ProjectionParams
+    from semvec_studio.core.projection.project import ProjectionParams
 
     per_method = {
         "tsne": dict(perplexity=float(min(30, (n - 1) // 3))),
@@ -193,7 +193,7 @@ def _projection_params(method: str, n: int):
 
 
 def _register_projection_checks() -> None:
-    from semvec_studio.core.projection import PROJECTORS
+    from semvec_studio.core.projection.project import PROJECTORS
 
     for method in PROJECTORS:
         check(f"project:{method}", needs=("sets",))(lambda state, m=method: _project(state, m))
@@ -202,7 +202,7 @@ def _register_projection_checks() -> None:
 def _project(state: State, method: str) -> str:
     import numpy as np
 
-    from semvec_studio.core.projection import method_available, project
+    from semvec_studio.core.projection.project import method_available, project
 
     expect(method_available(method), f"{method}: its optional package is not installed")
     words = state.values["sets"]["word"]
@@ -222,9 +222,9 @@ def _project(state: State, method: str) -> str:
 def _train_finetune(state: State) -> str:
     import math
 
-    from semvec_studio.core.train import TrainParams, train
-    from semvec_studio.core.train_infer import load_classifier
-    from semvec_studio.core.train_metrics import read_loss_csv
+    from semvec_studio.core.train.loop import TrainParams, train
+    from semvec_studio.core.train.infer import load_classifier
+    from semvec_studio.core.train.metrics import read_loss_csv
 
     out = state.tmp / "classifier"
     params = TrainParams(csv=str(state.values["labelled"]), output=str(out), max_steps=TRAIN_STEPS, batch_size=16,
@@ -245,7 +245,7 @@ def _train_finetune(state: State) -> str:
 
 @check("train:probe", needs=("labelled",))
 def _train_probe(state: State) -> str:
-    from semvec_studio.core.train import TrainParams, train
+    from semvec_studio.core.train.loop import TrainParams, train
 
     out = state.tmp / "probe"
     result = train(TrainParams(csv=str(state.values["labelled"]), output=str(out), method="probe", device="cpu",
@@ -258,14 +258,14 @@ def _train_probe(state: State) -> str:
 # --- checks: exports, each read back ----------------------------------------------------------
 
 def _register_export_checks() -> None:
-    from semvec_studio.core.exporters import EXPORTERS
+    from semvec_studio.core.io.exporters import EXPORTERS
 
     for name in EXPORTERS:
         check(f"export:{name}", needs=("sets",))(lambda state, n=name: _export(state, n))
 
 
 def _export(state: State, name: str) -> str:
-    from semvec_studio.core.exporters import EXPORTERS
+    from semvec_studio.core.io.exporters import EXPORTERS
 
     words = state.values["sets"]["word"]
     (state.tmp / "export").mkdir(exist_ok=True)

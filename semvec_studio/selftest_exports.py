@@ -24,7 +24,7 @@ def expect(ok: bool, message: str) -> None:
 def _read_npy(folder: Path, es) -> str:
     import numpy as np
 
-    from semvec_studio.core.vectors import EmbeddingSet
+    from semvec_studio.core.io.vectors import EmbeddingSet
 
     back = EmbeddingSet.load(folder, mmap=False)
     expect(np.array_equal(back.vectors, es.vectors), "vectors.npy differs from the vectors written")

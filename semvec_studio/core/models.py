@@ -260,7 +260,7 @@ def inspect_checkpoint(spec: str | os.PathLike | None = None, *, allow_pickle: b
 
 @dataclass
 class LoadedModel:
-    """A model and its fast tokenizer, ready for :mod:`semvec_studio.core.encode`."""
+    """A model and its fast tokenizer, ready for :mod:`semvec_studio.core.extract.encode`."""
 
     info: ModelInfo
     model: object

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from semvec_studio.core.vectors import LEVELS, EmbeddingSet
+from semvec_studio.core.io.vectors import LEVELS, EmbeddingSet
 
 DEFAULT_MAX_BYTES = 768 * 1024 * 1024
 
@@ -54,7 +54,7 @@ class EmbedRequest:
         return base
 
     def extract_options(self) -> dict:
-        """Keyword arguments for ``core.encode.ExtractOptions`` (without ``levels``)."""
+        """Keyword arguments for ``core.extract.encode.ExtractOptions`` (without ``levels``)."""
         return {"layers": self.layers, "layer_combine": self.layer_combine, "word_pooling": self.word_pooling,
                 "pooling": self.pooling, "normalize": self.normalize}
 
@@ -105,6 +105,6 @@ class ResultsCache:
 
 def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], ctx=None) -> dict[str, EmbeddingSet]:
     """Runner task: one forward pass over ``texts`` giving every level in ``levels``."""
-    from semvec_studio.core.encode import ExtractOptions, extract  # imports torch: worker thread only
+    from semvec_studio.core.extract.encode import ExtractOptions, extract  # imports torch: worker thread only
 
     return extract(lm, texts, ExtractOptions(levels=tuple(levels), **options), ctx)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget
 
 from semvec_studio.core.models import DEFAULT_MODEL
-from semvec_studio.core.vectors import LEVELS
+from semvec_studio.core.io.vectors import LEVELS
 from semvec_studio.gui import settings as st
 from semvec_studio.gui.cache import EmbedRequest, ResultsCache, embed_levels, texts_hash
 from semvec_studio.gui.chrome import StatusArea, build_menus, demo_texts, dropped_paths
@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         return self._model_job is not None and self.runner.is_running(self._model_job)
 
     def _on_model_loaded(self, lm) -> None:
-        from semvec_studio.core.pooling import SENTENCE_POOLERS, WORD_POOLERS  # torch is imported by now
+        from semvec_studio.core.extract.pooling import SENTENCE_POOLERS, WORD_POOLERS  # torch is imported by now
 
         self._model_job = None
         self.lm = lm
@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
                 button.setChecked(True)
 
     def _on_layer_profile_requested(self, text_id: int, position: int) -> None:
-        from semvec_studio.core.analysis import layer_profile
+        from semvec_studio.core.extract.analysis import layer_profile
 
         if self.lm is None or not 0 <= text_id < len(self.texts):
             return
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
 
     def _export(self, dialog, level: str, folder: str, formats: list, overwrite: bool) -> int:
         from semvec_studio.core.errors import SemvecError
-        from semvec_studio.core.exporters import save
+        from semvec_studio.core.io.exporters import save
 
         embset = dialog.sets[level]
 

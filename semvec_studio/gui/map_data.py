@@ -15,9 +15,9 @@ import numpy as np
 
 from semvec_studio.core.atomic import atomic_file
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.exporters import FLOAT_FMT
-from semvec_studio.core.projection import Projection, ProjectionParams, project
-from semvec_studio.core.vectors import EmbeddingSet, write_metadata_tsv
+from semvec_studio.core.io.exporters import FLOAT_FMT
+from semvec_studio.core.projection.project import Projection, ProjectionParams, project
+from semvec_studio.core.io.vectors import EmbeddingSet, write_metadata_tsv
 
 LABEL_COLUMN = "label"
 CONTEXT_CHARS = 60
@@ -253,7 +253,7 @@ def layer_path(lm, text: str, level: str, position: int, manifest: dict, ctx=Non
     ``position`` is the token's position (token level), the word's index (word level) or
     ignored (sentence level). Pooling follows ``manifest`` (how the shown vectors were made).
     """
-    from semvec_studio.core.encode import ExtractOptions, extract  # imports torch: runner thread only
+    from semvec_studio.core.extract.encode import ExtractOptions, extract  # imports torch: runner thread only
 
     n_layers = lm.num_layers
     options = ExtractOptions(levels=(level,), layers=tuple(range(n_layers + 1)), layer_combine="concat",

@@ -69,7 +69,7 @@ def _model_panel(window):
 
 @screenshot_step("text_panel")
 def _text_panel(window):
-    from semvec_studio.core.texts import parse_table
+    from semvec_studio.core.io.texts import parse_table
     from semvec_studio.gui.panels.text_panel import ColumnPickerDialog
 
     window.text_panel.editor.setFocus()
@@ -118,7 +118,7 @@ def _export_dialog(window):
 def _projection(window):
     """The Map: the labelled demo table's words (PCA), coloured by its label column, the word
     "bank" of the first text selected with its nearest neighbours listed and drawn."""
-    from semvec_studio.core.texts import parse_table
+    from semvec_studio.core.io.texts import parse_table
     from semvec_studio.gui.main_window import MAP_TAB
     from semvec_studio.gui.panels.text_panel import table_columns, table_texts
 
@@ -156,7 +156,7 @@ def _training(window):
     import tempfile
 
     from semvec_studio.core.resources import DEMO_LABELLED_CSV, resource_path
-    from semvec_studio.core.train_preview import csv_preview
+    from semvec_studio.core.train.preview import csv_preview
     from semvec_studio.gui.main_window import TRAIN_TAB
 
     window.views.setCurrentIndex(TRAIN_TAB)

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from semvec_studio.core.projection import ProjectionParams, neighbours, project, projection_quality
+from semvec_studio.core.projection.project import ProjectionParams, neighbours, project, projection_quality
 from semvec_studio.core.tasks import RecordingContext
 from tests.benchmarks.conftest import report
 

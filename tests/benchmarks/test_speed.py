@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import torch
 
-from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import default_model_path, load_model
 from tests.benchmarks.conftest import DEVICE, report, sst2_sentences
 

@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 
 from semvec_studio.core.tasks import NullContext
-from semvec_studio.core.train import TrainParams, train
-from semvec_studio.core.train_data import read_labelled
-from semvec_studio.core.train_infer import evaluate, load_classifier
+from semvec_studio.core.train.loop import TrainParams, train
+from semvec_studio.core.train.data import read_labelled
+from semvec_studio.core.train.infer import evaluate, load_classifier
 from tests.benchmarks.conftest import DEVICE, report
 
 ROWS = 5000
@@ -102,7 +102,7 @@ def _hf_trainer(csv: Path, out: Path, precision: str, device: str) -> tuple[list
     )
 
     from semvec_studio.core.models import default_model_path
-    from semvec_studio.core.train_data import split_data
+    from semvec_studio.core.train.data import split_data
 
     path = str(default_model_path())
     data, _, labels = split_data(read_labelled(csv, "sentence", "label"), None, 0.1, 42)  # the same 4,500 training rows
@@ -135,7 +135,7 @@ def _hf_trainer(csv: Path, out: Path, precision: str, device: str) -> tuple[list
 
 def test_steps_per_second_vs_hf_trainer(sst2_5k, tmp_path):
     pytest.importorskip("accelerate", reason="Hugging Face Trainer needs 'accelerate' (the 'bench' extra)")
-    from semvec_studio.core.train_infer import resolve_precision
+    from semvec_studio.core.train.infer import resolve_precision
 
     precision = resolve_precision("auto", DEVICE)
     runs = {"ours": (_ours, []), "hf": (_hf_trainer, [])}

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from semvec_studio.core.analysis import cosine_matrix, layer_profile, most_similar, unit_rows
+from semvec_studio.core.extract.analysis import cosine_matrix, layer_profile, most_similar, unit_rows
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.models import load_model
 
@@ -101,5 +101,5 @@ def test_layer_profile_of_a_long_text_uses_windows(tiny_bert):
 
 
 def test_analysis_imports_no_qt():
-    code = "import sys, semvec_studio.core.analysis; sys.exit(1 if any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules) else 0)"
+    code = "import sys, semvec_studio.core.extract.analysis; sys.exit(1 if any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules) else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

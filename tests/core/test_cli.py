@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 from semvec_studio.cli import main
-from semvec_studio.core import encode
-from semvec_studio.core.encode import ExtractOptions, extract
-from semvec_studio.core.exporters import EXPORTERS
+from semvec_studio.core.extract import encode
+from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.io.exporters import EXPORTERS
 from semvec_studio.core.models import load_model
-from semvec_studio.core.vectors import COLUMNS, EmbeddingSet, escape_cell, unescape_cell
+from semvec_studio.core.io.vectors import COLUMNS, EmbeddingSet, escape_cell, unescape_cell
 from tests.checkpoints import REMOTE_CODE_MARKER
 
 TEXTS = [

@@ -12,10 +12,11 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from semvec_studio.cli import main
-from semvec_studio.core import projection, projection_files
-from semvec_studio.core.projection import ProjectionParams, project
-from semvec_studio.core.projection_files import load_projection
-from semvec_studio.core.vectors import EmbeddingSet, escape_cell
+from semvec_studio.core.projection import project as projection
+from semvec_studio.core.projection import files as projection_files
+from semvec_studio.core.projection.project import ProjectionParams, project
+from semvec_studio.core.projection.files import load_projection
+from semvec_studio.core.io.vectors import EmbeddingSet, escape_cell
 
 N = 60
 TEXTS = [f"text {i}" for i in range(N)]

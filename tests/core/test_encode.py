@@ -8,11 +8,11 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.errors import Cancelled, UsageError
 from semvec_studio.core.models import load_model
 from semvec_studio.core.tasks import RecordingContext
-from semvec_studio.core.windows import window_starts
+from semvec_studio.core.extract.windows import window_starts
 
 TEXTS = [
     "The bank raised interest rates.",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import inspect_checkpoint, load_model
 from tests import checkpoints
 

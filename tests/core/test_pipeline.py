@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from semvec_studio.core.models import load_model
-from semvec_studio.core.pipeline import embed
+from semvec_studio.core.extract.pipeline import embed
 from semvec_studio.core.tasks import RecordingContext
-from semvec_studio.core.vectors import COLUMNS, EmbeddingSet
+from semvec_studio.core.io.vectors import COLUMNS, EmbeddingSet
 
 TEXTS = ["The cat sat on the mat.", "Banks lend money.", "A quick brown fox."]
 

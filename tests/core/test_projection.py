@@ -12,9 +12,9 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 
-from semvec_studio.core import projection
+from semvec_studio.core.projection import project as projection
 from semvec_studio.core.errors import Cancelled, InputError, MissingExtraError, UsageError
-from semvec_studio.core.projection import (
+from semvec_studio.core.projection.project import (
     PROJECTORS, Projection, ProjectionParams, method_available, neighbours, project, projection_quality,
 )
 from semvec_studio.core.tasks import RecordingContext
@@ -90,8 +90,8 @@ def test_umap_missing_is_a_missing_extra_error(data, monkeypatch):
 ])
 def test_pca_equals_scikit_learn_up_to_sign(solver, n, dim, monkeypatch):
     if solver != "full":  # make this small set count as large
-        monkeypatch.setattr("semvec_studio.core.pca.LARGE_PCA_CELLS", 0)
-        monkeypatch.setattr("semvec_studio.core.pca.BLOCK_ROWS", 1000)  # several blocks
+        monkeypatch.setattr("semvec_studio.core.projection.pca.LARGE_PCA_CELLS", 0)
+        monkeypatch.setattr("semvec_studio.core.projection.pca.BLOCK_ROWS", 1000)  # several blocks
     x, _ = blobs(n, dim)
     x += 50.0  # a large common offset, as real embeddings have: centring must not lose precision
     p = project(x, ProjectionParams(method="pca", seed=3), quality=False)
@@ -240,7 +240,7 @@ def test_neighbours_equal_brute_force(metric, block):
 
 
 def test_neighbours_many_queries_cross_query_blocks(monkeypatch):
-    monkeypatch.setattr("semvec_studio.core.neighbours.QUERY_BLOCK", 16)
+    monkeypatch.setattr("semvec_studio.core.projection.neighbours.QUERY_BLOCK", 16)
     rng = np.random.default_rng(1)
     x = rng.standard_normal((200, 8)).astype(np.float32)
     idx, _ = neighbours(x, list(range(200)), k=5, metric="euclidean", block=33)

@@ -29,5 +29,5 @@ def test_core_imports_no_qt():
     assert result["qt"] == []
     on_disk = {f"semvec_studio.core.{p.stem}" for p in Path(semvec_studio.core.__file__).parent.glob("*.py") if p.stem != "__init__"}
     assert on_disk <= set(result["imported"])  # every module was really imported
-    assert {"semvec_studio.core.encode", "semvec_studio.core.models", "semvec_studio.core.vectors"} <= set(result["imported"])
+    assert {"semvec_studio.core.extract.encode", "semvec_studio.core.models", "semvec_studio.core.io.vectors"} <= set(result["imported"])
     assert len(result["imported"]) == len(list(pkgutil.walk_packages(semvec_studio.core.__path__, "semvec_studio.core.")))

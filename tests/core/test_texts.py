@@ -7,7 +7,7 @@ import io
 import pytest
 
 from semvec_studio.core.errors import InputError, UsageError
-from semvec_studio.core.texts import READERS, Corpus, Table, read_table, read_texts
+from semvec_studio.core.io.texts import READERS, Corpus, Table, read_table, read_texts
 
 FRENCH = (
     "Le café est très bon ce matin.\n"

@@ -14,10 +14,10 @@ import pytest
 
 from semvec_studio.core.errors import Cancelled, UsageError
 from semvec_studio.core.tasks import NullContext
-from semvec_studio.core.train import TrainParams, lr_at, preview, resume_params, train
-from semvec_studio.core.train_data import read_labelled
-from semvec_studio.core.train_infer import evaluate, load_classifier, resolve_precision
-from semvec_studio.core.train_metrics import LOSS_COLUMNS, read_loss_csv
+from semvec_studio.core.train.loop import TrainParams, lr_at, preview, resume_params, train
+from semvec_studio.core.train.data import read_labelled
+from semvec_studio.core.train.infer import evaluate, load_classifier, resolve_precision
+from semvec_studio.core.train.metrics import LOSS_COLUMNS, read_loss_csv
 
 POSITIVE = "happy good great calm yes king queen music song play".split()
 NEGATIVE = "sad bad angry lazy no dog cat fish boat tree".split()
@@ -104,7 +104,7 @@ def test_output_folder_contents(trained):
 def test_output_loads_in_transformers_and_in_this_app(trained):
     from transformers import AutoModelForSequenceClassification
 
-    from semvec_studio.core.encode import ExtractOptions, extract
+    from semvec_studio.core.extract.encode import ExtractOptions, extract
     from semvec_studio.core.models import load_model
 
     _, _, out = trained
@@ -178,7 +178,7 @@ def test_resume_refuses_other_settings(tmp_path, tiny_bert, toy):
 
 
 def test_early_stopping_keeps_the_best(tmp_path, tiny_bert, toy, monkeypatch):
-    import semvec_studio.core.train as train_module
+    import semvec_studio.core.train.loop as train_module
 
     real = train_module.classification_report
     scripted = iter([0.5, 0.4, 0.45, 0.41, 0.3, 0.2])  # validation losses of successive evaluations
@@ -241,7 +241,7 @@ def test_linear_probe(tmp_path, tiny_bert, toy):
 def test_probe_matches_sklearn_predict_proba():
     from sklearn.linear_model import LogisticRegression
 
-    from semvec_studio.core.train_probe import fit_logistic, softmax_logits
+    from semvec_studio.core.train.probe import fit_logistic, softmax_logits
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(90, 5)) * [1, 10, 0.1, 1, 5] + [0, 3, 0, 0, -2]
@@ -293,7 +293,7 @@ def test_preview_counts_classes_without_a_model(tmp_path):
 def test_weight_average_is_the_bias_corrected_moving_average():
     import torch
 
-    from semvec_studio.core.train_average import WeightAverage
+    from semvec_studio.core.train.average import WeightAverage
 
     def run(avg, steps):
         for step in range(1, steps + 1):
@@ -371,7 +371,7 @@ def test_ties_within_noise_go_to_the_later_checkpoint(tmp_path, tiny_bert, toy, 
     """Macro-F1 0.80, 0.90, 0.89, 0.85 on 500 validation rows: 0.89 is within one standard error of
     0.90 (sqrt(0.9 * 0.1 / 500) = 0.0134), a tie the later checkpoint wins; 0.85 is not. Early
     stopping still counts only real improvements."""
-    import semvec_studio.core.train as train_module
+    import semvec_studio.core.train.loop as train_module
 
     real = train_module.classification_report
     scripted = iter([0.80, 0.90, 0.89, 0.85])
@@ -394,7 +394,7 @@ def test_ties_within_noise_go_to_the_later_checkpoint(tmp_path, tiny_bert, toy, 
 def test_cpu_gradient_clipping_is_torch_clip_grad_norm_bit_for_bit(scale):
     import torch
 
-    from semvec_studio.core.train import _clip_gradients
+    from semvec_studio.core.train.loop import _clip_gradients
 
     torch.manual_seed(0)
     a, b = (torch.nn.Sequential(torch.nn.Linear(50, 40), torch.nn.Linear(40, 3)) for _ in range(2))

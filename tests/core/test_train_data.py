@@ -12,7 +12,7 @@ import pytest
 
 from semvec_studio.cli import main
 from semvec_studio.core.errors import InputError, UsageError
-from semvec_studio.core.train_data import (
+from semvec_studio.core.train.data import (
     CsvOptions, LabelMap, guess_columns, length_grouped_batches, read_labelled, split_data, stratified_split,
 )
 

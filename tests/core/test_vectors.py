@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from semvec_studio.core.errors import InputError
-from semvec_studio.core.vectors import METADATA_FILE, VECTORS_FILE, EmbeddingSet, read_metadata_tsv
+from semvec_studio.core.io.vectors import METADATA_FILE, VECTORS_FILE, EmbeddingSet, read_metadata_tsv
 
 
 def make(n: int = 4, dim: int = 3, metadata: dict | None = None, level: str = "sentence") -> EmbeddingSet:

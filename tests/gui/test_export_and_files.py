@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from semvec_studio.core.exporters import EXPORTERS
-from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.core.io.exporters import EXPORTERS
+from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.gui.panels.export_dialog import ExportDialog, format_available
 from semvec_studio.gui.screenshots import STEPS
 from tests.gui.conftest import EMBED_MS, embed

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from semvec_studio.core import encode
-from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.extract import encode
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import DEFAULT_MODEL, load_model
 from semvec_studio.gui.main_window import SENTENCES_TAB, TOKENS_TAB
 from semvec_studio.gui.panels.token_view import SIMILARITY_TAB, VECTORS_TAB
@@ -23,7 +23,7 @@ PASTED = ["The bank of the river was muddy.", "She put money in the bank account
 
 @pytest.fixture
 def extract_calls(monkeypatch):
-    """Every call of core.encode.extract (the forward passes), with its options."""
+    """Every call of core.extract.encode.extract (the forward passes), with its options."""
     calls = []
 
     def counting(lm, texts, options=ExtractOptions(), ctx=None, sinks=None):

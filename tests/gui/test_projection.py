@@ -11,9 +11,9 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import load_model
-from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.gui.notifier import Notifier
 from semvec_studio.gui.panels.projection_panel import ProjectionPanel
 from semvec_studio.gui.plots.scatter_data import points_in_polygon_exact

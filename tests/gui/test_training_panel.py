@@ -49,7 +49,7 @@ def test_preview_guesses_columns_and_shows_counts(qtbot, panel_in, tmp_path):
 
 
 def test_the_weight_average_and_the_ties_rule_can_be_turned_off(panel_in):
-    from semvec_studio.core.train import TrainParams
+    from semvec_studio.core.train.loop import TrainParams
 
     _, panel = panel_in
     s = panel.setup

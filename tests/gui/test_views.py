@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from semvec_studio.core.analysis import layer_profile
-from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.extract.analysis import layer_profile
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import load_model
-from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.gui.panels.sentence_view import HEATMAP_CAP, TOP_K, SentenceView
 from semvec_studio.gui.panels.token_tree import INDEX_ROLE, KIND_ROLE
 from semvec_studio.gui.panels.token_view import LAYERS_TAB, SIMILARITY_TAB, TokenView

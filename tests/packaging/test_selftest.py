@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from semvec_studio import selftest
-from semvec_studio.core.exporters import EXPORTERS
-from semvec_studio.core.projection import PROJECTORS
+from semvec_studio.core.io.exporters import EXPORTERS
+from semvec_studio.core.projection.project import PROJECTORS
 
 from .conftest import ROOT
 

@@ -1,7 +1,7 @@
 """Export dialog: every format in the core registry (``exporters.EXPORTERS``), described.
 
 The dialog only asks: ``exportRequested(level, folder, formats, overwrite)``; the main window runs
-:func:`semvec_studio.core.exporters.save` on the runner (atomic: a temporary folder renamed into
+:func:`semvec_studio.core.io.exporters.save` on the runner (atomic: a temporary folder renamed into
 place, so a failure or cancel leaves nothing), then calls :meth:`finish` or :meth:`show_error`.
 The manifest (how the vectors were made) is always written alongside. The last folder is
 remembered in the settings.
@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from semvec_studio.core.exporters import EXPORTERS
-from semvec_studio.core.vectors import LEVELS, EmbeddingSet
+from semvec_studio.core.io.exporters import EXPORTERS
+from semvec_studio.core.io.vectors import LEVELS, EmbeddingSet
 from semvec_studio.gui.notifier import InlineMessage
 
 LAST_FOLDER = "export/last_folder"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QSizePolicy, QSpinBox, QStackedWidget, QWidget,
 )
 
-from semvec_studio.core.projection import METRICS, ProjectionParams, method_available
+from semvec_studio.core.projection.project import METRICS, ProjectionParams, method_available
 from semvec_studio.gui.notifier import InlineMessage
 
 METHODS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": "Custom axes"}

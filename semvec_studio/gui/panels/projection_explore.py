@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from semvec_studio.core.projection import neighbours
+from semvec_studio.core.projection.project import neighbours
 from semvec_studio.gui.map_data import (
     LABEL_COLUMN, MapData, describe, layer_path, project_rows, set_labels, word_rows, write_coordinates,
 )

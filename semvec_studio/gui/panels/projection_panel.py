@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from semvec_studio.core.errors import SemvecError, UsageError
-from semvec_studio.core.projection import Projection, project
+from semvec_studio.core.projection.project import Projection, project
 from semvec_studio.gui.map_data import (
     LEVEL_WORD, MapData, color_choices, color_values, describe, kmeans_clusters, search, short_context,
 )

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from semvec_studio.core.analysis import cosine_matrix, most_similar, unit_rows
-from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.core.extract.analysis import cosine_matrix, most_similar, unit_rows
+from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.gui.plots.heatmap import Heatmap, elide
 
 HEATMAP_CAP = 500  # texts in the similarity matrix; larger sets show their first HEATMAP_CAP

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.errors import InputError
-from semvec_studio.core.texts import EXTENSIONS, READERS, Corpus, ReadOptions, Table, decode_bytes, parse_table, pick_column
+from semvec_studio.core.io.texts import EXTENSIONS, READERS, Corpus, ReadOptions, Table, decode_bytes, parse_table, pick_column
 from semvec_studio.gui.notifier import InlineMessage
 
 READ_BLOCK = 1 << 20

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyledItemDelegate
 
-from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.core.io.vectors import EmbeddingSet
 
 HEADERS = ("piece", "token id", "word", "char span", "vector norm")
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "word" or "piece"

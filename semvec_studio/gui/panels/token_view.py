@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QTabWidget, QTreeView, QVBoxLayout, QWidget,
 )
 
-from semvec_studio.core.analysis import cosine_matrix
-from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.core.extract.analysis import cosine_matrix
+from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.gui.panels.span_text import SpanText
 from semvec_studio.gui.panels.token_tree import INDEX_ROLE, KIND_ROLE, TextRows, TokenTreeDelegate, fill_tree_model, select_text
 from semvec_studio.gui.plots.heatmap import Heatmap

@@ -159,7 +159,7 @@ class TrainingPanel(QWidget):
         self.setup.set_csv(str(path))
 
     def request_preview(self) -> None:
-        from semvec_studio.core.train_preview import csv_preview
+        from semvec_studio.core.train.preview import csv_preview
 
         params = self.setup.params()
         if not params.csv:
@@ -214,7 +214,7 @@ class TrainingPanel(QWidget):
         return self._run(params)
 
     def resume(self) -> int | None:
-        from semvec_studio.core.train import resume_params
+        from semvec_studio.core.train.loop import resume_params
 
         if self.running():
             return None
@@ -253,7 +253,7 @@ class TrainingPanel(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def _run(self, params, resuming: bool = False) -> int:
-        from semvec_studio.core.train import train
+        from semvec_studio.core.train.loop import train
 
         if self.settings is not None:
             st.write_json(self.settings, SETTINGS_KEY, self.setup.state())
@@ -360,7 +360,7 @@ class TrainingPanel(QWidget):
     # --- after a run ---------------------------------------------------------------------------------------
 
     def request_review(self, folder: str) -> int:
-        from semvec_studio.core.train_review import review_run
+        from semvec_studio.core.train.review import review_run
 
         device = self.setup.device.currentText()
         self._log("Reviewing: predicting the validation texts and embedding them with the base and the trained model…")

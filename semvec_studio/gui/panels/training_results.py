@@ -122,7 +122,7 @@ class TrainingReport(QWidget):
             self.confusion.set_axis_titles("true class", "predicted class")
 
     def show_review(self, review) -> None:
-        """Fill the misclassified list from a :class:`~semvec_studio.core.train_review.RunReview`."""
+        """Fill the misclassified list from a :class:`~semvec_studio.core.train.review.RunReview`."""
         wrong = review.misclassified()
         shown = wrong[:MISCLASSIFIED_SHOWN]
         self.mis_title.setText(f"Misclassified validation texts: {len(wrong):,} of {len(review.texts):,}"

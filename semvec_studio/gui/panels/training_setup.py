@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from semvec_studio.core.models import DEFAULT_MODEL
 from semvec_studio.core.resources import demo_labelled_csv_path
-from semvec_studio.core.train import METRICS, TrainParams
-from semvec_studio.core.train_infer import PRECISIONS
+from semvec_studio.core.train.loop import METRICS, TrainParams
+from semvec_studio.core.train.infer import PRECISIONS
 from semvec_studio.gui.notifier import InlineMessage
 
 DEFAULTS = TrainParams(csv="", output="")

@@ -94,8 +94,8 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from semvec_studio.core.exporters import EXPORTERS
-    from semvec_studio.core.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
+    from semvec_studio.core.io.exporters import EXPORTERS
+    from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
 
     parser = argparse.ArgumentParser(prog="semvec", description="Token, whole-word and sentence vectors from transformer models.")
     parser.add_argument("--version", action="version", version=f"semvec {__version__}")
@@ -154,9 +154,9 @@ def cmd_info(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from semvec_studio.core.pipeline import extract_to_folder
-    from semvec_studio.core.texts import read_texts
-    from semvec_studio.core.encode import ExtractOptions
+    from semvec_studio.core.extract.pipeline import extract_to_folder
+    from semvec_studio.core.io.texts import read_texts
+    from semvec_studio.core.extract.encode import ExtractOptions
 
     formats = _csv_list(args.format)
     corpus = read_texts(
@@ -240,9 +240,9 @@ def add_csv_args(p: argparse.ArgumentParser) -> None:
 
 
 def _add_train_parser(sub) -> None:
-    from semvec_studio.core.pooling import SENTENCE_POOLERS
-    from semvec_studio.core.train import METHODS, METRICS, TrainParams
-    from semvec_studio.core.train_infer import PRECISIONS
+    from semvec_studio.core.extract.pooling import SENTENCE_POOLERS
+    from semvec_studio.core.train.loop import METHODS, METRICS, TrainParams
+    from semvec_studio.core.train.infer import PRECISIONS
 
     d = TrainParams(csv="", output="")
     p = sub.add_parser("train", help="fine-tune a classifier (or fit a linear probe) on a labelled CSV",
@@ -313,7 +313,7 @@ def _add_predict_parser(sub) -> None:
 
 
 def _add_inference_args(p: argparse.ArgumentParser) -> None:
-    from semvec_studio.core.train_infer import PRECISIONS
+    from semvec_studio.core.train.infer import PRECISIONS
 
     g = p.add_argument_group("run")
     g.add_argument("--batch-size", type=int, default=64)
@@ -337,7 +337,7 @@ _TRAIN_OPTIONS = ("csv", "text_column", "label_column", "val_csv", "val_split", 
 def _train_params(args):
     import dataclasses
 
-    from semvec_studio.core.train import TrainParams, resume_params
+    from semvec_studio.core.train.loop import TrainParams, resume_params
 
     given = {k: getattr(args, k) for k in _TRAIN_OPTIONS if getattr(args, k) is not None}
     if args.no_quoting:
@@ -358,8 +358,8 @@ def _train_params(args):
 def cmd_train(args) -> int:
     import signal
 
-    from semvec_studio.core.train import train
-    from semvec_studio.core.train_metrics import format_report
+    from semvec_studio.core.train.loop import train
+    from semvec_studio.core.train.metrics import format_report
 
     params = _train_params(args)
     ctx = TrainTqdmContext(quiet=args.quiet)
@@ -400,7 +400,7 @@ def _evaluation_data(args, ckpt):
     from pathlib import Path
 
     from semvec_studio.core.errors import InputError
-    from semvec_studio.core.train_data import CsvOptions, read_labelled
+    from semvec_studio.core.train.data import CsvOptions, read_labelled
 
     saved = {}
     params_file = Path(ckpt) / "params.json"
@@ -427,8 +427,8 @@ def _evaluation_data(args, ckpt):
 
 
 def cmd_evaluate(args) -> int:
-    from semvec_studio.core.train_infer import evaluate, load_classifier
-    from semvec_studio.core.train_metrics import format_report
+    from semvec_studio.core.train.infer import evaluate, load_classifier
+    from semvec_studio.core.train.metrics import format_report
 
     ctx = TqdmContext(quiet=args.quiet or args.json)
     try:
@@ -450,9 +450,9 @@ def cmd_evaluate(args) -> int:
 
 def cmd_predict(args) -> int:
     from semvec_studio.core.atomic import atomic_file
-    from semvec_studio.core.texts import read_texts
-    from semvec_studio.core.train_infer import load_classifier
-    from semvec_studio.core.vectors import escape_cell
+    from semvec_studio.core.io.texts import read_texts
+    from semvec_studio.core.train.infer import load_classifier
+    from semvec_studio.core.io.vectors import escape_cell
 
     corpus = read_texts(
         args.inputs, text_column=args.text_column, text_field=args.text_field, whole_file=args.whole_file,
@@ -505,7 +505,7 @@ def add_project_command(sub) -> None:
 
 
 def _projection_params(args):
-    from semvec_studio.core.projection import ProjectionParams
+    from semvec_studio.core.projection.project import ProjectionParams
 
     lr = args.learning_rate
     if lr != "auto":
@@ -529,9 +529,9 @@ def cmd_project(args) -> int:
     from pathlib import Path
 
     from semvec_studio.core.errors import InputError
-    from semvec_studio.core.projection import project, validate
-    from semvec_studio.core.projection_files import PROJECTION_FILE, save_projection
-    from semvec_studio.core.vectors import EmbeddingSet
+    from semvec_studio.core.projection.project import project, validate
+    from semvec_studio.core.projection.files import PROJECTION_FILE, save_projection
+    from semvec_studio.core.io.vectors import EmbeddingSet
 
     folder = Path(args.outdir)
     if not folder.is_dir():

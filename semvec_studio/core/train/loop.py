@@ -34,13 +34,13 @@ from pathlib import Path
 
 from semvec_studio.core.errors import Cancelled, UsageError
 from semvec_studio.core.tasks import NullContext, TaskContext
-from semvec_studio.core.train_checkpoint import (
+from semvec_studio.core.train.runfolder import (
     CHECKPOINT_DIR, OPTIMIZER_FILE, RunFiles, RunState, check_output, load_optimizer, read_state, save_run,
 )
-from semvec_studio.core.train_average import TRAIN_WEIGHTS_FILE, WeightAverage
-from semvec_studio.core.train_data import CsvOptions, length_grouped_batches, collate, read_labelled, split_data, tokenize
-from semvec_studio.core.train_infer import PRECISIONS, autocast, forward_probs, resolve_precision, set_pad_token
-from semvec_studio.core.train_metrics import better, classification_report, metric_value, standard_error, within
+from semvec_studio.core.train.average import TRAIN_WEIGHTS_FILE, WeightAverage
+from semvec_studio.core.train.data import CsvOptions, length_grouped_batches, collate, read_labelled, split_data, tokenize
+from semvec_studio.core.train.infer import PRECISIONS, autocast, forward_probs, resolve_precision, set_pad_token
+from semvec_studio.core.train.metrics import better, classification_report, metric_value, standard_error, within
 
 METHODS = ("finetune", "probe")
 METRICS = ("macro_f1", "accuracy", "val_loss")
@@ -80,7 +80,7 @@ class TrainParams:
     max_steps: int | None = None  # stop after this many steps (the schedule spans them)
     grad_clip: float = 1.0  # max gradient norm; 0: no clipping
     # Evaluate and keep a moving average of the weights (decay per step; ~200 steps), not the raw
-    # ones: steadier checkpoints (see core/train_average.py). 0: the raw weights.
+    # ones: steadier checkpoints (see core/train/average.py). 0: the raw weights.
     average: float = 0.995
     group_by_length: bool = True  # batches of similar lengths (less padding); False: plain shuffled batches
     layer: int = -1  # probe: which hidden layer's vectors (0 = embeddings, -1 = last)
@@ -163,7 +163,7 @@ def train(params: TrainParams, ctx: TaskContext | None = None, on_event: Event |
     params = absolute_paths(params)
     out = check_output(params.output, overwrite=params.overwrite, resume=params.resume)
     if params.method == "probe":
-        from semvec_studio.core.train_probe import linear_probe
+        from semvec_studio.core.train.probe import linear_probe
 
         return linear_probe(params, out, ctx, emit)
     run = _prepare(params, out, ctx)

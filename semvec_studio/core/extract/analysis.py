@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from semvec_studio.core.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.models import LoadedModel
 from semvec_studio.core.tasks import TaskContext
@@ -53,7 +53,7 @@ def layer_profile(lm: LoadedModel, text: str, position: int, ctx: TaskContext | 
     ``position`` is the piece's index in the text's tokenisation, special tokens included (the
     ``position`` column of a token-level EmbeddingSet). Returns the piece string, its vector norm
     at layers 0 (embeddings) .. L, and the cosine of each layer's vector with the last layer's.
-    Long texts use the same windows as :func:`semvec_studio.core.encode.extract`.
+    Long texts use the same windows as :func:`semvec_studio.core.extract.encode.extract`.
     """
     n_layers = lm.num_layers
     options = ExtractOptions(levels=("token",), layers=tuple(range(n_layers + 1)), layer_combine="concat", include_special=True)

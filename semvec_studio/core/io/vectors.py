@@ -112,7 +112,7 @@ class EmbeddingSet:
 
     def save(self, outdir: str | os.PathLike, formats: Sequence[str] = ("npy",), *, overwrite: bool = False, ctx=None) -> Path:
         """Write this set to ``outdir`` atomically in the given registered formats."""
-        from semvec_studio.core import exporters
+        from semvec_studio.core.io import exporters
 
         return exporters.save(self, outdir, formats, overwrite=overwrite, ctx=ctx)
 

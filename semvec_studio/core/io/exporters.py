@@ -24,7 +24,7 @@ import numpy as np
 from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.errors import MissingExtraError, OutputError, UsageError
 from semvec_studio.core.tasks import TaskContext
-from semvec_studio.core.vectors import MANIFEST_FILE, METADATA_FILE, VECTORS_FILE, EmbeddingSet, write_metadata_tsv
+from semvec_studio.core.io.vectors import MANIFEST_FILE, METADATA_FILE, VECTORS_FILE, EmbeddingSet, write_metadata_tsv
 
 __all__ = ["BLOCK_ROWS", "EXPORTERS", "Exporter", "register", "save", "write_formats"]
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from semvec_studio.core.vectors import EmbeddingSet
+from semvec_studio.core.io.vectors import EmbeddingSet
 
 _HEADER_BYTES = 128  # fixed, so the final shape can be written over the placeholder
 
@@ -60,7 +60,7 @@ class MemorySink:
 
 
 def _typed(columns: dict, level: str, n: int) -> dict:
-    from semvec_studio.core.vectors import COLUMNS
+    from semvec_studio.core.io.vectors import COLUMNS
 
     out = {}
     for name, kind in COLUMNS[level].items():

@@ -7,7 +7,7 @@ manifest, PCA's explained variance and quality figures). Methods live in :data:`
 Same inputs and seed give the same coordinates. Progress and cancel go through ``ctx``.
 
 Neighbours in the original space and the quality measures are in
-:mod:`semvec_studio.core.neighbours` and re-exported here.
+:mod:`semvec_studio.core.projection.neighbours` and re-exported here.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from importlib import metadata as _md
 import numpy as np
 
 from semvec_studio.core.errors import InputError, MissingExtraError, UsageError
-from semvec_studio.core.neighbours import (
+from semvec_studio.core.projection.neighbours import (
     METRICS, blas_threads, check_metric, neighbours, projection_quality, sample_positions,
 )
-from semvec_studio.core.pca import pca_2d, row_blocks
+from semvec_studio.core.projection.pca import pca_2d, row_blocks
 from semvec_studio.core.tasks import NullContext, TaskContext
 
 __all__ = [

@@ -1,5 +1,5 @@
 """Linear probe: the encoder frozen, pooled sentence vectors from one layer (via
-:func:`semvec_studio.core.encode.extract`), a scikit-learn logistic regression on top.
+:func:`semvec_studio.core.extract.encode.extract`), a scikit-learn logistic regression on top.
 
 Seconds instead of minutes, and the same report as fine-tuning. The folder holds
 ``probe.json`` (the base checkpoint, its weights hash, how vectors are pooled, the labels) and
@@ -20,19 +20,19 @@ from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.errors import ModelError
 from semvec_studio.core.provenance import library_versions, now_iso
 from semvec_studio.core.tasks import NullContext, TaskContext
-from semvec_studio.core.train_infer import PROBE_FILE, PROBE_WEIGHTS, Classifier, resolve_precision
-from semvec_studio.core.train_metrics import classification_report
+from semvec_studio.core.train.infer import PROBE_FILE, PROBE_WEIGHTS, Classifier, resolve_precision
+from semvec_studio.core.train.metrics import classification_report
 
 
 def _options(layer: int, pooling: str, max_length: int, batch_size: int):
-    from semvec_studio.core.encode import ExtractOptions
+    from semvec_studio.core.extract.encode import ExtractOptions
 
     return ExtractOptions(levels=("sentence",), layers=(layer,), pooling=pooling, max_length=max_length, truncate=True,
                           batch_size=batch_size)
 
 
 def _vectors(lm, texts: Sequence[str], options, ctx: TaskContext) -> np.ndarray:
-    from semvec_studio.core.encode import extract
+    from semvec_studio.core.extract.encode import extract
 
     return np.asarray(extract(lm, list(texts), options, ctx)["sentence"].vectors, dtype=np.float64)
 
@@ -68,7 +68,7 @@ def softmax_logits(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
 def linear_probe(params, out: Path, ctx: TaskContext, emit) -> object:
     """Fit a probe as ``params`` says (method 'probe') and write its folder atomically."""
     from semvec_studio.core.models import load_model, pick_device
-    from semvec_studio.core.train import TrainResult, load_data
+    from semvec_studio.core.train.loop import TrainResult, load_data
 
     started = time.perf_counter()
     train_set, val_set, labels, split, facts = load_data(params, ctx)
@@ -117,7 +117,7 @@ def _write_probe(folder: Path, lm, options, names, w: np.ndarray, b: np.ndarray)
 
 
 def _write_docs(folder: Path, params, split, facts, report, row, seconds, lm) -> None:
-    from semvec_studio.core.train_metrics import write_loss_csv
+    from semvec_studio.core.train.metrics import write_loss_csv
 
     metrics = {**report, "status": "finished", "best_step": 1, "steps": 1, "seconds": round(seconds, 2), **facts,
                "method": "probe", "selected_by": None}

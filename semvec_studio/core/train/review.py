@@ -43,8 +43,8 @@ class RunReview:
 
 
 def _sentence_map(lm, texts: list[str], max_length: int, ctx: TaskContext, msg: str) -> np.ndarray:
-    from semvec_studio.core.encode import ExtractOptions, extract
-    from semvec_studio.core.projection import ProjectionParams, project
+    from semvec_studio.core.extract.encode import ExtractOptions, extract
+    from semvec_studio.core.projection.project import ProjectionParams, project
 
     ctx.report(0, None, msg)
     vecs = extract(lm, texts, ExtractOptions(levels=("sentence",), pooling="mean", max_length=max_length, truncate=True),
@@ -56,9 +56,9 @@ def review_run(outdir: str | os.PathLike, ctx: TaskContext | None = None, *, dev
                max_points: int = MAX_POINTS, seed: int = 0) -> RunReview:
     """Everything the training panel shows after a run; see the module doc."""
     from semvec_studio.core.models import load_model
-    from semvec_studio.core.train import TrainParams, load_data
-    from semvec_studio.core.train_data import LabelMap
-    from semvec_studio.core.train_infer import load_classifier, read_json
+    from semvec_studio.core.train.loop import TrainParams, load_data
+    from semvec_studio.core.train.data import LabelMap
+    from semvec_studio.core.train.infer import load_classifier, read_json
 
     ctx = ctx or NullContext()
     out = Path(outdir)

@@ -17,11 +17,11 @@ import numpy as np
 
 from semvec_studio.core.atomic import atomic_file
 from semvec_studio.core.errors import InputError
-from semvec_studio.core.exporters import FLOAT_FMT, PROJECTOR_METADATA, _json, write_projector_metadata
-from semvec_studio.core.projection import Projection
+from semvec_studio.core.io.exporters import FLOAT_FMT, PROJECTOR_METADATA, _json, write_projector_metadata
+from semvec_studio.core.projection.project import Projection
 from semvec_studio.core.provenance import now_iso
 from semvec_studio.core.tasks import TaskContext
-from semvec_studio.core.vectors import MANIFEST_FILE, EmbeddingSet, write_metadata_tsv
+from semvec_studio.core.io.vectors import MANIFEST_FILE, EmbeddingSet, write_metadata_tsv
 
 __all__ = ["PROJECTION_FILE", "COORD_COLUMNS", "save_projection", "load_projection"]
 

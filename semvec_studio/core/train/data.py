@@ -1,6 +1,6 @@
 """Labelled tables for training: read, check, map labels to ids, split, tokenise and batch.
 
-Files are read with :func:`semvec_studio.core.texts.read_table` (delimiter sniffing, BOM,
+Files are read with :func:`semvec_studio.core.io.texts.read_table` (delimiter sniffing, BOM,
 encodings, ``quoting=False`` for files whose sentences contain bare ``"``). Every problem a user
 can fix is a :class:`~semvec_studio.core.errors.InputError` naming the file, line and column.
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from semvec_studio.core.errors import InputError, UsageError
-from semvec_studio.core.texts import Table, pick_column, read_table
+from semvec_studio.core.io.texts import Table, pick_column, read_table
 
 LABEL_COLUMNS = ("label", "labels", "class", "category", "target", "y")
 MEGABATCH = 50  # length-grouped batches are sorted within windows of 50 batches (as HF does)

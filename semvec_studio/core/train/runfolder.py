@@ -26,7 +26,7 @@ from pathlib import Path
 
 from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.errors import ModelError, OutputError, UsageError
-from semvec_studio.core.train_metrics import write_loss_csv
+from semvec_studio.core.train.metrics import write_loss_csv
 
 CHECKPOINT_DIR = "checkpoint"
 STATE_FILE = "state.json"

@@ -7,8 +7,8 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.texts import read_table
-from semvec_studio.core.train_data import guess_columns
+from semvec_studio.core.io.texts import read_table
+from semvec_studio.core.train.data import guess_columns
 
 PREVIEW_ROWS = 50
 FEW_PER_CLASS = 10
@@ -52,10 +52,10 @@ def advice(facts: dict, method: str) -> list[str]:
 
 
 def csv_preview(params, ctx=None) -> CsvPreview:
-    """Read ``params.csv`` (a :class:`~semvec_studio.core.train.TrainParams`) for the panel.
+    """Read ``params.csv`` (a :class:`~semvec_studio.core.train.loop.TrainParams`) for the panel.
     File-level errors (missing file, unreadable, no header) raise; a column or class problem is
     returned in ``problem`` so the user can still see the table and pick other columns."""
-    from semvec_studio.core.train import preview
+    from semvec_studio.core.train.loop import preview
 
     table = read_table(params.csv, delimiter=params.delimiter, encoding=params.encoding, quoting=params.quoting)
     guess_text, guess_label = guess_columns(table.header)

@@ -17,12 +17,12 @@ import torch
 
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.models import LoadedModel
-from semvec_studio.core.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS, combined_dim, l2_normalize
+from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS, combined_dim, l2_normalize
 from semvec_studio.core.provenance import base_manifest
-from semvec_studio.core.sinks import MemorySink, Sink
+from semvec_studio.core.io.sinks import MemorySink, Sink
 from semvec_studio.core.tasks import NullContext, TaskContext
-from semvec_studio.core.vectors import LEVELS, SENTENCE_TEXT_CHARS, EmbeddingSet
-from semvec_studio.core.windows import TextPlan, plan_text
+from semvec_studio.core.io.vectors import LEVELS, SENTENCE_TEXT_CHARS, EmbeddingSet
+from semvec_studio.core.extract.windows import TextPlan, plan_text
 
 CHUNK_TEXTS = 2048
 CHUNK_TOKENS = 65536

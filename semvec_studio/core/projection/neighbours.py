@@ -4,7 +4,7 @@
 queries and blocks of rows, so no all-pairs matrix is ever held (a 1,000,000-row set needs
 ``block x block`` floats at a time). :func:`projection_quality` measures a projection on a seeded
 sample: scikit-learn's trustworthiness and the mean overlap of each point's k nearest neighbours
-before and after projecting. No Qt here; :mod:`semvec_studio.core.projection` re-exports both.
+before and after projecting. No Qt here; :mod:`semvec_studio.core.projection.project` re-exports both.
 """
 
 from __future__ import annotations

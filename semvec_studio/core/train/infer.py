@@ -19,8 +19,8 @@ import numpy as np
 
 from semvec_studio.core.errors import ModelError, UsageError, WeightsError
 from semvec_studio.core.tasks import NullContext, TaskContext
-from semvec_studio.core.train_data import LabelledData, LabelMap, collate, sorted_batches, tokenize
-from semvec_studio.core.train_metrics import classification_report
+from semvec_studio.core.train.data import LabelledData, LabelMap, collate, sorted_batches, tokenize
+from semvec_studio.core.train.metrics import classification_report
 
 PRECISIONS = ("auto", "float32", "bfloat16")
 PROBE_FILE = "probe.json"
@@ -102,7 +102,7 @@ class Classifier:
 
     def predict_proba(self, texts: Sequence[str], *, batch_size: int = 64, ctx: TaskContext | None = None) -> np.ndarray:
         if self.kind == "probe":
-            from semvec_studio.core.train_probe import probe_probs
+            from semvec_studio.core.train.probe import probe_probs
 
             return probe_probs(self, texts, batch_size=batch_size, ctx=ctx)
         enc = tokenize(self.tokenizer, texts, [0] * len(texts), self.max_length, ctx)
@@ -132,7 +132,7 @@ def load_classifier(path: str | os.PathLike, *, device: str = "auto", precision:
     dev = pick_device(device)
     prec = resolve_precision(precision, dev)
     if (folder / PROBE_FILE).is_file():
-        from semvec_studio.core.train_probe import load_probe
+        from semvec_studio.core.train.probe import load_probe
 
         return load_probe(folder, dev, prec, allow_pickle=allow_pickle, ctx=ctx)
     model, tok, info = load_sequence_classifier(folder, allow_pickle=allow_pickle)

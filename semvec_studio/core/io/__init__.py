@@ -1,0 +1,1 @@
+"""Texts and tables in; the EmbeddingSet and its folder; sinks; exporters."""

@@ -1,0 +1,1 @@
+"""Classifier training: parameters, data, the loop, the weight average, metrics, probe, run folder, inference."""
