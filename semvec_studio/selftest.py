@@ -222,7 +222,8 @@ def _project(state: State, method: str) -> str:
 def _train_finetune(state: State) -> str:
     import math
 
-    from semvec_studio.core.train.loop import TrainParams, train
+    from semvec_studio.core.train.loop import train
+    from semvec_studio.core.train.params import TrainParams
     from semvec_studio.core.train.infer import load_classifier
     from semvec_studio.core.train.metrics import read_loss_csv
 
@@ -245,7 +246,8 @@ def _train_finetune(state: State) -> str:
 
 @check("train:probe", needs=("labelled",))
 def _train_probe(state: State) -> str:
-    from semvec_studio.core.train.loop import TrainParams, train
+    from semvec_studio.core.train.loop import train
+    from semvec_studio.core.train.params import TrainParams
 
     out = state.tmp / "probe"
     result = train(TrainParams(csv=str(state.values["labelled"]), output=str(out), method="probe", device="cpu",

@@ -3,6 +3,11 @@
 Every error the core raises on bad input is a :class:`SemvecError` whose message is one line
 that says what was wrong, where (file, row, column) and what to do. The CLI prints it and exits
 with :attr:`SemvecError.exit_code`; the GUI shows it inline.
+
+What to do depends on where the user is: the command line has flags (``--encoding``), the app
+has controls ("the Encoding box"). ``str(err)`` is worded for the command line and scripts;
+``err.for_gui()`` is the app's wording when the error carries one (``gui=``), else the same text.
+``field`` names the option at fault, so a form can put the message next to its control.
 """
 
 from __future__ import annotations
@@ -13,10 +18,16 @@ class SemvecError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, hint: str | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, gui: str | None = None, field: str | None = None):
         self.message = " ".join(message.split())
         self.hint = hint
+        self.gui = " ".join(gui.split()) if gui else None
+        self.field = field
         super().__init__(self.message if not hint else f"{self.message} {hint}")
+
+    def for_gui(self) -> str:
+        """The message as the desktop app shows it (its own control names, no CLI flags)."""
+        return self.gui or str(self)
 
 
 class UsageError(SemvecError):

@@ -77,11 +77,13 @@ class StatusArea(QObject):
         self.progress.setRange(0, 0)
         self.eta.clear()
 
-    def _on_progress(self, done: float, total: float, msg: str, eta: float) -> None:
-        if total > 0:
+    def _on_progress(self, p, eta: float) -> None:
+        fraction = p.fraction
+        if fraction is not None:
             self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * min(done, total) / total))
-            self.progress.setFormat(f"{msg} %p%" if msg else "%p%")
+            self.progress.setValue(int(1000 * fraction))
+            label = p.label()
+            self.progress.setFormat(f"{label} %p%" if label else "%p%")
         else:
             self.progress.setRange(0, 0)
         self.eta.setText(f"~{format_seconds(eta)} left" if eta >= 0 else "")

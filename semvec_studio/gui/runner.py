@@ -1,9 +1,11 @@
 """The one background runner: every long core task runs here, on one QThread.
 
 ``Runner.submit(fn, *args, **kwargs)`` runs ``fn(*args, ctx=ctx, **kwargs)`` on the worker thread,
-where ``ctx`` is a :class:`RunnerContext` (the core's TaskContext protocol): cancellable through a
-:class:`~semvec_studio.core.tasks.CancelToken`, with progress throttled to at most
-``1 / PROGRESS_INTERVAL_S`` reports a second and an ETA per phase.
+where ``ctx`` is a :class:`RunnerContext` (a :class:`~semvec_studio.core.tasks.TaskContext`):
+cancellable through a :class:`~semvec_studio.core.tasks.CancelToken`, with progress throttled to
+at most ``1 / PROGRESS_INTERVAL_S`` reports a second and an ETA per phase. A job's structured
+events (``ctx.event``: a training step, an evaluation) travel as signals too, unthrottled and in
+order, to the job's ``on_event`` on the GUI thread.
 
 Jobs belong to a *group*. The default group, :data:`HEAVY`, holds the one heavy job (load a model,
 extract, export): submitting a new job cancels the previous job of its group and that job's result
@@ -11,8 +13,9 @@ is dropped (each job has an id; results of a superseded or cancelled job never r
 Light groups (a layer profile, reading a file) supersede only themselves. All jobs share the one
 worker thread, so they run one after the other.
 
-Only plain data crosses the thread boundary, as signal payloads: the job going in, and its result
-(or exception with its traceback text) coming out. Workers never touch widgets.
+Only plain data crosses the thread boundary, as signal payloads: the job going in, its progress
+(:class:`~semvec_studio.core.tasks.Progress`), events and log lines, and its result (or exception
+with its traceback text) coming out. Workers never touch widgets.
 
 Responsiveness: the worker holds the GIL only between torch operations, so the GUI thread runs
 between them. The one long GIL hold measured was Python's full garbage collection, which scans
@@ -34,8 +37,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from semvec_studio.core.errors import Cancelled
-from semvec_studio.core.tasks import CancelToken
+from semvec_studio.core.tasks import CancelToken, Cancelled, Event, Progress, TaskContext
 
 HEAVY = "heavy"
 PROGRESS_INTERVAL_S = 0.1
@@ -60,35 +62,44 @@ class Job:
     on_result: Callable | None = None
     on_error: Callable | None = None
     on_cancel: Callable | None = None
+    on_event: Callable | None = None
 
 
-class RunnerContext:
+class RunnerContext(TaskContext):
     """The TaskContext a job gets on the worker thread.
 
-    ``report`` forwards at most one progress update per ``interval`` seconds, with the estimated
-    seconds left in the current phase (a phase is one (total, message) pair), or -1 if unknown.
+    Progress goes out at most once per ``interval`` seconds, with the estimated seconds left in
+    the current phase (a phase is one (phase, total) pair), or -1 if unknown. Events and log
+    lines go out as they come.
     """
 
-    def __init__(self, token: CancelToken, emit_progress: Callable, emit_log: Callable,
+    def __init__(self, token: CancelToken, emit_progress: Callable, emit_log: Callable, emit_event: Callable | None = None,
                  *, interval: float = PROGRESS_INTERVAL_S, clock: Callable[[], float] = time.monotonic) -> None:
-        self.token = token
+        super().__init__(token)
         self._emit_progress = emit_progress
         self._emit_log = emit_log
+        self._emit_event = emit_event or (lambda event: None)
         self._interval = interval
         self._clock = clock
         self._last_emit = float("-inf")
         self._phase: tuple | None = None
         self._phase_start = (0.0, 0.0)
 
-    def report(self, done: float, total: float | None = None, msg: str = "") -> None:
+    def on_progress(self, p: Progress) -> None:
         now = self._clock()
-        if (total, msg) != self._phase:
-            self._phase = (total, msg)
-            self._phase_start = (now, float(done))
+        if (p.phase, p.total) != self._phase:
+            self._phase = (p.phase, p.total)
+            self._phase_start = (now, p.done)
         if now - self._last_emit < self._interval:
             return
         self._last_emit = now
-        self._emit_progress(float(done), -1.0 if total is None else float(total), msg, self.eta(done, total, now))
+        self._emit_progress(p, self.eta(p.done, p.total, now))
+
+    def on_event(self, event: Event) -> None:
+        self._emit_event(event)
+
+    def on_log(self, msg: str) -> None:
+        self._emit_log(msg)
 
     def eta(self, done: float, total: float | None, now: float) -> float:
         t0, done0 = self._phase_start
@@ -97,20 +108,14 @@ class RunnerContext:
         rate = (done - done0) / (now - t0)
         return max(0.0, (total - done) / rate)
 
-    def check_cancelled(self) -> None:
-        if self.token.cancelled:
-            raise Cancelled()
-
-    def log(self, msg: str) -> None:
-        self._emit_log(msg)
-
 
 class _Worker(QObject):
     """Lives on the runner thread; runs the jobs it is sent, one at a time, in order."""
 
     began = Signal(int)
-    progressed = Signal(int, float, float, str, float)
+    progressed = Signal(int, object, float)  # job id, Progress, eta
     logged = Signal(int, str)
+    evented = Signal(int, object)  # job id, Event
     ended = Signal(int, str, object, str)  # job id, outcome, result or exception, traceback text
 
     @Slot(object)
@@ -121,8 +126,9 @@ class _Worker(QObject):
         self.began.emit(job.job_id)
         ctx = RunnerContext(
             job.token,
-            lambda *p: self.progressed.emit(job.job_id, *p),
+            lambda p, eta: self.progressed.emit(job.job_id, p, eta),
             lambda m: self.logged.emit(job.job_id, m),
+            lambda e: self.evented.emit(job.job_id, e),
         )
         outcome, payload, details = _OK, None, ""
         gc.freeze()  # see the module docstring: short collections while the job runs
@@ -145,13 +151,14 @@ class Runner(QObject):
     """Runs core task functions on one worker QThread; see the module docstring.
 
     Signals (always on the GUI thread):
-      started(job_id, name); progress(done, total, msg, eta) (total and eta -1 when unknown);
+      started(job_id, name); progress(Progress, eta) (eta -1 when unknown);
       finished(job_id, result); failed(job_id, exception, traceback_text); cancelled(job_id);
-      log(job_id, msg); busyChanged(bool).
+      log(job_id, msg); event(job_id, Event); busyChanged(bool).
     """
 
     started = Signal(int, str)
-    progress = Signal(float, float, str, float)
+    progress = Signal(object, float)
+    event = Signal(int, object)
     finished = Signal(int, object)
     failed = Signal(int, object, str)
     cancelled = Signal(int)
@@ -173,19 +180,19 @@ class Runner(QObject):
 
     def submit(self, fn: Callable, *args, name: str = "", group: str = HEAVY,
                on_result: Callable | None = None, on_error: Callable | None = None,
-               on_cancel: Callable | None = None, **kwargs) -> int:
+               on_cancel: Callable | None = None, on_event: Callable | None = None, **kwargs) -> int:
         """Queue ``fn(*args, ctx=..., **kwargs)``; cancels the previous job of ``group``.
 
-        ``on_result(result)``, ``on_error(exception, traceback_text)`` and ``on_cancel()`` are
-        called on the GUI thread, before the matching signal, only for a job not superseded.
-        Returns the job id.
+        ``on_result(result)``, ``on_error(exception, traceback_text)``, ``on_cancel()`` and
+        ``on_event(event)`` are called on the GUI thread, before the matching signal, only for a
+        job not superseded. Returns the job id.
         """
         if self._closed:
             raise RuntimeError("the runner has been shut down")
         self._ensure_thread()
         self.cancel_group(group)
         job = Job(next(self._ids), name or getattr(fn, "__name__", "job"), group, fn, args, kwargs,
-                  on_result=on_result, on_error=on_error, on_cancel=on_cancel)
+                  on_result=on_result, on_error=on_error, on_cancel=on_cancel, on_event=on_event)
         self._jobs[job.job_id] = job
         self._latest[group] = job.job_id
         self._set_busy(True)
@@ -244,6 +251,7 @@ class Runner(QObject):
         self._worker.began.connect(self._on_began)
         self._worker.progressed.connect(self._on_progress)
         self._worker.logged.connect(self._on_log)
+        self._worker.evented.connect(self._on_event)
         self._worker.ended.connect(self._on_ended)
         _THREADS.add(self._thread)
         self._thread.start()
@@ -260,10 +268,18 @@ class Runner(QObject):
         if job is not None:
             self.started.emit(job_id, job.name)
 
-    @Slot(int, float, float, str, float)
-    def _on_progress(self, job_id: int, done: float, total: float, msg: str, eta: float) -> None:
+    @Slot(int, object, float)
+    def _on_progress(self, job_id: int, progress: Progress, eta: float) -> None:
         if self._live(job_id) is not None:
-            self.progress.emit(done, total, msg, eta)
+            self.progress.emit(progress, eta)
+
+    @Slot(int, object)
+    def _on_event(self, job_id: int, event: Event) -> None:
+        job = self._live(job_id)
+        if job is not None:
+            if job.on_event is not None:
+                job.on_event(event)
+            self.event.emit(job_id, event)
 
     @Slot(int, str)
     def _on_log(self, job_id: int, msg: str) -> None:

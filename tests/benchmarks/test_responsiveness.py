@@ -68,7 +68,7 @@ def test_gui_thread_stays_responsive_during_extraction(qtbot):
     bar = QProgressBar()  # a progress display like the status bar's, updated from the runner
     qtbot.addWidget(bar)
     bar.show()
-    runner.progress.connect(lambda done, total, msg, eta: (bar.setRange(0, int(total)), bar.setValue(int(done))))
+    runner.progress.connect(lambda p, eta: (bar.setRange(0, int(p.total or 0)), bar.setValue(int(p.done))))
     ticks = Ticks()
     result = {}
     try:

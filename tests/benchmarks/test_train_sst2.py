@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from semvec_studio.core.tasks import NullContext
-from semvec_studio.core.train.loop import TrainParams, train
+from semvec_studio.core.train.loop import train
+from semvec_studio.core.train.params import TrainParams
 from semvec_studio.core.train.data import read_labelled
 from semvec_studio.core.train.infer import evaluate, load_classifier
 from tests.benchmarks.conftest import DEVICE, report
@@ -135,7 +136,7 @@ def _hf_trainer(csv: Path, out: Path, precision: str, device: str) -> tuple[list
 
 def test_steps_per_second_vs_hf_trainer(sst2_5k, tmp_path):
     pytest.importorskip("accelerate", reason="Hugging Face Trainer needs 'accelerate' (the 'bench' extra)")
-    from semvec_studio.core.train.infer import resolve_precision
+    from semvec_studio.core.train.forward import resolve_precision
 
     precision = resolve_precision("auto", DEVICE)
     runs = {"ours": (_ours, []), "hf": (_hf_trainer, [])}

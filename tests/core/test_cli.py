@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from semvec_studio.cli import main
-from semvec_studio.core.extract import encode
+from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.io.exporters import EXPORTERS
 from semvec_studio.core.models import load_model
@@ -32,7 +32,6 @@ TEXTS = [
     "A quick brown fox jumps over the lazy dog.",
 ]
 BIN = Path(sys.executable).parent
-REAL_FORWARD = encode._forward
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -471,31 +470,32 @@ def test_argparse_usage_errors_exit_2(capsys, tiny_bert, txt, out, out_parent):
 
 # --- exit 130 and exit 1 ----------------------------------------------------------------------
 
-def _fail_on_second_batch(monkeypatch, exc: BaseException) -> list:
-    real, calls = REAL_FORWARD, []
+def _fail_after_the_first_batch(monkeypatch, exc: BaseException) -> list:
+    """``exc`` raised where the CLI draws the progress of the first embedded batch (a public seam:
+    the CLI's progress context), i.e. in the middle of the run."""
+    calls = []
 
-    def forward(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
+    def on_progress(self, p):
+        if p.phase == "embedding" and p.done > 0:
+            calls.append(p.done)
             raise exc
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(encode, "_forward", forward)
+    monkeypatch.setattr(TqdmContext, "on_progress", on_progress)
     return calls
 
 
 def test_ctrl_c_exits_130_and_leaves_nothing(capsys, monkeypatch, tiny_bert, txt, out, out_parent):
-    calls = _fail_on_second_batch(monkeypatch, KeyboardInterrupt())
+    calls = _fail_after_the_first_batch(monkeypatch, KeyboardInterrupt())
     rc, stdout, err = cli(capsys, "extract", txt, "--model", tiny_bert, "-o", out, "--batch-size", "1", "--quiet")
     assert rc == 130
-    assert len(calls) == 2  # interrupted mid-run, after one batch was done
+    assert calls == [1]  # interrupted mid-run, after one text of five was done
     assert err.strip().splitlines() == ["semvec: cancelled; nothing was written."]
     assert stdout == ""
     assert_nothing_left(out_parent)
 
 
 def test_unexpected_error_exits_1_and_points_to_debug(capsys, monkeypatch, tiny_bert, txt, out, out_parent):
-    _fail_on_second_batch(monkeypatch, RuntimeError("boom in the forward pass"))
+    _fail_after_the_first_batch(monkeypatch, RuntimeError("boom in the forward pass"))
     rc, _, err = cli(capsys, "extract", txt, "--model", tiny_bert, "-o", out, "--batch-size", "1", "--quiet")
     assert rc == 1
     assert "Traceback" not in err
@@ -503,8 +503,8 @@ def test_unexpected_error_exits_1_and_points_to_debug(capsys, monkeypatch, tiny_
     assert len(lines) == 1 and "RuntimeError: boom in the forward pass" in lines[0] and "--debug" in lines[0]
     assert_nothing_left(out_parent)
 
-    _fail_on_second_batch(monkeypatch, RuntimeError("boom in the forward pass"))
+    _fail_after_the_first_batch(monkeypatch, RuntimeError("boom in the forward pass"))
     rc, _, err = cli(capsys, "--debug", "extract", txt, "--model", tiny_bert, "-o", out, "--batch-size", "1", "--quiet")
     assert rc == 1
-    assert "Traceback (most recent call last)" in err and "in forward" in err
+    assert "Traceback (most recent call last)" in err and "in on_progress" in err
     assert_nothing_left(out_parent)

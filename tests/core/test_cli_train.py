@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
-from semvec_studio import cli
 from semvec_studio.cli import main
+from semvec_studio.cli.progress import TqdmContext
 from tests.core.test_train import write_toy
 
 FAST = ["--lr", "5e-3", "--batch-size", "8", "--val-split", "0.2"]
@@ -115,14 +117,14 @@ def test_predict_tsv_on_stdout_and_to_a_file(capsys, tmp_path, model_dir):
 
 def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(capsys, monkeypatch, tmp_path, tiny_bert, toy):
     out = tmp_path / "run"
-    real = cli.TrainTqdmContext.on_event
+    real = TqdmContext.on_event
 
     def interrupt_at_step_5(self, event):
         real(self, event)
-        if event["kind"] == "step" and event["step"] == 5:
-            self.on_sigint(2, None)  # what the first Ctrl-C does
+        if event.kind == "step" and event["step"] == 5:
+            os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, while the run is going
 
-    monkeypatch.setattr(cli.TrainTqdmContext, "on_event", interrupt_at_step_5)
+    monkeypatch.setattr(TqdmContext, "on_event", interrupt_at_step_5)
     args = ["train", "--csv", toy, "-o", out, "--model", tiny_bert, "--max-steps", "12", "--eval-every", "4", *FAST]
     rc, _, err = run(capsys, *args)
     assert rc == 130
@@ -139,11 +141,12 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(capsys, monkeypatch, tmp_
 
 
 def test_second_ctrl_c_stops_at_once():
-    ctx = cli.TrainTqdmContext(quiet=True)
-    ctx.on_sigint(2, None)
-    assert ctx.token.cancelled
-    with pytest.raises(KeyboardInterrupt):
-        ctx.on_sigint(2, None)
+    with TqdmContext(quiet=True, graceful=True) as ctx:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert ctx.token.cancelled  # the first asks the job to stop after its step
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)  # the second stops at once
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_linear_probe_from_the_cli(capsys, tmp_path, tiny_bert, toy):

@@ -14,14 +14,30 @@ import pytest
 
 from semvec_studio.core.errors import Cancelled, UsageError
 from semvec_studio.core.tasks import NullContext
-from semvec_studio.core.train.loop import TrainParams, lr_at, preview, resume_params, train
 from semvec_studio.core.train.data import read_labelled
-from semvec_studio.core.train.infer import evaluate, load_classifier, resolve_precision
+from semvec_studio.core.train.forward import resolve_precision
+from semvec_studio.core.train.infer import evaluate, load_classifier
+from semvec_studio.core.train.loop import lr_at, resume_params, train
 from semvec_studio.core.train.metrics import LOSS_COLUMNS, read_loss_csv
+from semvec_studio.core.train.params import TrainParams
+from semvec_studio.core.train.preview import preview
 
 POSITIVE = "happy good great calm yes king queen music song play".split()
 NEGATIVE = "sad bad angry lazy no dog cat fish boat tree".split()
 FAST = dict(lr=5e-3, batch_size=8, val_split=0.2)  # what makes the tiny random BERT learn in ~20 steps
+
+
+class Events(NullContext):
+    """A run's events as plain dicts (``{"kind": ..., **data}``), each also handed to ``then``."""
+
+    def __init__(self, then=None) -> None:
+        super().__init__()
+        self.then = then
+
+    def on_event(self, event) -> None:
+        as_dict = {"kind": event.kind, **event.data}
+        if self.then is not None:
+            self.then(as_dict)
 
 
 def write_toy(path: Path, n: int = 120, seed: int = 0, labels=("neg", "pos")) -> Path:
@@ -48,7 +64,7 @@ def trained(tmp_path_factory, tiny_bert, toy):
     out = tmp_path_factory.mktemp("runs") / "bert"
     events: list[dict] = []
     result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=20, eval_every=10, patience=None, **FAST),
-                   NullContext(), events.append)
+                   Events(events.append))
     return result, events, out
 
 
@@ -132,7 +148,6 @@ def test_cancel_then_resume_continues_from_the_saved_step(tmp_path, tiny_bert, t
     _, full_events, _ = trained
     out = tmp_path / "run"
     params = TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=20, eval_every=10, patience=None, **FAST)
-    ctx = NullContext()
     first: list[dict] = []
 
     def cancel_at_13(event):
@@ -140,15 +155,16 @@ def test_cancel_then_resume_continues_from_the_saved_step(tmp_path, tiny_bert, t
         if event["kind"] == "step" and event["step"] == 13:
             ctx.token.cancel()
 
+    ctx = Events(cancel_at_13)
     with pytest.raises(Cancelled):
-        train(params, ctx, cancel_at_13)
+        train(params, ctx)
     assert first[-1] == {"kind": "cancelled", "step": 13, "path": str(out)}
     assert (out / "checkpoint" / "state.json").is_file() and (out / "model.safetensors").is_file()
     assert json.loads((out / "metrics.json").read_text())["status"] == "cancelled"
     assert json.loads((out / "checkpoint" / "state.json").read_text())["step"] == 13
 
     again: list[dict] = []
-    result = train(resume_params(str(out)), NullContext(), again.append)
+    result = train(resume_params(str(out)), Events(again.append))
     assert again[0]["kind"] == "start" and again[0]["step"] == 13
     steps = [e["step"] for e in again if e["kind"] == "step"]
     assert steps == list(range(14, 21))
@@ -170,9 +186,9 @@ def test_cancel_then_resume_continues_from_the_saved_step(tmp_path, tiny_bert, t
 def test_resume_refuses_other_settings(tmp_path, tiny_bert, toy):
     out = tmp_path / "run"
     params = TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=4, eval_every=2, **FAST)
-    ctx = NullContext()
+    ctx = Events(lambda e: e["kind"] == "step" and ctx.token.cancel())
     with pytest.raises(Cancelled):
-        train(params, ctx, lambda e: e["kind"] == "step" and ctx.token.cancel())
+        train(params, ctx)
     with pytest.raises(UsageError, match="cannot resume with other settings .*lr: saved 0.005, now 0.001"):
         train(TrainParams(**{**params.as_dict(), "lr": 1e-3, "resume": True}))
 
@@ -197,7 +213,7 @@ def test_early_stopping_keeps_the_best(tmp_path, tiny_bert, toy, monkeypatch):
             saved_weights[e["step"]] = (out / "checkpoint" / "model.safetensors").read_bytes()
 
     result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), epochs=50, eval_every=2, patience=2,
-                               metric="val_loss", ties_within=0, **FAST), NullContext(), on_event)
+                               metric="val_loss", ties_within=0, **FAST), Events(on_event))
     evals = [e for e in events if e["kind"] == "eval"]
     assert [e["best"] for e in evals] == [True, True, False, False]
     assert (result.status, result.steps, result.best_step) == ("stopped early", 8, 4)
@@ -221,7 +237,7 @@ def test_gpt2_gets_a_pad_token_and_trains(tmp_path, tiny_gpt2, toy):
 def test_linear_probe(tmp_path, tiny_bert, toy):
     events: list[dict] = []
     out = tmp_path / "probe"
-    result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), method="probe", val_split=0.2), NullContext(), events.append)
+    result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), method="probe", val_split=0.2), Events(events.append))
     assert sorted(p.name for p in out.iterdir()) == ["loss.csv", "metrics.json", "params.json", "probe.json", "probe.safetensors", "split.json"]
     assert result.metrics["accuracy"] >= 0.9  # class words are separable even in random vectors
     assert [e["kind"] for e in events] == ["start", "eval", "done"]
@@ -338,7 +354,7 @@ def test_the_average_is_what_is_evaluated_and_kept(tmp_path, tiny_bert, toy):
         out = tmp_path / f"avg{average}"
         events: list[dict] = []
         train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=6, eval_every=6, patience=None,
-                          average=average, keep_checkpoint=True, **FAST), NullContext(), events.append)
+                          average=average, keep_checkpoint=True, **FAST), Events(events.append))
         runs[average] = (out, events)
     out, events = runs[0.9]
     kept = load_file(str(out / "model.safetensors"))
@@ -383,18 +399,19 @@ def test_ties_within_noise_go_to_the_later_checkpoint(tmp_path, tiny_bert, toy, 
     events: list[dict] = []
     out = tmp_path / "o"
     result = train(TrainParams(csv=str(toy), output=str(out), model=str(tiny_bert), max_steps=12, eval_every=2, patience=2,
-                               ties_within=ties_within, **FAST), NullContext(), events.append)
+                               ties_within=ties_within, **FAST), Events(events.append))
     assert [e["best"] for e in events if e["kind"] == "eval"] == [True, True, ties_within > 0, False]
     assert (result.status, result.steps, result.best_step) == ("stopped early", 8, kept)
     metrics = json.loads((out / "metrics.json").read_text())
     assert (metrics["best_step"], metrics["macro_f1"]) == (kept, 0.89 if ties_within else 0.90)
 
 
+@pytest.mark.parametrize("fused", [True, False])  # torch's private _foreach kernels, or the per-tensor fallback
 @pytest.mark.parametrize("scale", [1e-4, 10.0])  # gradient norm below / above the limit
-def test_cpu_gradient_clipping_is_torch_clip_grad_norm_bit_for_bit(scale):
+def test_cpu_gradient_clipping_is_torch_clip_grad_norm_bit_for_bit(scale, fused, monkeypatch):
     import torch
 
-    from semvec_studio.core.train.loop import _clip_gradients
+    from semvec_studio.core.train.loop import clip_gradients
 
     torch.manual_seed(0)
     a, b = (torch.nn.Sequential(torch.nn.Linear(50, 40), torch.nn.Linear(40, 3)) for _ in range(2))
@@ -402,7 +419,42 @@ def test_cpu_gradient_clipping_is_torch_clip_grad_norm_bit_for_bit(scale):
         pa.grad = torch.randn_like(pa) * scale
         pb.grad = pa.grad.clone()
     torch.nn.utils.clip_grad_norm_(a.parameters(), 1.0)
-    _clip_gradients(type("Run", (), {"model": b, "device": "cpu"})(), 1.0)
+    if not fused:
+        monkeypatch.delattr(torch, "_foreach_norm")
+        monkeypatch.delattr(torch, "_foreach_mul_")
+    clip_gradients(b.parameters(), 1.0, "cpu")
     assert all(torch.equal(pa.grad, pb.grad) for pa, pb in zip(a.parameters(), b.parameters()))
     if scale > 1:
         assert float(torch.linalg.vector_norm(torch.cat([p.grad.flatten() for p in b.parameters()]))) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_weight_average_without_torchs_private_foreach_lerp(monkeypatch):
+    import torch
+
+    from semvec_studio.core.train.average import WeightAverage
+
+    def averaged(layer):
+        avg = WeightAverage(layer, decay=0.9, every=1)
+        for step in range(1, 6):
+            with torch.no_grad():
+                layer.weight.mul_(0.5).add_(float(step))
+            avg.step(step)
+        return [t.clone() for t in avg.average]
+
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(4, 3)
+    state = {k: v.clone() for k, v in layer.state_dict().items()}
+    fused = averaged(layer)
+    layer.load_state_dict(state)
+    monkeypatch.delattr(torch, "_foreach_lerp_")
+    assert all(torch.allclose(x, y, rtol=0, atol=1e-6) for x, y in zip(fused, averaged(layer)))
+
+
+def test_precision_auto_without_torchs_private_cpu_checks(monkeypatch):
+    import torch
+
+    monkeypatch.delattr(torch.cpu, "_is_amx_tile_supported", raising=False)
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AVX2")
+    assert resolve_precision("auto", "cpu") == "float32"
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AMX")
+    assert resolve_precision("auto", "cpu") == "bfloat16"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from semvec_studio.core.errors import InputError
-from semvec_studio.core.train.loop import TrainParams
+from semvec_studio.core.train.params import TrainParams
 from semvec_studio.core.train.preview import PREVIEW_ROWS, advice, csv_preview
 from tests.core.test_train import write_toy
 

@@ -10,7 +10,8 @@ import pytest
 
 from semvec_studio.core.errors import ModelError
 from semvec_studio.core.tasks import NullContext
-from semvec_studio.core.train.loop import TrainParams, train
+from semvec_studio.core.train.loop import train
+from semvec_studio.core.train.params import TrainParams
 from semvec_studio.core.train.review import review_run
 from tests.core.test_train import FAST, write_toy
 

@@ -98,7 +98,7 @@ def test_cancelled_export_leaves_no_partial_folder(qtbot, make_window, tiny_bert
     out = tmp_path / "never"
     dialog.folder.setText(str(out))
     dialog.format_boxes["csv"].setChecked(True)
-    with qtbot.waitSignal(window.runner.progress, timeout=EMBED_MS, check_params_cb=lambda d, t, msg, e: "csv" in msg):
+    with qtbot.waitSignal(window.runner.progress, timeout=EMBED_MS, check_params_cb=lambda p, e: "csv" in p.phase):
         dialog.export_button.click()
     with qtbot.waitSignal(window.runner.cancelled, timeout=5000):
         window.actions.cancel.trigger()

@@ -160,7 +160,7 @@ def test_cancel_during_a_long_extraction_ends_within_a_second(qtbot, make_window
     embed(qtbot, window, PASTED)
     shown = window.sets
     window.text_panel.set_texts(sentences(20_000))
-    with qtbot.waitSignal(window.runner.progress, timeout=EMBED_MS, check_params_cb=lambda d, t, msg, eta: msg == "embedding" and d > 0):
+    with qtbot.waitSignal(window.runner.progress, timeout=EMBED_MS, check_params_cb=lambda p, eta: p.phase == "embedding" and p.done > 0):
         job = window.embed()
     assert job is not None and window.status_area.progress.isVisible()
     started = time.perf_counter()

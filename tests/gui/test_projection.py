@@ -315,7 +315,7 @@ def test_cancel_a_running_tsne_keeps_the_previous_map(qtbot, panel):
         panel.set_data(sets, texts, {}, None)
     before = panel.map
     panel.controls.set_method("tsne")
-    with qtbot.waitSignal(panel.runner.progress, timeout=120_000, check_params_cb=lambda d, t, msg, eta: "t-SNE: " in msg and d > 0):
+    with qtbot.waitSignal(panel.runner.progress, timeout=120_000, check_params_cb=lambda p, eta: "t-SNE: " in p.phase and p.done > 0):
         panel.controls.button.click()  # Project
     assert panel.controls.running and panel.controls.button.text() == "Cancel"
     with qtbot.waitSignal(panel.runner.cancelled, timeout=MS):

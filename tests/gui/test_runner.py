@@ -124,13 +124,13 @@ def test_progress_is_throttled_to_ten_per_second_with_an_eta():
     clock, emitted = FakeClock(), []
     ctx = RunnerContext(CancelToken(), lambda *p: emitted.append(p), lambda m: None, clock=clock)
     for i in range(1001):  # 1000 reports over 2 seconds
-        ctx.report(i, 1000, "embedding")
+        ctx.report(i, 1000, "embedding", unit="text")
         clock.now += 0.002
     assert 19 <= len(emitted) <= 21
-    done, total, msg, eta = emitted[-1]
-    assert total == 1000 and msg == "embedding"
-    assert eta == pytest.approx((1000 - done) * 0.002, rel=0.05)
-    assert emitted[0][3] == -1.0  # no rate yet at the first report
+    progress, eta = emitted[-1]
+    assert (progress.total, progress.phase, progress.unit) == (1000, "embedding", "text")
+    assert eta == pytest.approx((1000 - progress.done) * 0.002, rel=0.05)
+    assert emitted[0][1] == -1.0  # no rate yet at the first report
 
 
 def test_unknown_total_has_no_eta():
@@ -139,4 +139,24 @@ def test_unknown_total_has_no_eta():
     ctx.report(0, None, "reading")
     clock.now += 1
     ctx.report(5, None, "reading")
-    assert [e[1] for e in emitted] == [-1.0, -1.0] and all(e[3] == -1.0 for e in emitted)
+    assert [p.total for p, _ in emitted] == [None, None] and all(eta == -1.0 for _, eta in emitted)
+
+
+def test_events_reach_the_jobs_callback_in_order_on_the_gui_thread(qtbot, runner):
+    """Structured events (a training step) travel as runner signals, none dropped, none reordered."""
+    import threading
+
+    seen, threads = [], []
+
+    def job(n, ctx=None):
+        for i in range(n):
+            ctx.event("step", step=i + 1, loss=1.0 / (i + 1))
+        return n
+
+    def on_event(event):
+        seen.append((event.kind, event["step"]))
+        threads.append(threading.current_thread() is threading.main_thread())
+
+    with qtbot.waitSignal(runner.finished, timeout=5000):
+        runner.submit(job, 500, on_event=on_event, group="train")
+    assert seen == [("step", i) for i in range(1, 501)] and all(threads)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from semvec_studio.core.tasks import Event
 from semvec_studio.gui.main_window import TOKENS_TAB, TRAIN_TAB
 from tests.core.test_train import write_toy
 
@@ -24,9 +25,9 @@ def panel_in(make_window, tiny_bert, tmp_path):
     panel = window.training_panel
     s = panel.setup
     s.model_edit.setText(str(tiny_bert))
-    s.lr.setValue(5e-3)
-    s.batch.setValue(8)
-    s.val_split.setValue(0.2)
+    s.form["lr"].setValue(5e-3)
+    s.form["batch_size"].setValue(8)
+    s.form["val_split"].setValue(0.2)
     s.output_edit.setText(str(tmp_path / "run"))
     s._output_auto = False
     return window, panel
@@ -49,24 +50,25 @@ def test_preview_guesses_columns_and_shows_counts(qtbot, panel_in, tmp_path):
 
 
 def test_the_weight_average_and_the_ties_rule_can_be_turned_off(panel_in):
-    from semvec_studio.core.train.loop import TrainParams
+    from semvec_studio.core.train.params import TrainParams
 
     _, panel = panel_in
     s = panel.setup
     defaults = TrainParams(csv="", output="")
     assert (s.params().average, s.params().ties_within) == (defaults.average, defaults.ties_within) == (0.995, 1.0)
-    s.average.setValue(0)
-    s.ties.setValue(0)
-    assert s.average.text() == "raw weights" and s.params().average == 0.0
-    assert s.ties.text() == "strictly the best" and s.params().ties_within == 0.0
+    s.form["average"].setValue(0)
+    s.form["ties_within"].setValue(0)
+    assert s.form["average"].text() == "raw weights" and s.params().average == 0.0
+    assert s.form["ties_within"].text() == "strictly the best" and s.params().ties_within == 0.0
 
 
 def test_events_are_drawn_in_batches_not_one_redraw_per_step(panel_in):
     _window, panel = panel_in
     assert panel.timer.interval() == 100, "the plot is redrawn at most ten times a second"
     before = panel.loss_plot.redraws
-    panel.events.extend({"kind": "step", "step": i, "loss": 1.0 / i} for i in range(1, 1001))
-    panel.events.append({"kind": "eval", "step": 1000, "epoch": 1.0, "val_loss": 0.5, "accuracy": 0.8, "macro_f1": 0.7, "best": True})
+    for i in range(1, 1001):
+        panel.on_event(Event("step", {"step": i, "loss": 1.0 / i}))
+    panel.on_event(Event("eval", {"step": 1000, "epoch": 1.0, "val_loss": 0.5, "accuracy": 0.8, "macro_f1": 0.7, "best": True}))
     panel.drain()
     assert panel.loss_plot.redraws == before + 1 and len(panel.loss_plot.steps) == 1000
     assert panel.loss_plot.val_curve.getData()[1].tolist() == [0.5]
@@ -78,8 +80,8 @@ def test_events_are_drawn_in_batches_not_one_redraw_per_step(panel_in):
 def test_a_short_run_plots_live_and_ends_in_the_report(qtbot, panel_in, tmp_path):
     window, panel = panel_in
     open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
-    panel.setup.epochs.setValue(3)
-    panel.setup.eval_every.setValue(4)
+    panel.setup.form["epochs"].setValue(3)
+    panel.setup.form["eval_every"].setValue(4)
     with qtbot.waitSignal(panel.reviewed, timeout=RUN_MS):
         with qtbot.waitSignal(panel.runFinished, timeout=RUN_MS):
             panel.start_button.click()
@@ -107,8 +109,8 @@ def test_a_short_run_plots_live_and_ends_in_the_report(qtbot, panel_in, tmp_path
 def test_cancel_keeps_a_checkpoint_and_resume_continues_from_it(qtbot, panel_in, tmp_path):
     window, panel = panel_in
     open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
-    panel.setup.epochs.setValue(100)
-    panel.setup.eval_every.setValue(3)
+    panel.setup.form["epochs"].setValue(100)
+    panel.setup.form["eval_every"].setValue(3)
     panel.start()
     qtbot.waitUntil(lambda: panel.drain() or len(panel.loss_plot.evals) >= 2, timeout=RUN_MS)
     window.views.setCurrentIndex(TOKENS_TAB)
@@ -154,7 +156,7 @@ def test_the_default_output_folder_is_created(qtbot, make_window, tiny_bert, tmp
     panel = window.training_panel
     panel.setup.model_edit.setText(str(tiny_bert))
     panel.setup.val_split.setValue(0.2)
-    panel.setup.epochs.setValue(1)
+    panel.setup.form["epochs"].setValue(1)
     open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
     assert panel.setup.output_edit.text().startswith(str(runs / "toy-"))
     with qtbot.waitSignal(panel.runFinished, timeout=RUN_MS):

@@ -1,20 +1,17 @@
 """The weights fine-tuning evaluates and saves: an exponential moving average of the trained ones.
 
-Single checkpoints of a small fine-tuning run are noisy: on SST-2's first 5,000 rows, the dev
-accuracy of the raw weights moved by up to 0.019 from one epoch to the next (0.845-0.870 over the
-last three epochs of four seeds), and a 500-row validation set cannot tell those checkpoints
-apart, so "the best one" was often an unlucky one. The average of the weights over the last few
-hundred steps is at least as good (0.852-0.868 at the same epochs; figures and the command in
-README, "Measured figures"). Optimisation still runs on the raw weights; only evaluation,
-the kept checkpoint and early stopping see the average.
+Single checkpoints of a small fine-tuning run are noisy, and a validation set of a few hundred
+rows cannot tell them apart, so "the best one" is often an unlucky one; the average of the
+weights over the last few hundred steps is steadier and at least as good (figures and the
+command that measures them: README, "Measured figures"). Optimisation still runs on the raw
+weights; only evaluation, the kept checkpoint and early stopping see the average.
 
 The average is bias-corrected, so a short run is not pulled towards the weights it started from:
-after step ``t`` it weighs step ``s`` by ``(1 - d) * d**(t - s)``, normalised to sum to 1. To cost
-little (folding in the weights reads and writes them all: ~9 ms a step for MiniLM on a 2-core
-CPU, 7% of a step), the weights are folded in every ``every`` steps, each sample standing for the
-steps since the previous one, and once more before every evaluation, so what is evaluated always
-includes the last step. The schedule depends only on the step numbers, so a resumed run folds in
-exactly what an uninterrupted one does.
+after step ``t`` it weighs step ``s`` by ``(1 - d) * d**(t - s)``, normalised to sum to 1.
+Folding the weights in reads and writes them all, so it is done every ``every`` steps, each
+sample standing for the steps since the previous one, and once more before every evaluation, so
+what is evaluated always includes the last step. The schedule depends only on the step numbers,
+so a resumed run folds in exactly what an uninterrupted one does.
 """
 
 from __future__ import annotations
@@ -22,7 +19,21 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-TRAIN_WEIGHTS_FILE = "train_weights.safetensors"  # in checkpoint/: the raw weights that --resume trains on
+import torch
+from safetensors.torch import load_file
+
+from semvec_studio.core.errors import ModelError
+
+
+def lerp_(targets: list, sources: list, weight: float) -> None:
+    """``t += weight * (s - t)`` for every pair, in one fused call where torch offers one
+    (``torch._foreach_lerp_``, private), else one ``lerp_`` per tensor (the same numbers)."""
+    fused = getattr(torch, "_foreach_lerp_", None)
+    if fused is not None:
+        fused(targets, sources, weight)
+        return
+    for t, s in zip(targets, sources):
+        t.lerp_(s, weight)
 
 
 class WeightAverage:
@@ -46,15 +57,13 @@ class WeightAverage:
 
     def fold(self, step: int) -> None:
         """Fold the current weights in now, standing for the steps since the last fold."""
-        import torch
-
         gap = step - self.last
         if gap <= 0:
             return
         kept = self.decay**gap
         self.norm = kept * self.norm + (1.0 - kept)
         with torch.no_grad():
-            torch._foreach_lerp_(self.average, [p.detach() for p in self.params], (1.0 - kept) / self.norm)
+            lerp_(self.average, [p.detach() for p in self.params], (1.0 - kept) / self.norm)
         self.last = step
 
     def state(self) -> dict:
@@ -64,8 +73,6 @@ class WeightAverage:
     @contextmanager
     def applied(self):
         """Inside: the model holds the averaged weights; yields the raw ones (name -> tensor). Nested: the same."""
-        import torch
-
         if self._raw is not None:
             yield self._raw
             return
@@ -83,12 +90,7 @@ class WeightAverage:
             self._raw = None
 
     def load_raw(self, path: Path) -> None:
-        """Put the raw weights saved by a checkpoint (``TRAIN_WEIGHTS_FILE``) back into the model."""
-        import torch
-        from safetensors.torch import load_file
-
-        from semvec_studio.core.errors import ModelError
-
+        """Put the raw weights saved by a checkpoint (``runfolder.TRAIN_WEIGHTS_FILE``) back into the model."""
         try:
             tensors = load_file(str(path))
             with torch.no_grad():

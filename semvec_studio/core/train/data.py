@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from semvec_studio.core.errors import InputError, UsageError
 from semvec_studio.core.io.texts import Table, pick_column, read_table
+from semvec_studio.core.tasks import TaskContext
+from semvec_studio.core.train.params import TrainParams
 
 LABEL_COLUMNS = ("label", "labels", "class", "category", "target", "y")
 MEGABATCH = 50  # length-grouped batches are sorted within windows of 50 batches (as HF does)
@@ -250,20 +252,33 @@ def length_grouped_batches(lengths: Sequence[int], batch_size: int, seed: int, e
     return batches
 
 
-def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    """Batches for inference: longest first, so padding is minimal and order is deterministic."""
-    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    return [order[b: b + batch_size] for b in range(0, len(order), batch_size)]
+# --- a run's data ----------------------------------------------------------------------------
 
 
-def collate(ids: Sequence[list[int]], pad_id: int):
-    """Right-padded input_ids and attention_mask tensors for one batch."""
-    import torch
+@dataclass
+class RunData:
+    """What a run trains and validates on: the two sides of the split, the label map, the split
+    as params.json records it, and facts for the report."""
 
-    longest = max(len(x) for x in ids)
-    input_ids = torch.full((len(ids), longest), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(ids), longest), dtype=torch.long)
-    for j, x in enumerate(ids):
-        input_ids[j, : len(x)] = torch.as_tensor(x, dtype=torch.long)
-        mask[j, : len(x)] = 1
-    return input_ids, mask
+    train: LabelledData
+    val: LabelledData
+    labels: LabelMap
+    split: dict
+    facts: dict
+
+
+def load_data(params: TrainParams, ctx: TaskContext) -> RunData:
+    """Read the params' files and split them, with warnings to ``ctx.log``."""
+    opts = CsvOptions(params.delimiter, params.encoding, params.quoting)
+    ctx.report(0, None, "reading data")
+    data = read_labelled(params.csv, params.text_column, params.label_column, opts)
+    val = read_labelled(params.val_csv, params.text_column, params.label_column, opts) if params.val_csv else None
+    for w in data.warnings + (val.warnings if val else []):
+        ctx.log(w)
+    train_set, val_set, labels = split_data(data, val, params.val_split, params.seed)
+    split = {"train_file": data.path, "train_sha256": data.sha256, "val_file": val.path if val else None,
+             "val_sha256": val.sha256 if val else None, "val_split": None if val else params.val_split, "seed": params.seed,
+             "val_lines": val_set.lines if val is None else None}
+    facts = {"train_rows": len(train_set), "val_rows": len(val_set), "class_counts": train_set.class_counts(),
+             "skipped_empty": len(data.skipped_empty) + (len(val.skipped_empty) if val else 0)}
+    return RunData(train_set, val_set, labels, split, facts)

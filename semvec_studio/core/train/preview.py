@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.io.texts import read_table
-from semvec_studio.core.train.data import guess_columns
+from semvec_studio.core.tasks import NullContext
+from semvec_studio.core.train.data import guess_columns, load_data
+from semvec_studio.core.train.params import TrainParams
 
 PREVIEW_ROWS = 50
 FEW_PER_CLASS = 10
@@ -51,12 +53,20 @@ def advice(facts: dict, method: str) -> list[str]:
     return out
 
 
-def csv_preview(params, ctx=None) -> CsvPreview:
-    """Read ``params.csv`` (a :class:`~semvec_studio.core.train.loop.TrainParams`) for the panel.
-    File-level errors (missing file, unreadable, no header) raise; a column or class problem is
-    returned in ``problem`` so the user can still see the table and pick other columns."""
-    from semvec_studio.core.train.loop import preview
+def preview(params: TrainParams) -> dict:
+    """What a run would train on, without loading a model (a GUI's checks before Start):
+    rows, class counts of each side, labels and warnings. Raises the same errors as ``train``."""
+    params.validate()
+    ctx = NullContext()
+    data = load_data(params, ctx)
+    return {**data.facts, "labels": list(data.labels.names), "val_class_counts": data.val.class_counts(),
+            "warnings": list(ctx.messages)}
 
+
+def csv_preview(params: TrainParams, ctx=None) -> CsvPreview:
+    """Read ``params.csv`` for the panel. File-level errors (missing file, unreadable, no header)
+    raise; a column or class problem is returned in ``problem`` so the user can still see the table
+    and pick other columns."""
     table = read_table(params.csv, delimiter=params.delimiter, encoding=params.encoding, quoting=params.quoting)
     guess_text, guess_label = guess_columns(table.header)
     text = params.text_column or guess_text
@@ -70,7 +80,7 @@ def csv_preview(params, ctx=None) -> CsvPreview:
     try:
         got = preview(dataclasses.replace(params, text_column=text, label_column=label))
     except SemvecError as exc:
-        result.problem = str(exc)
+        result.problem = exc.for_gui()
         return result
     result.facts = got
     result.warnings = list(dict.fromkeys(result.warnings + got["warnings"] + advice(got, params.method)))

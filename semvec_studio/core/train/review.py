@@ -16,7 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
+from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.models import LoadedModel, load_model
+from semvec_studio.core.projection.project import ProjectionParams, project
+from semvec_studio.core.projection.neighbours import sample_positions
 from semvec_studio.core.tasks import NullContext, TaskContext
+from semvec_studio.core.train.data import LabelMap, load_data
+from semvec_studio.core.train.infer import load_classifier
+from semvec_studio.core.train.params import TrainParams
+from semvec_studio.core.train.runfolder import METRICS_FILE, PARAMS_FILE, read_json
 
 MAX_POINTS = 1000  # texts embedded twice for the before/after maps
 
@@ -42,11 +50,8 @@ class RunReview:
         return wrong[np.argsort(-self.confidence[wrong], kind="stable")].tolist()
 
 
-def _sentence_map(lm, texts: list[str], max_length: int, ctx: TaskContext, msg: str) -> np.ndarray:
-    from semvec_studio.core.extract.encode import ExtractOptions, extract
-    from semvec_studio.core.projection.project import ProjectionParams, project
-
-    ctx.report(0, None, msg)
+def _sentence_map(lm: LoadedModel, texts: list[str], max_length: int, ctx: TaskContext, phase: str) -> np.ndarray:
+    ctx.report(0, None, phase)
     vecs = extract(lm, texts, ExtractOptions(levels=("sentence",), pooling="mean", max_length=max_length, truncate=True),
                    ctx)["sentence"].vectors
     return project(vecs, ProjectionParams(method="pca"), ctx, quality=False).coords
@@ -55,18 +60,12 @@ def _sentence_map(lm, texts: list[str], max_length: int, ctx: TaskContext, msg: 
 def review_run(outdir: str | os.PathLike, ctx: TaskContext | None = None, *, device: str = "auto",
                max_points: int = MAX_POINTS, seed: int = 0) -> RunReview:
     """Everything the training panel shows after a run; see the module doc."""
-    from semvec_studio.core.models import load_model
-    from semvec_studio.core.train.loop import TrainParams, load_data
-    from semvec_studio.core.train.data import LabelMap
-    from semvec_studio.core.train.infer import load_classifier, read_json
-
     ctx = ctx or NullContext()
     out = Path(outdir)
-    metrics = read_json(out / "metrics.json")
-    saved = read_json(out / "params.json")
-    known = set(TrainParams.__dataclass_fields__)
-    params = TrainParams(**{k: v for k, v in saved.items() if k in known})
-    _, val, _, _, _ = load_data(params, ctx)
+    metrics = read_json(out / METRICS_FILE)
+    saved = read_json(out / PARAMS_FILE)
+    params = TrainParams.from_dict(saved)
+    val = load_data(params, ctx).val
     ctx.check_cancelled()
     clf = load_classifier(out, device=device, allow_pickle=params.allow_pickle, ctx=ctx)
     true = np.asarray(LabelMap(clf.labels).encode(val, known_from=f"the classifier {out}"), dtype=np.int64)
@@ -74,8 +73,7 @@ def review_run(outdir: str | os.PathLike, ctx: TaskContext | None = None, *, dev
     probs = clf.predict_proba(val.texts, ctx=ctx)
     predicted = probs.argmax(axis=1)
     confidence = probs[np.arange(len(predicted)), predicted]
-    rng = np.random.default_rng(seed)
-    rows = np.sort(rng.choice(len(val.texts), size=min(max_points, len(val.texts)), replace=False))
+    rows = sample_positions(len(val.texts), max_points, seed)
     sample = [val.texts[i] for i in rows]
     max_len = int((saved.get("resolved") or {}).get("max_length") or params.max_length)
     base = clf.base if clf.kind == "probe" else load_model(params.model, device=device, allow_pickle=params.allow_pickle)

@@ -2,14 +2,14 @@
 loss plot updates, then read its report and use the model.
 
 Work goes through the one runner, in its own group (:data:`TRAIN_GROUP`), so embedding in the
-workbench never cancels a run. The core's ``train`` calls ``on_event`` on the worker thread; the
-events go into a deque and a GUI timer drains it at most ``1 / REDRAW_S`` times a second, so a
-fast run (hundreds of steps a second on a GPU) costs the window a redraw per 100 ms, not per step.
+workbench never cancels a run. The core's ``train`` sends its events (``ctx.event``) through the
+runner, which delivers them to :meth:`TrainingPanel.on_event` on the GUI thread; they are kept in
+a list that a timer drains at most ``1 / REDRAW_S`` times a second, so a fast run (hundreds of
+steps a second on a GPU) costs the window a redraw per 100 ms, not per step.
 """
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import math
 import time
@@ -33,6 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.tasks import Event
+from semvec_studio.core.train.loop import resume_params, train
+from semvec_studio.core.train.preview import csv_preview
+from semvec_studio.core.train.review import review_run
+from semvec_studio.core.train.runfolder import METRICS_FILE, is_resumable, read_json
 from semvec_studio.gui import settings as st
 from semvec_studio.gui.panels.training_results import BeforeAfter, TrainingReport
 from semvec_studio.gui.panels.training_setup import TrainingSetup
@@ -53,10 +58,6 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def _resumable(folder: str) -> bool:
-    return bool(folder) and (Path(folder) / "checkpoint" / "state.json").is_file()
-
-
 class TrainingPanel(QWidget):
     useModelRequested = Signal(str)  # a fine-tuned output folder to load into the workbench
     runFinished = Signal(object)  # TrainResult
@@ -69,7 +70,7 @@ class TrainingPanel(QWidget):
         self.review_job: int | None = None
         self.preview_job: int | None = None
         self.preview = None
-        self.events: collections.deque = collections.deque()
+        self.events: list[Event] = []  # received from the runner, drawn by the timer
         self.total_steps = 0
         self._start_step = 0
         self._started_at = 0.0
@@ -159,8 +160,6 @@ class TrainingPanel(QWidget):
         self.setup.set_csv(str(path))
 
     def request_preview(self) -> None:
-        from semvec_studio.core.train.preview import csv_preview
-
         params = self.setup.params()
         if not params.csv:
             return
@@ -178,7 +177,7 @@ class TrainingPanel(QWidget):
         self.preview_job = None
         self.preview = None
         if isinstance(exc, SemvecError):
-            self.setup.show_failure(str(exc))
+            self.setup.show_failure(exc.for_gui())
         else:
             self.notifier.unexpected(exc, details)
         self._update_buttons()
@@ -204,7 +203,7 @@ class TrainingPanel(QWidget):
             self.setup.message.show_error(f"{out.parent}: cannot create the output's folder ({exc.strerror}); choose another output folder.")
             return None
         if out.exists() and any(out.iterdir()):
-            if _resumable(params.output):
+            if is_resumable(params.output):
                 question = f"{out} holds an unfinished run. Start again from scratch and replace it? (Resume continues it instead.)"
             else:
                 question = f"{out} already exists. Replace it with this run?"
@@ -214,14 +213,12 @@ class TrainingPanel(QWidget):
         return self._run(params)
 
     def resume(self) -> int | None:
-        from semvec_studio.core.train.loop import resume_params
-
         if self.running():
             return None
         try:
             params = resume_params(self.setup.output_edit.text().strip())
         except SemvecError as exc:
-            self.setup.message.show_error(str(exc))
+            self.setup.message.show_error(exc.for_gui())
             return None
         return self._run(params, resuming=True)
 
@@ -244,7 +241,7 @@ class TrainingPanel(QWidget):
         try:
             params.validate()
         except SemvecError as exc:
-            return str(exc)
+            return exc.for_gui()
         return ""
 
     def _confirm(self, question: str) -> bool:
@@ -253,8 +250,6 @@ class TrainingPanel(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def _run(self, params, resuming: bool = False) -> int:
-        from semvec_studio.core.train.loop import train
-
         if self.settings is not None:
             st.write_json(self.settings, SETTINGS_KEY, self.setup.state())
         self.events.clear()
@@ -269,18 +264,22 @@ class TrainingPanel(QWidget):
         self.progress_label.setText("Preparing: reading the data and loading the model…")
         self.tabs.setCurrentIndex(PROGRESS_TAB)
         self._log(("Resuming " if resuming else "Starting ") + f"{params.method} of {params.model} on {params.csv} → {params.output}")
-        self.job = self.runner.submit(train, params, on_event=self.events.append, name="Training", group=TRAIN_GROUP,
+        self.job = self.runner.submit(train, params, on_event=self.on_event, name="Training", group=TRAIN_GROUP,
                                       on_result=self._on_done, on_error=self._on_failed, on_cancel=self._on_cancelled)
         self.timer.start()
         self._update_buttons()
         return self.job
 
+    def on_event(self, event: Event) -> None:
+        """An event of the running job (GUI thread, from the runner); drawn by the next :meth:`drain`."""
+        self.events.append(event)
+
     def drain(self) -> None:
         """Move queued events into the plot, the progress line and the log (GUI thread, ≤ 10 Hz)."""
         steps, redraw = [], False
-        while self.events:
-            e = self.events.popleft()
-            kind = e.get("kind")
+        events, self.events = self.events, []
+        for e in events:
+            kind = e.kind
             if kind == "step":
                 steps.append((e["step"], e["loss"]))
                 self._last_step = e["step"]
@@ -297,8 +296,6 @@ class TrainingPanel(QWidget):
             elif kind == "eval":
                 self.loss_plot.add_eval(e["step"], e["val_loss"], e["accuracy"], e["macro_f1"])
                 redraw = True  # the core logs the evaluation itself (runner log -> _on_runner_log)
-            elif kind == "cancelled":
-                self._log(f"Cancelled at step {e['step']}; the last saved checkpoint is in {e['path']} — Resume continues from it.")
             elif kind == "done":
                 self._log(f"Done: {e['status']} after {e['step']} steps in {_clock(e['seconds'])}; kept the checkpoint of step {e.get('best_step')}.")
         if steps:
@@ -336,11 +333,9 @@ class TrainingPanel(QWidget):
 
     @staticmethod
     def _metrics_of(result) -> dict:
-        import json
-
         try:
-            return json.loads((Path(result.path) / "metrics.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return read_json(Path(result.path) / METRICS_FILE)
+        except SemvecError:
             return dict(result.metrics)
 
     def _on_failed(self, exc, details: str) -> None:
@@ -348,21 +343,22 @@ class TrainingPanel(QWidget):
         self.progress_label.setText("The run stopped with an error.")
         self._log(f"Error: {exc}")
         if isinstance(exc, SemvecError):
-            self.setup.message.show_error(str(exc))
-            self.notifier.status("Training: " + str(exc).split(";")[0])
+            self.setup.message.show_error(exc.for_gui())
+            self.notifier.status("Training: " + exc.for_gui().split(";")[0])
         else:
             self.notifier.unexpected(exc, details)
 
     def _on_cancelled(self) -> None:
         self._finish_job()
-        self.progress_label.setText("Cancelled." + (" Resume continues from the last saved step." if _resumable(self._output) else ""))
+        resumable = is_resumable(self._output)
+        self.progress_label.setText("Cancelled." + (" Resume continues from the last saved step." if resumable else ""))
+        if resumable:
+            self._log(f"Cancelled at step {self._last_step}; the last saved checkpoint is in {self._output} — Resume continues from it.")
 
     # --- after a run ---------------------------------------------------------------------------------------
 
     def request_review(self, folder: str) -> int:
-        from semvec_studio.core.train.review import review_run
-
-        device = self.setup.device.currentText()
+        device = self.setup.form.value("device")
         self._log("Reviewing: predicting the validation texts and embedding them with the base and the trained model…")
         self.review_job = self.runner.submit(review_run, folder, device=device, name="Reviewing the run", group=TRAIN_GROUP,
                                              on_result=self._on_review, on_error=self._on_review_failed,
@@ -398,5 +394,5 @@ class TrainingPanel(QWidget):
         busy = self.job is not None
         self.start_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy or self.review_job is not None)
-        self.resume_button.setEnabled(not busy and _resumable(self.setup.output_edit.text().strip()))
+        self.resume_button.setEnabled(not busy and is_resumable(self.setup.output_edit.text().strip()))
         self.setup.setEnabled(not busy)

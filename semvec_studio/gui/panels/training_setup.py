@@ -34,45 +34,25 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.models import DEFAULT_MODEL
+from semvec_studio.core.options import from_saved, saved_state
 from semvec_studio.core.resources import demo_labelled_csv_path
-from semvec_studio.core.train.loop import METRICS, TrainParams
-from semvec_studio.core.train.infer import PRECISIONS
+from semvec_studio.core.train.params import MODEL, PROBE, TRAINING, VALIDATION, TrainParams
+from semvec_studio.gui.forms import OptionsForm
 from semvec_studio.gui.notifier import InlineMessage
 
-DEFAULTS = TrainParams(csv="", output="")
+DEFAULTS = TrainParams()
 CSV_FILTER = "Labelled tables (*.csv *.tsv *.txt);;All files (*)"
 DELIMITERS = {"auto": None, ", (comma)": ",", "tab": "\t", "; (semicolon)": ";", "| (pipe)": "|"}
-ENCODINGS = ("auto", "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16")
-METHODS = {"Fine-tune the whole model": "finetune", "Linear probe (frozen encoder)": "probe"}
-DEVICES = ("auto", "cpu", "cuda", "mps")
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "gb18030", "big5")
+METHOD_NAMES = {"finetune": "Fine-tune the whole model", "probe": "Linear probe (frozen encoder)"}
 PREVIEW_SHOWN = 50
+# fields with their own controls in the data and output boxes (file choosers, column choosers)
+DATA_FIELDS = ("csv", "output", "text_column", "label_column", "delimiter", "encoding", "quoting", "val_csv")
 
 
 def runs_folder() -> Path:
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
     return Path(docs) / "SemVec Studio" / "runs"
-
-
-def _spin(lo: int, hi: int, value: int, tip: str, special: str = "") -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    box.setToolTip(tip)
-    if special:
-        box.setSpecialValueText(special)
-    return box
-
-
-def _dspin(lo: float, hi: float, value: float, step: float, decimals: int, tip: str, special: str = "") -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(lo, hi)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setToolTip(tip)
-    if special:
-        box.setSpecialValueText(special)  # shown at the minimum
-    return box
 
 
 class TrainingSetup(QWidget):
@@ -83,6 +63,11 @@ class TrainingSetup(QWidget):
         self.last_folder = str(Path.home())
         self._output_auto = True  # the output folder follows the file until the user picks one
         self._building = True
+        method = QComboBox()
+        for value in DEFAULTS.__dataclass_fields__["method"].metadata["option"].choices:
+            method.addItem(METHOD_NAMES.get(value, value), value)
+        self.form = OptionsForm(TrainParams, skip=DATA_FIELDS, custom={"method": method}, parent=self)
+        self.form.changed.connect(self._on_form_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._data_box())
@@ -150,9 +135,7 @@ class TrainingSetup(QWidget):
         opts.addWidget(self.quoting)
         form.addRow("Reading", opts)
         split = QHBoxLayout()
-        self.val_split = _dspin(0.05, 0.5, DEFAULTS.val_split, 0.05, 2,
-                                "Share of the rows held out for validation, stratified by class and seeded (--val-split).")
-        self.val_split.valueChanged.connect(self._request_preview)
+        self.val_split = self.form["val_split"]
         self.val_edit = QLineEdit()
         self.val_edit.setPlaceholderText("or a separate validation file")
         self.val_edit.setToolTip("A validation file with the same columns; when given, the split share is not used (--val-csv).")
@@ -178,65 +161,35 @@ class TrainingSetup(QWidget):
         box = QGroupBox("Model and settings")
         form = QFormLayout(box)
         row = QHBoxLayout()
-        self.model_edit = QLineEdit(DEFAULT_MODEL)
-        self.model_edit.setToolTip("The checkpoint to start from: 'default' (the bundled all-MiniLM-L6-v2) or a local Hugging Face folder.")
+        self.model_edit = self.form["model"]
         self.model_button = QPushButton("…")
         self.model_button.setToolTip("Choose a checkpoint folder")
         self.model_button.clicked.connect(self.choose_model)
         row.addWidget(self.model_edit, 1)
         row.addWidget(self.model_button)
-        form.addRow("Base model", row)
-        self.method = QComboBox()
-        self.method.addItems(list(METHODS))
-        self.method.setToolTip("Fine-tune: train every weight (minutes; best results). Linear probe: a logistic regression on the "
-                               "frozen model's pooled vectors (seconds; a quick baseline).")
-        self.method.currentIndexChanged.connect(self._on_method_changed)
-        form.addRow("Method", self.method)
-        d = DEFAULTS
-        self.epochs = _spin(1, 100, d.epochs, "Passes over the training rows (--epochs).")
-        self.lr = _dspin(1e-6, 1e-2, d.lr, 1e-5, 6, "Peak learning rate of AdamW after the warm-up (--lr). 1e-4 suits small models; "
-                         "large ones prefer 2e-5.")
-        self.batch = _spin(1, 1024, d.batch_size, "Texts per step (--batch-size). Lower it if memory runs out.")
-        self.max_length = _spin(8, 8192, d.max_length, "Longer texts are cut to this many tokens (--max-length).")
-        self.weight_decay = _dspin(0, 1, d.weight_decay, 0.01, 3, "AdamW weight decay; not applied to biases and LayerNorm (--weight-decay).")
-        self.warmup = _dspin(0, 0.9, d.warmup, 0.05, 2, "Fraction of the steps spent raising the learning rate from 0 (--warmup).")
-        self.eval_every = _spin(0, 1_000_000, 0, "Evaluate every N steps; 'each epoch' evaluates at the end of every epoch (--eval-every).",
-                                "each epoch")
-        self.patience = _spin(0, 1000, d.patience or 0, "Stop after this many evaluations without improvement (--patience).", "never stop early")
-        self.average = _dspin(0, 0.9999, d.average, 0.001, 4, "Evaluate and keep a moving average of the weights, this decay per "
-                              "step (~1/(1-decay) steps; 0.995: ~200): steadier than any single step's weights (--average). "
-                              "0: the raw weights.", "raw weights")
-        self.ties = _dspin(0, 10, d.ties_within, 0.5, 2, "Validation figures within this many standard errors of the best are "
-                           "ties (a small validation set cannot order them); the latest of them is kept (--ties-within). "
-                           "0: strictly the best.", "strictly the best")
-        self.metric_combo = QComboBox()
-        self.metric_combo.addItems(list(METRICS))
-        self.metric_combo.setToolTip("Picks the best checkpoint and drives early stopping (--metric). macro-F1 treats every class equally.")
-        self.seed = _spin(0, 2**31 - 1, d.seed, "Seeds the split, the batch order and the new classifier head (--seed).")
-        self.precision = QComboBox()
-        self.precision.addItems(list(PRECISIONS))
-        self.precision.setToolTip("auto: bfloat16 autocast only where the hardware computes bf16 natively (recent GPUs, AMX CPUs); "
-                                  "elsewhere float32, which is faster there (--precision).")
-        self.device = QComboBox()
-        self.device.addItems(list(DEVICES))
-        self.device.setToolTip("Where to train: auto picks a GPU when there is one (--device).")
-        self.layer = _spin(-64, 64, d.layer, "Probe: which layer's vectors (-1 = last, 0 = embeddings) (--layer).")
-        self.probe_c = _dspin(1e-4, 1e4, d.probe_c, 0.5, 4, "Probe: inverse regularisation strength of the logistic regression (--probe-c).")
-        self._finetune_rows = []
-        for label, w in (("Epochs", self.epochs), ("Learning rate", self.lr), ("Batch size", self.batch), ("Weight decay", self.weight_decay),
-                         ("Warm-up", self.warmup), ("Evaluate", self.eval_every), ("Patience", self.patience), ("Best by", self.metric_combo),
-                         ("Ties within (SE)", self.ties), ("Average", self.average),
-                         ("Precision", self.precision)):
-            form.addRow(label, w)
-            self._finetune_rows.append(w)
-        form.addRow("Max length", self.max_length)
-        form.addRow("Seed", self.seed)
-        form.addRow("Device", self.device)
-        self._probe_rows = []
-        for label, w in (("Probe layer", self.layer), ("Probe C", self.probe_c)):
-            form.addRow(label, w)
-            self._probe_rows.append(w)
+        form.addRow(self.form.label("model"), row)
+        shown = ["method", *self.form.in_group(TRAINING, advanced=False), *self.form.in_group(VALIDATION, advanced=False),
+                 *self.form.in_group(MODEL, advanced=False), *self.form.in_group(PROBE)]
+        self._rows = {}
+        for name in dict.fromkeys(shown):
+            if name in ("model", "val_split"):
+                continue
+            form.addRow(self.form.label(name), self.form[name])
+            self._rows[name] = self.form[name]
+        more = QGroupBox("More")
+        more.setCheckable(True)
+        more.setChecked(False)
+        more_form = QFormLayout(more)
+        for name in self.form.in_group(TRAINING, advanced=True) + self.form.in_group("run", advanced=True):
+            control = self.form[name]
+            more_form.addRow("" if name in ("group_by_length", "keep_checkpoint") else self.form.label(name), control)
+            self._rows[name] = control
+        more.toggled.connect(lambda on: [w.setVisible(on) for w in more.findChildren(QWidget)])
+        more.toggled.emit(False)
+        form.addRow(more)
+        self.more = more
         self._form = form
+        self._more_form = more_form
         return box
 
     def _output_box(self) -> QGroupBox:
@@ -311,18 +264,29 @@ class TrainingSetup(QWidget):
         if not self._building and self.csv_edit.text().strip():
             self.previewRequested.emit()
 
+    def _on_form_changed(self, name: str) -> None:
+        if name == "method":
+            self._on_method_changed()
+        elif name in ("val_split", "seed"):
+            self._request_preview()
+
     def _on_method_changed(self, *_args) -> None:
         probe = self.method_name() == "probe"
-        for w in self._finetune_rows:
-            self._form.setRowVisible(w, not probe)
-        for w in self._probe_rows:
-            self._form.setRowVisible(w, probe)
+        probe_only = set(self.form.in_group(PROBE))
+        finetune_only = set(self.form.in_group(TRAINING)) | set(self.form.in_group(VALIDATION)) - {"val_split"}
+        finetune_only -= {"method", "max_length", "seed"}
+        for name, control in self._rows.items():
+            visible = not probe if name in finetune_only else probe if name in probe_only else True
+            layout = self._form if self._form.indexOf(control) >= 0 else None
+            if layout is not None:
+                layout.setRowVisible(control, visible)
+        self.more.setVisible(not probe)
         self._request_preview()
 
     # --- reading the form -----------------------------------------------------------------------
 
     def method_name(self) -> str:
-        return METHODS[self.method.currentText()]
+        return self.form.value("method")
 
     def params(self, **overrides) -> TrainParams:
         """The form as ``TrainParams`` (columns None until the preview has filled the choosers)."""
@@ -330,17 +294,13 @@ class TrainingSetup(QWidget):
             return edit.text().strip() or None
 
         return dataclasses.replace(DEFAULTS, **{
+            **self.form.values(),
             "csv": self.csv_edit.text().strip(), "output": self.output_edit.text().strip(),
             "text_column": self.text_combo.currentText() or None, "label_column": self.label_combo.currentText() or None,
             "model": self.model_edit.text().strip() or DEFAULT_MODEL, "val_csv": text_of(self.val_edit),
-            "val_split": round(self.val_split.value(), 4), "delimiter": DELIMITERS[self.delimiter.currentText()],
+            "delimiter": DELIMITERS[self.delimiter.currentText()],
             "encoding": None if self.encoding.currentText() == "auto" else self.encoding.currentText(),
-            "quoting": self.quoting.isChecked(), "method": self.method_name(), "epochs": self.epochs.value(), "lr": self.lr.value(),
-            "batch_size": self.batch.value(), "max_length": self.max_length.value(), "weight_decay": self.weight_decay.value(),
-            "warmup": self.warmup.value(), "eval_every": self.eval_every.value() or None, "patience": self.patience.value() or None,
-            "metric": self.metric_combo.currentText(), "average": round(self.average.value(), 6), "ties_within": self.ties.value(),
-            "seed": self.seed.value(), "precision": self.precision.currentText(),
-            "device": self.device.currentText(), "layer": self.layer.value(), "probe_c": self.probe_c.value(), **overrides,
+            "quoting": self.quoting.isChecked(), **overrides,
         })
 
     def set_preview(self, preview) -> None:
@@ -397,33 +357,16 @@ class TrainingSetup(QWidget):
     # --- settings --------------------------------------------------------------------------------------
 
     def state(self) -> dict:
-        p = self.params()
-        keep = ("model", "method", "epochs", "lr", "batch_size", "max_length", "weight_decay", "warmup", "eval_every", "patience",
-                "metric", "seed", "precision", "device", "layer", "probe_c", "val_split")
-        return {**{k: getattr(p, k) for k in keep}, "last_folder": self.last_folder}
+        """What the next session of the app starts with: every field the table marks ``saved``."""
+        return {**saved_state(self.params()), "last_folder": self.last_folder}
 
     def restore(self, state: dict) -> None:
         """Put back what ``state()`` saved; unknown or bad values are ignored."""
         self._building = True
         try:
-            setters = {
-                "model": lambda v: self.model_edit.setText(str(v)),
-                "method": lambda v: self.method.setCurrentIndex(list(METHODS.values()).index(v)),
-                "epochs": self.epochs.setValue, "lr": self.lr.setValue, "batch_size": self.batch.setValue,
-                "max_length": self.max_length.setValue, "weight_decay": self.weight_decay.setValue, "warmup": self.warmup.setValue,
-                "eval_every": lambda v: self.eval_every.setValue(v or 0), "patience": lambda v: self.patience.setValue(v or 0),
-                "metric": lambda v: self.metric_combo.setCurrentIndex(self.metric_combo.findText(v)),
-                "seed": self.seed.setValue, "precision": lambda v: self.precision.setCurrentIndex(self.precision.findText(v)),
-                "device": lambda v: self.device.setCurrentIndex(self.device.findText(v)), "layer": self.layer.setValue,
-                "probe_c": self.probe_c.setValue, "val_split": self.val_split.setValue,
-                "last_folder": lambda v: setattr(self, "last_folder", str(v)),
-            }
-            for key, value in (state or {}).items():
-                try:
-                    if key in setters and value is not None:
-                        setters[key](value)
-                except (TypeError, ValueError):
-                    continue
+            self.form.set_values(saved_state(from_saved(DEFAULTS, state or {})))
+            if isinstance((state or {}).get("last_folder"), str):
+                self.last_folder = state["last_folder"]
         finally:
             self._building = False
         self._on_method_changed()

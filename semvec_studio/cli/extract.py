@@ -1,0 +1,58 @@
+"""`semvec extract`: vectors of texts into an output folder (and other formats)."""
+
+from __future__ import annotations
+
+import sys
+
+from semvec_studio.cli.options import add_input_args, add_model_args, csv_list, layers_arg, read_inputs
+from semvec_studio.cli.progress import TqdmContext
+from semvec_studio.core.extract.encode import ExtractOptions
+from semvec_studio.core.extract.pipeline import extract_to_folder
+from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
+from semvec_studio.core.io.exporters import EXPORTERS
+
+
+def add_parser(sub, name: str, help_line: str) -> None:
+    p = sub.add_parser(name, help=help_line)
+    add_input_args(p)
+    add_model_args(p)
+    g = p.add_argument_group("vectors")
+    g.add_argument("--level", default="sentence", choices=("token", "word", "sentence"))
+    g.add_argument("--layers", nargs="+", default=["-1"], help="layer indices: 0 = embeddings, -1 = last (default); several are combined")
+    g.add_argument("--layer-combine", default="mean", choices=tuple(LAYER_COMBINERS))
+    g.add_argument("--word-pooling", default="mean", choices=tuple(WORD_POOLERS))
+    g.add_argument("--pooling", default="mean", choices=tuple(SENTENCE_POOLERS))
+    g.add_argument("--normalize", action="store_true", help="L2-normalise each row")
+    g.add_argument("--include-special", action="store_true", help="token level: keep [CLS], [SEP] and other special tokens")
+    g.add_argument("--max-length", type=int, help="window length in tokens (default: the model's limit)")
+    g.add_argument("--stride", type=int, help="overlap between windows of long texts, in tokens (default: max-length/4)")
+    g.add_argument("--truncate", action="store_true", help="cut long texts at --max-length instead of windowing them")
+    g.add_argument("--batch-size", type=int, default=32)
+    g = p.add_argument_group("output")
+    g.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (written atomically)")
+    g.add_argument("--format", default="", help="extra formats, comma-separated: " + ", ".join(n for n in EXPORTERS if n != "npy"))
+    g.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
+    g.add_argument("--quiet", action="store_true", help="no progress bar or warnings")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    formats = csv_list(args.format)
+    corpus = read_inputs(args)
+    options = ExtractOptions(
+        levels=(args.level,), layers=layers_arg(args.layers), layer_combine=args.layer_combine, word_pooling=args.word_pooling,
+        pooling=args.pooling, normalize=args.normalize, include_special=args.include_special, max_length=args.max_length,
+        stride=args.stride, truncate=args.truncate, batch_size=args.batch_size,
+    )
+    with TqdmContext(quiet=args.quiet) as ctx:
+        for w in corpus.warnings:
+            ctx.log(w)
+        if corpus.skipped_blank:
+            ctx.log(f"skipped {corpus.skipped_blank} blank line(s) or row(s)")
+        out = extract_to_folder(
+            args.model, corpus, options, args.output, formats=formats, overwrite=args.force,
+            device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle, ctx=ctx,
+        )
+    if not args.quiet:
+        print(f"semvec: wrote {out.rows:,} {args.level} vectors of {out.dim} dims to {out.path}", file=sys.stderr)
+    return 0
