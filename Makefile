@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= test,parquet,umap,bench
+EXTRAS ?= test,lint,parquet,umap,bench
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.semvec-installed
 # `make bundle`: the PyInstaller desktop bundle (packaging/). It carries every optional extra
@@ -15,7 +15,12 @@ BUNDLE_STAMP := $(VENV)/.semvec-bundle-installed
 BUNDLE_FLAGS ?=
 BUNDLE_EXE := dist/semvec-studio/semvec-studio
 
-.PHONY: run test bench demo clean venv screenshots bundle bundle-selftest bundle-measure
+# `make test-min`: the core tests on the lowest versions the project declares (pyproject.toml's
+# ">=" floors, .ci/lowest_requirements.py), in their own venv; torch stays TORCH_SPEC.
+MIN_VENV ?= .venv-min
+MIN_STAMP := $(MIN_VENV)/.semvec-installed
+
+.PHONY: run test lint test-min bench demo clean venv screenshots bundle bundle-selftest bundle-measure
 
 venv: $(STAMP)
 
@@ -33,8 +38,24 @@ demo: $(STAMP)
 	$(BIN)/semvec extract resources/demo/corpus.txt --level word -o out/demo --force
 	$(BIN)/semvec info
 
-test: $(STAMP)
+test: $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check semvec_studio tests packaging .ci
+	$(BIN)/lint-imports
+
+$(MIN_STAMP): pyproject.toml Makefile .ci/lowest_requirements.py
+	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(PYTHON) .ci/lowest_requirements.py > $(MIN_VENV)/lowest.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet -r $(MIN_VENV)/lowest.txt "pytest>=8" "pytest-timeout>=2.3" "hypothesis>=6.100"
+	$(MIN_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(MIN_STAMP)
+
+test-min: $(MIN_STAMP)
+	QT_QPA_PLATFORM=offscreen $(MIN_VENV)/bin/python -m pytest -p no:cacheprovider tests/core
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -s --timeout=3600 tests/benchmarks
@@ -56,4 +77,4 @@ bundle-measure: $(BUNDLE_STAMP)
 	$(BIN)/python packaging/measure_bundle.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) build dist *.egg-info .pytest_cache

@@ -35,6 +35,7 @@ HIDDEN_IMPORTS = (
     "semvec_studio.selftest",
     "semvec_studio.gui.selftest_window",
     "semvec_studio.cli",
+    "semvec_studio.launch",
     "semvec_studio.gui.screenshots",
     "numba._devicearray",  # imported by numba's C dispatcher; its Python importer (numba.cuda) is excluded
     "umap",
@@ -51,8 +52,9 @@ HIDDEN_IMPORTS = (
 )
 
 # Packages whose every submodule is shipped: openTSNE's Cython modules cimport each other
-# (openTSNE._matrix_mul, openTSNE.dependencies.annoy for large sets), invisible to analysis.
-ALL_SUBMODULES = ("openTSNE",)
+# (openTSNE._matrix_mul, openTSNE.dependencies.annoy for large sets), invisible to analysis; the
+# app's own command modules are imported by name (semvec_studio.cli.COMMANDS).
+ALL_SUBMODULES = ("openTSNE", "semvec_studio")
 
 # Modules never imported by the app (checked by a test against what the app does import).
 EXCLUDES = (

@@ -2,7 +2,7 @@
 
 No arguments or FILEs: the desktop app. A ``semvec`` subcommand first (``semvec-studio extract
 ...``): the command line. ``--self-test``: the headless installation check. See
-:func:`semvec_studio.gui.app.main`.
+:func:`semvec_studio.launch.main`.
 """
 
 import multiprocessing
@@ -10,6 +10,6 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # joblib/loky workers re-run this executable
-    from semvec_studio.gui.app import main
+    from semvec_studio.launch import main
 
     sys.exit(main())

@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join("    " + line for line in out.splitlines() if line.startswith(("PASS", "FAIL", "self-test"))))
             corpus = copy / "_internal" / "resources" / "demo" / "corpus.txt"
             good, out = run("CLI from the copy (semvec-studio extract --format parquet)",
-                            [*cexe, "extract", str(corpus), "-o", str(tmp / "words"), "--level", "word", "--format", "parquet,csv", "--quiet"], env, tmp)
+                            [*cexe, "extract", str(corpus), "-o", str(tmp / "words"), "--level", "word",
+                             "--format", "parquet,csv", "--quiet"], env, tmp)
             ok &= good and (tmp / "words" / "vectors.parquet").is_file()
             if not good:
                 print(out[-2000:])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from semvec_studio.gui.app import main
+from semvec_studio.launch import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -193,16 +193,17 @@ def _projection_params(method: str, n: int):
 
 
 def _register_projection_checks() -> None:
-    from semvec_studio.core.projection.project import PROJECTORS
+    from semvec_studio.core.projection.methods import METHODS
 
-    for method in PROJECTORS:
+    for method in METHODS:
         check(f"project:{method}", needs=("sets",))(lambda state, m=method: _project(state, m))
 
 
 def _project(state: State, method: str) -> str:
     import numpy as np
 
-    from semvec_studio.core.projection.project import method_available, project
+    from semvec_studio.core.projection.methods import method_available
+    from semvec_studio.core.projection.project import project
 
     expect(method_available(method), f"{method}: its optional package is not installed")
     words = state.values["sets"]["word"]
@@ -222,10 +223,10 @@ def _project(state: State, method: str) -> str:
 def _train_finetune(state: State) -> str:
     import math
 
-    from semvec_studio.core.train.loop import train
-    from semvec_studio.core.train.params import TrainParams
     from semvec_studio.core.train.infer import load_classifier
+    from semvec_studio.core.train.loop import train
     from semvec_studio.core.train.metrics import read_loss_csv
+    from semvec_studio.core.train.params import TrainParams
 
     out = state.tmp / "classifier"
     params = TrainParams(csv=str(state.values["labelled"]), output=str(out), max_steps=TRAIN_STEPS, batch_size=16,
@@ -267,11 +268,11 @@ def _register_export_checks() -> None:
 
 
 def _export(state: State, name: str) -> str:
-    from semvec_studio.core.io.exporters import EXPORTERS
+    from semvec_studio.core.io.exporters import EXPORTERS, save
 
     words = state.values["sets"]["word"]
     (state.tmp / "export").mkdir(exist_ok=True)
-    folder = words.save(state.tmp / "export" / name, [name])
+    folder = save(words, state.tmp / "export" / name, [name])
     missing = [f for f in EXPORTERS[name].files if not (folder / f).is_file() or (folder / f).stat().st_size == 0]
     expect(not missing, f"missing or empty: {', '.join(missing)}")
     reader = READERS.get(name)

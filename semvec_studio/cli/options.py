@@ -7,9 +7,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from semvec_studio.core.checkpoints import DTYPES
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.io.texts import Corpus, read_texts
-from semvec_studio.core.models import DTYPES
 from semvec_studio.core.options import OptionField, fields_of
 
 DEVICE_HELP = "auto, cpu, cuda or mps (default auto)"

@@ -9,8 +9,10 @@ from semvec_studio.cli.options import csv_list
 from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.errors import InputError, UsageError
 from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.projection.base import ProjectionParams
 from semvec_studio.core.projection.files import PROJECTION_FILE, save_projection
-from semvec_studio.core.projection.project import ProjectionParams, project, validate
+from semvec_studio.core.projection.methods import METHODS
+from semvec_studio.core.projection.project import project, validate
 
 
 def add_parser(sub, name: str, help_line: str) -> None:
@@ -19,7 +21,7 @@ def add_parser(sub, name: str, help_line: str) -> None:
                                    "(x, y, row, then the metadata columns); the method, its parameters and quality "
                                    "figures go into manifest.json. Running it again replaces both.")
     p.add_argument("outdir", metavar="OUTDIR", help="a folder written by 'semvec extract'")
-    p.add_argument("--method", default="pca", help="pca (default), tsne, umap (needs the 'umap' extra) or axes")
+    p.add_argument("--method", default="pca", help=_methods_help())
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same map (default 0)")
     p.add_argument("--perplexity", type=float, default=30.0, help="t-SNE: effective number of neighbours (default 30)")
     p.add_argument("--learning-rate", default="auto", help="t-SNE: a positive number or 'auto' (default)")
@@ -30,6 +32,11 @@ def add_parser(sub, name: str, help_line: str) -> None:
     p.add_argument("--axes", metavar="A,B,C,D", help="with --method axes: x runs from row A to row B, y from row C to row D")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run)
+
+
+def _methods_help() -> str:
+    names = [m.name + (f" (needs the '{m.requires.extra}' extra)" if m.requires else "") for m in METHODS.values()]
+    return f"{', '.join(names[:-1])} or {names[-1]} (default pca)"
 
 
 def projection_params(args) -> ProjectionParams:

@@ -10,12 +10,18 @@ import sys
 from pathlib import Path
 
 from semvec_studio.cli.options import (
-    DEVICE_HELP, PICKLE_HELP, add_csv_args, add_input_args, add_option_fields, given_values, read_inputs,
+    DEVICE_HELP,
+    PICKLE_HELP,
+    add_csv_args,
+    add_input_args,
+    add_option_fields,
+    given_values,
+    read_inputs,
 )
 from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.atomic import atomic_file
 from semvec_studio.core.errors import Cancelled, InputError, UsageError
-from semvec_studio.core.io.vectors import escape_cell
+from semvec_studio.core.io.metadata import escape_cell
 from semvec_studio.core.train.data import CsvOptions, LabelledData, read_labelled
 from semvec_studio.core.train.infer import evaluate, load_classifier
 from semvec_studio.core.train.loop import PHASE, resume_params, train

@@ -1,12 +1,12 @@
-"""``semvec-studio [--model M] [--screenshots DIR] [FILE...]``: the desktop workbench.
+"""The desktop workbench's application: the QApplication, the main window and its event loop
+(:func:`run`, reached through :mod:`semvec_studio.launch`).
 
 The window opens at once; the model loads on the runner thread while the status bar says so.
 With no FILE the bundled demo corpus is embedded, so a newcomer sees vectors within seconds.
-``--screenshots DIR`` drives every main view offscreen and saves ``DIR/<view>.png``, then exits.
-``--self-test`` runs :mod:`semvec_studio.selftest` headless and exits 0 only if every check passed;
-``--time-startup`` prints the seconds to the first shown window and quits (for measuring).
-Given a ``semvec`` subcommand first (``semvec-studio extract ...``), it runs the command line
-instead, so the desktop bundle's one executable serves both.
+``screenshots``: drive every main view offscreen and save ``DIR/<view>.png``, then exit.
+``time_startup``: print the seconds to the first shown window and quit (for measuring).
+Ctrl-C in the terminal that started it closes the window as its close button does (jobs
+cancelled, a training run stopped with its checkpoint kept, settings saved) and exits 130.
 
 Light and dark palettes follow the system: the app sets no palette or fixed colours of its own
 (Qt 6 follows the platform's colour scheme; plots and inline messages take their colours from the
@@ -15,103 +15,105 @@ palette and restyle when it changes).
 
 from __future__ import annotations
 
-import argparse
 import os
+import signal
+import socket
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import semvec_studio.core.offline  # noqa: F401  (HF_HUB_OFFLINE before transformers is imported)
+from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
+from PySide6.QtWidgets import QApplication
+
 from semvec_studio import __version__
-from semvec_studio.core.models import DEFAULT_MODEL
+from semvec_studio.core.checkpoints import DEFAULT_MODEL
+from semvec_studio.gui.main_window import MainWindow
+from semvec_studio.gui.settings import APPLICATION, ORGANISATION
 
-_T0 = time.perf_counter()  # --time-startup counts from here (the bundle's launcher adds its own start)
-
-# The `semvec` subcommands (semvec_studio.cli); a test keeps this list equal to the CLI's.
-CLI_COMMANDS = ("info", "extract", "train", "evaluate", "predict", "project")
-
-
-def _size(value: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in value.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r}: give WIDTHxHEIGHT, e.g. 1280x800") from None
-    if w < 400 or h < 300:
-        raise argparse.ArgumentTypeError(f"{value!r}: at least 400x300")
-    return w, h
+EXIT_INTERRUPTED = 130
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="semvec-studio", description="A desktop workbench for the token, word and sentence vectors of transformer models.")
-    p.add_argument("files", nargs="*", metavar="FILE", help=".txt, .csv, .tsv or .jsonl files to open (one text per line or row)")
-    p.add_argument("--model", default=DEFAULT_MODEL, help="'default' (bundled all-MiniLM-L6-v2) or a local Hugging Face model folder")
-    p.add_argument("--screenshots", metavar="DIR", help="save a PNG of every main view into DIR (offscreen, demo corpus) and exit")
-    p.add_argument("--screenshot-size", type=_size, default=(1280, 800), metavar="WxH", help="window size for --screenshots (default 1280x800)")
-    p.add_argument("--self-test", action="store_true", help="check this installation headless (model, vectors, maps, training, exports, window) and exit")
-    p.add_argument("--time-startup", action="store_true", help="print the seconds until the window is first shown, then quit")
-    p.add_argument("--version", action="version", version=f"semvec-studio {__version__}")
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in CLI_COMMANDS:
-        from semvec_studio.cli import main as cli_main
-
-        return cli_main(argv)
-    args = build_parser().parse_args(argv)
-    if args.self_test:
-        from semvec_studio.selftest import main as self_test
-
-        return self_test()
-    if args.screenshots:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from semvec_studio.gui.main_window import MainWindow
-    from semvec_studio.gui.settings import APPLICATION, ORGANISATION
-
+def run(files=(), *, model: str = DEFAULT_MODEL, screenshots: str | None = None, screenshot_size=(1280, 800),
+        time_startup: bool = False, started: float | None = None) -> int:
+    """Open the workbench on ``model`` and ``files`` (or the demo corpus) and run until it closes."""
+    if screenshots:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # read when the QApplication is made
+    started = time.perf_counter() if started is None else started
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "semvec-studio"])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     settings = None
     tmp = None
-    if args.screenshots:  # deterministic: fresh settings, never the user's
+    if screenshots:  # deterministic: fresh settings, never the user's
         tmp = tempfile.TemporaryDirectory(prefix="semvec-shots-")
         settings = QSettings(str(Path(tmp.name) / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(model=args.model, files=[] if args.screenshots else args.files,
-                        demo=True if args.screenshots else None, settings=settings)
+    window = MainWindow(model=model, files=[] if screenshots else list(files), demo=True if screenshots else None,
+                        settings=settings)
     previous_hook = sys.excepthook
     sys.excepthook = window.notifier.excepthook
     app.aboutToQuit.connect(window.runner.shutdown)
+    restore_sigint = close_on_sigint(app, window)
     try:
-        if args.screenshots:
-            from semvec_studio.gui.screenshots import ScreenshotDriver
+        if screenshots:
+            from semvec_studio.gui.screenshots import ScreenshotDriver  # noqa: PLC0415 - loads every view; only in this mode
 
-            driver = ScreenshotDriver(window, Path(args.screenshots), args.screenshot_size)
+            driver = ScreenshotDriver(window, Path(screenshots), screenshot_size)
             driver.start()
             app.exec()
             return driver.exit_code
         window.show()
         window.start()
-        if args.time_startup:
-            QTimer.singleShot(0, lambda: _report_startup(app))
-        return app.exec()
+        if time_startup:
+            QTimer.singleShot(0, lambda: _report_startup(app, started))
+        code = app.exec()
+        return EXIT_INTERRUPTED if window.interrupted else code
     finally:
+        restore_sigint()
         sys.excepthook = previous_hook
         window.runner.shutdown()
         if tmp is not None:
             tmp.cleanup()
 
 
-def _report_startup(app) -> None:
+def close_on_sigint(app, window):
+    """Make Ctrl-C (SIGINT) call ``window.interrupt()``; returns a function that undoes it.
+
+    Python runs a signal handler only when the interpreter next runs, which an idle Qt event loop
+    never lets it do; so the signal also writes a byte to a socket (``signal.set_wakeup_fd``)
+    whose QSocketNotifier wakes the loop, and the handler runs at once."""
+    try:
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        old_fd = signal.set_wakeup_fd(writer.fileno())
+        old_handler = signal.signal(signal.SIGINT, lambda *_: window.interrupt())
+    except (ValueError, OSError):  # not the main thread, or no sockets: Ctrl-C keeps its default
+        return lambda: None
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    notifier.activated.connect(lambda *_: _drain(reader))
+
+    def restore() -> None:
+        notifier.setEnabled(False)
+        signal.signal(signal.SIGINT, old_handler)
+        signal.set_wakeup_fd(old_fd)
+        reader.close()
+        writer.close()
+
+    return restore
+
+
+def _drain(sock: socket.socket) -> None:
+    try:
+        while sock.recv(64):
+            pass
+    except OSError:
+        pass
+
+
+def _report_startup(app, started: float) -> None:
     """--time-startup: runs once the first show's events (expose, paint) are processed."""
-    print(f"startup: first window after {time.perf_counter() - _T0:.3f} s", flush=True)
+    print(f"startup: first window after {time.perf_counter() - started:.3f} s", flush=True)
     app.quit()
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,7 +6,7 @@ sentence vectors. Changing one control therefore recomputes only the levels it a
 going back to an earlier choice costs no forward pass. Entries are dropped least recently used
 first once the vectors exceed ``max_bytes``.
 
-:func:`embed_levels` is the (Qt-free) task the main window hands to the runner.
+The task that fills it is :func:`semvec_studio.gui.jobs.embed_levels`.
 """
 
 from __future__ import annotations
@@ -101,10 +101,3 @@ class ResultsCache:
 
     def clear(self) -> None:
         self._items.clear()
-
-
-def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], ctx=None) -> dict[str, EmbeddingSet]:
-    """Runner task: one forward pass over ``texts`` giving every level in ``levels``."""
-    from semvec_studio.core.extract.encode import ExtractOptions, extract  # imports torch: worker thread only
-
-    return extract(lm, texts, ExtractOptions(levels=tuple(levels), **options), ctx)

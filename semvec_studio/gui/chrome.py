@@ -7,9 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressBar, QPushButton, QStatusBar
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStatusBar
 
 import semvec_studio
 from semvec_studio.core.resources import demo_corpus_path
@@ -49,14 +49,24 @@ def format_seconds(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
+JOB_LABEL_CHARS = 28  # the job's name is shown up to this many characters (whole in the tooltip)
+
+
 class StatusArea(QObject):
     """Job name, progress bar, ETA and Cancel button at the right of the status bar; shown while
-    the runner is busy. Updates arrive at most ~10 times a second (the runner throttles them)."""
+    the runner is busy. Updates arrive at most ~10 times a second (the runner throttles them).
+    Cancel asks to stop the job it shows (``cancelRequested(job_id)``; the window decides how)."""
+
+    cancelRequested = Signal(int)
 
     def __init__(self, bar: QStatusBar, runner) -> None:
         super().__init__(bar)
         self.runner = runner
+        self.job_id: int | None = None
         self.job = QLabel()
+        self.job.setMinimumWidth(self.job.fontMetrics().horizontalAdvance("M" * (JOB_LABEL_CHARS // 2)))
+        self.job.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.job.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
         self.progress.setFixedWidth(220)
         self.progress.setTextVisible(True)
@@ -69,11 +79,18 @@ class StatusArea(QObject):
         runner.started.connect(self._on_started)
         runner.progress.connect(self._on_progress)
         runner.busyChanged.connect(self._on_busy)
-        self.cancel.clicked.connect(runner.cancel)
+        self.cancel.clicked.connect(self._on_cancel_clicked)
         self._on_busy(False)
 
-    def _on_started(self, _job_id: int, name: str) -> None:
-        self.job.setText(name)
+    def _on_cancel_clicked(self) -> None:
+        if self.job_id is not None:
+            self.cancelRequested.emit(self.job_id)
+
+    def _on_started(self, job_id: int, name: str) -> None:
+        self.job_id = job_id
+        shown = name if len(name) <= JOB_LABEL_CHARS else name[: JOB_LABEL_CHARS - 1] + "…"
+        self.job.setText(shown)
+        self.job.setToolTip(name)
         self.progress.setRange(0, 0)
         self.eta.clear()
 
@@ -92,6 +109,7 @@ class StatusArea(QObject):
         for w in (self.job, self.progress, self.eta, self.cancel):
             w.setVisible(busy)
         if not busy:
+            self.job_id = None
             self.job.clear()
             self.eta.clear()
 

@@ -11,15 +11,20 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget
 
-from semvec_studio.core.models import DEFAULT_MODEL
+from semvec_studio.core.checkpoints import DEFAULT_MODEL
+from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.io.exporters import save
 from semvec_studio.core.io.vectors import LEVELS
+from semvec_studio.core.wording import count
 from semvec_studio.gui import settings as st
-from semvec_studio.gui.cache import EmbedRequest, ResultsCache, embed_levels, texts_hash
+from semvec_studio.gui.cache import EmbedRequest, ResultsCache, texts_hash
 from semvec_studio.gui.chrome import StatusArea, build_menus, demo_texts, dropped_paths
+from semvec_studio.gui.jobs import TRAIN_GROUP, embed_levels, load_model
 from semvec_studio.gui.notifier import Notifier
 from semvec_studio.gui.panels.controls_panel import ControlsPanel
+from semvec_studio.gui.panels.export_dialog import ExportDialog
 from semvec_studio.gui.panels.model_panel import ModelPanel
 from semvec_studio.gui.panels.text_panel import TextPanel
 from semvec_studio.gui.runner import Runner
@@ -46,7 +51,9 @@ class MainWindow(QMainWindow):
         self.sets: dict = {}
         self.texts: list[str] = []
         self.token_view = self.sentence_view = self.map_panel = self.training_panel = None
+        self._heavy = None  # semvec_studio.gui.views, once a model has loaded
         self.export_dialog = None
+        self.interrupted = False  # closed by Ctrl-C in the terminal (the app then exits 130)
         self._initial = (model or DEFAULT_MODEL, [str(f) for f in files], (not files) if demo is None else demo)
         self._model_job = self._embed_job = None
         self._model_args = self._good_model_args = (DEFAULT_MODEL, "auto", "float32", False)
@@ -92,27 +99,22 @@ class MainWindow(QMainWindow):
         self.controls.optionsChanged.connect(self._on_options_changed)
         self.controls.levelChanged.connect(self.show_level)
         self.runner.log.connect(lambda _job, msg: self.notifier.status(msg))
+        self.runner.started.connect(lambda *_: self.notifier.clear_error())  # the user moved on
+        self.status_area.cancelRequested.connect(self.cancel_job)
 
     def _ensure_views(self) -> None:
         """Create the token/word, sentence and map views (their modules import torch and
         pyqtgraph: call this only once the runner has imported torch, i.e. after a model load)."""
         if self.token_view is not None:
             return
-        from semvec_studio.gui.panels.projection_panel import ProjectionPanel
-        from semvec_studio.gui.panels.sentence_view import SentenceView
-        from semvec_studio.gui.panels.token_view import TokenView
-        from semvec_studio.gui.panels.training_panel import TrainingPanel
+        from semvec_studio.gui import views as heavy  # noqa: PLC0415 - pyqtgraph and torch only once a model has loaded
 
+        self._heavy = heavy
         current = self.views.currentIndex()
-        self.token_view, self.sentence_view = TokenView(), SentenceView()
-        self.map_panel = ProjectionPanel(self.runner, self.notifier)
-        self.map_panel.showTextRequested.connect(self.show_in_tokens)
-        self.map_panel.exportRequested.connect(lambda subset: self.open_export({subset.level: subset}, subset.level))
-        self.training_panel = TrainingPanel(self.runner, self.notifier, self.settings)
-        self.training_panel.useModelRequested.connect(self.use_trained_model)
-        views = tuple(zip((self.token_view, self.sentence_view, self.map_panel, self.training_panel), VIEW_TITLES))
+        made = heavy.build(self)
+        self.token_view, self.sentence_view, self.map_panel, self.training_panel = made.all()
         self.views.blockSignals(True)  # no transient tab changes (they would hide and show the left column)
-        for index, (view, title) in enumerate(views):
+        for index, (view, title) in enumerate(zip(made.all(), VIEW_TITLES)):
             old = self.views.widget(index)
             self.views.removeTab(index)
             old.deleteLater()
@@ -120,8 +122,6 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(current)
         self.views.blockSignals(False)
         self._on_view_changed(current)
-        self.token_view.layerProfileRequested.connect(self._on_layer_profile_requested)
-        self.sentence_view.textSelected.connect(self._show_text)
         for view in (self.token_view, self.sentence_view, self.map_panel, self.training_panel):
             state = self.settings.value(f"layout/{type(view).__name__}")
             if isinstance(state, QByteArray):
@@ -146,8 +146,6 @@ class MainWindow(QMainWindow):
     # --- model -------------------------------------------------------------------------------------
 
     def load_model(self, spec: str, device: str = "auto", dtype: str = "float32", allow_pickle: bool = False) -> int:
-        from semvec_studio.core.models import load_model
-
         self._model_args = (spec, device, dtype, allow_pickle)
         if self._embed_job is not None:
             self.runner.cancel(self._embed_job)
@@ -163,8 +161,6 @@ class MainWindow(QMainWindow):
         return self._model_job is not None and self.runner.is_running(self._model_job)
 
     def _on_model_loaded(self, lm) -> None:
-        from semvec_studio.core.extract.pooling import SENTENCE_POOLERS, WORD_POOLERS  # torch is imported by now
-
         self._model_job = None
         self.lm = lm
         self._good_model_args = self._model_args
@@ -172,7 +168,8 @@ class MainWindow(QMainWindow):
         if spec != DEFAULT_MODEL:
             self.model_panel.set_recent(st.push_recent(self.settings, st.RECENT_MODELS, lm.info.path))
         self.model_panel.show_loaded(lm)
-        self.controls.set_poolers(list(WORD_POOLERS), list(SENTENCE_POOLERS))
+        self._ensure_views()  # torch is imported by now
+        self.controls.set_poolers(list(self._heavy.WORD_POOLERS), list(self._heavy.SENTENCE_POOLERS))
         self.controls.blockSignals(True)
         self.controls.set_num_layers(lm.num_layers)
         if not self._options_restored:
@@ -181,7 +178,6 @@ class MainWindow(QMainWindow):
         self.controls.blockSignals(False)
         self.setWindowTitle(f"SemVec Studio — {lm.info.name}")
         self.notifier.status(f"Model ready: {lm.info.name}, {lm.num_layers} layers × {lm.hidden_size} dims on {lm.device}")
-        self._ensure_views()
         self.modelLoaded.emit(lm)
         if self._embed_pending or self.sets:
             self._maybe_embed()
@@ -232,7 +228,7 @@ class MainWindow(QMainWindow):
             return None
         self._embed_job = self.runner.submit(
             embed_levels, self.lm, texts, request.extract_options(), missing,
-            name=f"Embedding {len(texts):,} text{'s' if len(texts) != 1 else ''}",
+            name=f"Embedding {count(len(texts), 'text')}",
             on_result=lambda sets: self._on_embedded(request, texts, {**have, **sets}),
             on_error=lambda exc, details: self.notifier.error(exc, details, inline=self.text_panel.message),
             on_cancel=lambda: self.notifier.status("Embedding cancelled; the views still show the previous result."),
@@ -247,10 +243,10 @@ class MainWindow(QMainWindow):
         else:
             self._embed_pending = False
 
-    def _on_file_loaded(self, path: str, count: int) -> None:
+    def _on_file_loaded(self, path: str, n: int) -> None:
         st.push_recent(self.settings, st.RECENT_FILES, str(Path(path).absolute()))
         self.actions.refresh_recent()
-        self.notifier.status(f"Read {count:,} texts from {Path(path).name}")
+        self.notifier.status(f"Read {count(n, 'text')} from {Path(path).name}")
         if self._embed_pending and not self.model_loading():
             self._maybe_embed()
 
@@ -271,16 +267,16 @@ class MainWindow(QMainWindow):
         self.sentence_view.show_sentences(sets["sentence"])
         self.sentence_view.select_text_id(self._text_id)
         self.sentence_view.blockSignals(False)
-        self._show_text(self._text_id)
+        self.show_text(self._text_id)
         opts = self.controls.options()
         tokens, words = sets["token"], sets["word"]
-        self.notifier.status(f"{len(texts):,} texts · {len(tokens):,} pieces · {len(words):,} words · "
+        self.notifier.status(f"{count(len(texts), 'text')} · {count(len(tokens), 'piece')} · {count(len(words), 'word')} · "
                              f"{tokens.dim} dims · {opts.describe(self.lm.num_layers)}")
         self.actions.export.setEnabled(True)
         self.map_panel.set_data(sets, texts, self.text_panel.columns_for(texts), self.lm)
         self.embedded.emit()
 
-    def _show_text(self, text_id: int) -> None:
+    def show_text(self, text_id: int) -> None:
         if not self.sets or not 0 <= text_id < len(self.texts):
             return
         self._text_id = text_id
@@ -295,7 +291,7 @@ class MainWindow(QMainWindow):
         self.sentence_view.blockSignals(True)
         self.sentence_view.select_text_id(text_id)
         self.sentence_view.blockSignals(False)
-        self._show_text(text_id)
+        self.show_text(text_id)
         rows = self.token_view.rows
         if rows is None or position < 0 or level == "sentence":
             return
@@ -311,24 +307,29 @@ class MainWindow(QMainWindow):
             if button.isEnabled():
                 button.setChecked(True)
 
-    def _on_layer_profile_requested(self, text_id: int, position: int) -> None:
-        from semvec_studio.core.extract.analysis import layer_profile
-
+    def request_layer_profile(self, text_id: int, position: int) -> None:
+        """One piece's vector through the layers (the Tokens view's Layers tab), on the runner."""
         if self.lm is None or not 0 <= text_id < len(self.texts):
             return
         self.runner.submit(
-            layer_profile, self.lm, self.texts[text_id], position, group="profile", name="Layers of one piece",
+            self._heavy.layer_profile, self.lm, self.texts[text_id], position, group="profile", name="Layers of one piece",
             on_result=lambda result: self.token_view.show_layer_profile(*result),
             on_error=lambda exc, details: self.notifier.error(exc, details),
         )
+
+    def cancel_job(self, job_id: int) -> None:
+        """The status bar's Cancel: stop the job it shows (a training run keeps its checkpoint)."""
+        if self.training_panel is not None and job_id in (self.training_panel.job, self.training_panel.review_job):
+            self.training_panel.cancel()
+        else:
+            self.runner.cancel(job_id)
+        self.notifier.status("Cancelling…")
 
     def cancel(self) -> None:
         """Esc: in the Train tab, stop the run; elsewhere, stop the workbench's jobs (never a run)."""
         if self.views.currentIndex() == TRAIN_TAB and self.training_panel is not None:
             self.training_panel.cancel()
         elif self.runner.is_busy():
-            from semvec_studio.gui.panels.training_panel import TRAIN_GROUP
-
             self.runner.cancel_all(keep=(TRAIN_GROUP,))
             self.notifier.status("Cancelling…")
 
@@ -336,6 +337,7 @@ class MainWindow(QMainWindow):
 
     def _on_view_changed(self, index: int) -> None:
         self.left.setVisible(index != TRAIN_TAB)  # the model/texts/controls column is the workbench's
+        self.notifier.clear_error()
 
     def open_training_file(self) -> None:
         self.views.setCurrentIndex(TRAIN_TAB)
@@ -352,8 +354,6 @@ class MainWindow(QMainWindow):
 
     def open_export(self, sets: dict | None = None, level: str | None = None) -> None:
         """The export dialog for every level, or for ``sets`` (e.g. a selection on the Map)."""
-        from semvec_studio.gui.panels.export_dialog import ExportDialog
-
         if not self.sets:
             self.notifier.status("Nothing to export yet: embed some texts first (Ctrl+Return).")
             return
@@ -363,13 +363,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _export(self, dialog, level: str, folder: str, formats: list, overwrite: bool) -> int:
-        from semvec_studio.core.errors import SemvecError
-        from semvec_studio.core.io.exporters import save
-
         embset = dialog.sets[level]
 
         def failed(exc, details):
-            dialog.show_error(str(exc)) if isinstance(exc, SemvecError) else self.notifier.unexpected(exc, details)
+            dialog.show_error(exc.for_gui()) if isinstance(exc, SemvecError) else self.notifier.unexpected(exc, details)
 
         def done(path):
             dialog.finish()
@@ -427,7 +424,34 @@ class MainWindow(QMainWindow):
             st.write_json(s, OPTIONS_KEY, self.controls.state())
         s.sync()
 
+    def interrupt(self) -> None:
+        """Ctrl-C in the terminal: close as the close button does, without asking (a training run
+        stops and keeps its checkpoint); the app exits 130."""
+        self.interrupted = True
+        self.close()
+
+    def training_running(self) -> bool:
+        return self.training_panel is not None and self.training_panel.running()
+
+    def ask_stop_training(self) -> bool:
+        """Closing during a run: True to stop it (keeping its checkpoint) and close."""
+        box = QMessageBox(QMessageBox.Icon.Question, "A training run is going",
+                          "A training run is still going. Stop it and close? The last saved checkpoint is kept, "
+                          "and Resume in the Train tab continues from it.", parent=self)
+        stop = box.addButton("Stop and close", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stop)
+        box.exec()
+        return box.clickedButton() is stop
+
     def closeEvent(self, event) -> None:
+        """Close at once: the window goes away first, then running jobs are stopped (an
+        extraction within a batch; a training run saves its checkpoint) and the thread joined."""
+        if self.training_running() and not self.interrupted and not self.ask_stop_training():
+            event.ignore()
+            return
         self.save_settings()
+        self.hide()
+        QApplication.processEvents()  # let the window disappear before the wait
         self.runner.shutdown()
         super().closeEvent(event)

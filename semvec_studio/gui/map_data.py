@@ -1,5 +1,7 @@
-"""What the Map tab shows, without Qt: the rows of a map, their hover text, search, colour-by
-values, and the runner tasks behind the map (k-means, word in context, layer path, TSV export).
+"""What the Map tab shows, without Qt: the maps (:class:`MapData`), their captions and axis
+titles, hover text, search, colour choices and values, and the columns of the coordinate export.
+The computations behind the tab are in the core (:mod:`semvec_studio.core.projection`,
+:func:`semvec_studio.core.extract.analysis.layer_path`).
 
 A :class:`MapData` is one scatter: ``rows[i]`` is the row of ``embset`` that point ``i`` shows
 (a layer path repeats one row, with ``layers[i]`` its layer).
@@ -13,17 +15,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from semvec_studio.core.atomic import atomic_file
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.io.exporters import FLOAT_FMT
-from semvec_studio.core.projection.project import Projection, ProjectionParams, project
-from semvec_studio.core.io.vectors import EmbeddingSet, write_metadata_tsv
+from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.projection.base import Projection
 
 LABEL_COLUMN = "label"
 CONTEXT_CHARS = 60
 TEXT_CHARS = 300
-KMEANS_FULL_MAX = 50_000  # above this many rows k-means uses mini-batches
 LEVEL_WORD = {"token": "piece", "word": "word", "sentence": "text"}
+LEVEL_KEY = {"token": "token", "word": "word", "sentence": "text"}  # the metadata column a point shows
+METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": "Custom axes"}
 
 
 @dataclass
@@ -50,11 +51,87 @@ class MapData:
 
     def labels(self) -> list[str]:
         """The display string of every point: its piece, word or text."""
-        col = self.embset.metadata[{"token": "token", "word": "word", "sentence": "text"}[self.level]]
+        col = self.embset.metadata[LEVEL_KEY[self.level]]
         return [str(col[r]) for r in self.rows.tolist()]
 
     def text_ids(self) -> np.ndarray:
         return np.asarray(self.embset.metadata["text_id"], dtype=np.int64)[self.rows]
+
+
+def level_map(level: str, embset: EmbeddingSet, proj: Projection) -> MapData:
+    """The map of a whole level (or its sample): one point per projected row."""
+    return MapData("map", level, embset, np.asarray(proj.rows, np.int64), proj.coords, projection=proj)
+
+
+def context_map(words: EmbeddingSet, rows: np.ndarray, word: str, proj: Projection) -> MapData:
+    """Word in context: ``proj`` of the word-level ``rows`` (every occurrence of ``word``)."""
+    return MapData("context", "word", words, np.asarray(rows)[np.asarray(proj.rows)], proj.coords, title=word,
+                   projection=proj)
+
+
+def path_map(data: MapData, i: int, label: str, per_layer: np.ndarray, proj: Projection) -> MapData:
+    """Layer path: point ``i`` of ``data`` (shown as ``label``) at every layer (``per_layer``,
+    mapped by ``proj``)."""
+    n = len(per_layer)
+    return MapData("path", data.level, data.embset, np.full(n, int(data.rows[i]), np.int64), proj.coords,
+                   title=f"“{label}”", projection=proj, layers=np.arange(n), _vectors=per_layer)
+
+
+def find_row(embset: EmbeddingSet, level: str, text: str) -> int:
+    """The first row whose piece/word/text equals ``text`` (case-insensitive): an end of a custom
+    axis typed by the user. :class:`UsageError` when none does."""
+    want = text.strip().lower()
+    for i, s in enumerate(embset.metadata[LEVEL_KEY[level]]):
+        if str(s).strip().lower() == want:
+            return i
+    raise UsageError(f"custom axes: no {LEVEL_WORD[level]} “{text}” among the {len(embset):,} rows; type one that occurs.")
+
+
+def text_position(data: MapData, i: int) -> tuple[int, str, int]:
+    """Where point ``i`` is in the texts: ``(text_id, level, position)`` (position -1 for a text)."""
+    r = int(data.rows[i])
+    meta = data.embset.metadata
+    position = int(meta["position"][r]) if data.level != "sentence" else -1
+    return int(meta["text_id"][r]), data.level, position
+
+
+# --- captions ----------------------------------------------------------------------------------
+
+
+def axis_titles(data: MapData) -> tuple[str, str]:
+    """The x and y axis titles: PCA's explained variance, the ends of custom axes, or the method."""
+    proj = data.projection
+    if proj is None:
+        return "", ""
+    if proj.method == "pca" and proj.explained_variance:
+        ev = proj.explained_variance
+        return f"PC1 ({100 * ev[0]:.1f} % of variance)", f"PC2 ({100 * ev[1]:.1f} %)"
+    if proj.method == "axes":
+        (a, b), (c, d) = proj.params.get("axes") or ((0, 1), (2, 3))
+        lab = data.embset.metadata[LEVEL_KEY[data.level]]
+        return f"{lab[a]} → {lab[b]}", f"{lab[c]} → {lab[d]}"
+    name = METHOD_NAMES.get(proj.method, proj.method)
+    return f"{name} 1", f"{name} 2"
+
+
+def caption(data: MapData) -> str:
+    """Rich text above the map: what it shows, how it was made, and its quality figures."""
+    proj = data.projection
+    noun = LEVEL_WORD[data.level] + ("s" if len(data) != 1 else "")
+    method = METHOD_NAMES.get(proj.method, proj.method) if proj is not None else ""
+    if data.kind == "path":
+        head = f"<b>Layer path</b> of {data.title}: {len(data)} layers, PCA"
+    elif data.kind == "context":
+        head = f"<b>Word in context</b>: every “{data.title}” ({len(data):,} occurrences), {method}"
+    else:
+        sampled = f" (a sample of {len(data):,} of {len(data.embset):,})" if len(data) < len(data.embset) else ""
+        head = f"<b>{method}</b> of {len(data):,} {noun}{sampled}"
+    facts = []
+    if proj is not None and proj.quality:
+        q = proj.quality
+        facts.append(f"trustworthiness {q['trustworthiness']:.3f} · kNN overlap {q['knn_overlap']:.2f} "
+                     f"(k={q['k']}, {q['sample']:,} rows)")
+    return " · ".join([head, *facts])
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -104,6 +181,13 @@ def short_context(text: str, start: int, end: int, words: int = 3) -> str:
     return " ".join(p for p in (head, text[start:end].upper(), tail) if p)
 
 
+def occurrence_labels(data: MapData, texts: list[str]) -> list[str]:
+    """:func:`short_context` of every point of a Word in context map (written beside the points)."""
+    meta = data.embset.metadata
+    return [short_context(texts[int(meta["text_id"][r])], int(meta["start"][r]), int(meta["end"][r]))
+            for r in data.rows.tolist()]
+
+
 def search(labels: list[str], query: str, regex: bool = False) -> np.ndarray:
     """Indices of ``labels`` matching ``query`` (case-insensitive substring, or a regex).
     Raises :class:`UsageError` for a bad regex."""
@@ -122,6 +206,14 @@ def search(labels: list[str], query: str, regex: bool = False) -> np.ndarray:
 
 
 # --- colour by ---------------------------------------------------------------------------------
+
+
+def default_color(data: MapData, columns: dict[str, list[str]]) -> str:
+    """The colour a new map starts with: its labels when it has some (the set's ``label`` column,
+    else the table's), else its texts."""
+    if LABEL_COLUMN in data.embset.metadata:
+        return f"meta:{LABEL_COLUMN}"
+    return f"column:{LABEL_COLUMN}" if LABEL_COLUMN in columns else "text"
 
 
 def color_choices(data: MapData, columns: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -199,89 +291,26 @@ def set_labels(embset: EmbeddingSet, rows: np.ndarray, label: str, initial: list
         col[r] = label
 
 
-# --- runner tasks (plain functions: ctx is the runner's TaskContext) ---------------------------
+def table_labels(embset: EmbeddingSet, columns: dict[str, list[str]]) -> list[str] | None:
+    """The table's ``label`` column as one value per row of ``embset`` (by text), or None."""
+    table = columns.get(LABEL_COLUMN)
+    if table is None:
+        return None
+    return [table[t] if 0 <= t < len(table) else "" for t in np.asarray(embset.metadata["text_id"]).tolist()]
 
 
-def kmeans_clusters(vectors: np.ndarray, k: int, seed: int = 0, ctx=None) -> np.ndarray:
-    """Cluster ids (0..k-1) of each row by k-means on the unit vectors (cosine geometry)."""
-    from sklearn.cluster import KMeans, MiniBatchKMeans
-
-    n = len(vectors)
-    k = int(max(1, min(k, n)))
-    if ctx is not None:
-        ctx.report(0, 1, f"k-means, k={k}")
-        ctx.check_cancelled()
-    x = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    x = x / np.where(norms > 0, norms, 1.0)
-    model = (KMeans(n_clusters=k, n_init=3, random_state=seed) if n <= KMEANS_FULL_MAX
-             else MiniBatchKMeans(n_clusters=k, n_init=3, random_state=seed, batch_size=4096))
-    labels = model.fit_predict(x).astype(np.int64)
-    if ctx is not None:
-        ctx.check_cancelled()
-        ctx.report(1, 1, f"k-means, k={k}")
-    return labels
+# --- the coordinate export ---------------------------------------------------------------------
 
 
-def context_params(params: ProjectionParams, m: int) -> ProjectionParams:
-    """``params`` made valid for ``m`` rows (a word may occur only a few times)."""
-    from dataclasses import replace
-
-    if params.method == "tsne":
-        return replace(params, perplexity=float(min(params.perplexity, max(1.0, (m - 1) / 3))), sample=None)
-    if params.method == "umap":
-        return replace(params, n_neighbors=int(min(params.n_neighbors, max(2, m - 1))), sample=None)
-    if params.method == "axes":
-        return replace(params, method="pca", axes=None, sample=None)
-    return replace(params, sample=None)
-
-
-def word_rows(words: EmbeddingSet, word: str) -> np.ndarray:
-    """Rows of a word-level set whose word is ``word`` (case-insensitive)."""
-    w = word.strip().lower()
-    return np.asarray([i for i, s in enumerate(words.metadata["word"]) if str(s).lower() == w], dtype=np.int64)
-
-
-def project_rows(embset: EmbeddingSet, rows: np.ndarray, params: ProjectionParams, ctx=None) -> Projection:
-    """Project the vectors of ``rows`` of ``embset`` (the Word-in-context map)."""
-    return project(np.asarray(embset.vectors[rows], dtype=np.float32), context_params(params, len(rows)), ctx)
-
-
-def layer_path(lm, text: str, level: str, position: int, manifest: dict, ctx=None) -> tuple[np.ndarray, Projection]:
-    """One row's vector at every layer (0 = embeddings .. L) of ``lm``, and their PCA map.
-
-    ``position`` is the token's position (token level), the word's index (word level) or
-    ignored (sentence level). Pooling follows ``manifest`` (how the shown vectors were made).
-    """
-    from semvec_studio.core.extract.encode import ExtractOptions, extract  # imports torch: runner thread only
-
-    n_layers = lm.num_layers
-    options = ExtractOptions(levels=(level,), layers=tuple(range(n_layers + 1)), layer_combine="concat",
-                             word_pooling=manifest.get("word_pooling", "mean"), pooling=manifest.get("pooling", "mean"),
-                             include_special=True)
-    out = extract(lm, [text], options, ctx)[level]
-    if level == "sentence":
-        row = 0
-    else:
-        hit = np.nonzero(np.asarray(out.metadata["position"]) == position)[0]
-        if not len(hit):
-            raise UsageError(f"position {position} is not in this text; pick a point again.")
-        row = int(hit[0])
-    per_layer = np.asarray(out.vectors[row], dtype=np.float32).reshape(n_layers + 1, -1)
-    return per_layer, project(per_layer, ProjectionParams(method="pca"), ctx, quality=False)
-
-
-def write_coordinates(path: str, coords: np.ndarray, rows: np.ndarray, metadata: dict, ctx=None) -> str:
-    """Write ``x``, ``y``, ``row`` (the set row) and the metadata columns as a TSV file,
-    atomically: the layout of ``semvec project``'s projection.tsv."""
-    fmt = [FLOAT_FMT % v for v in np.asarray(coords, dtype=np.float32).reshape(-1).tolist()]
-    table = {"x": fmt[0::2], "y": fmt[1::2], "row": np.asarray(rows, dtype=np.int64)}
-    table.update({k: v for k, v in metadata.items() if k not in table})
-    n = len(coords)
-    with atomic_file(path, "w", encoding="utf-8", newline="\n") as fh:
-        for start in range(0, max(n, 1), 50_000):
-            write_metadata_tsv(fh, table, start, min(n, start + 50_000), header=start == 0)
-            if ctx is not None:
-                ctx.check_cancelled()
-                ctx.report(min(n, start + 50_000), n, "writing coordinates")
-    return path
+def coordinate_columns(data: MapData, columns: dict[str, list[str]]) -> tuple[dict, dict]:
+    """The columns of the Map's coordinate export after x, y and row: the set's metadata (one
+    value per set row) and, one value per point, a path's ``layer`` and the table's columns (by
+    text) that the set does not have. See :func:`semvec_studio.core.projection.files.write_projection_tsv`."""
+    per_point: dict = {}
+    if data.kind == "path":
+        per_point["layer"] = np.asarray(data.layers, np.int64)
+    tids = data.text_ids().tolist()
+    for name, values in columns.items():
+        if name not in data.embset.metadata and name not in per_point:
+            per_point[name] = [values[t] if 0 <= t < len(values) else "" for t in tids]
+    return dict(data.embset.metadata), per_point

@@ -84,31 +84,43 @@ class Notifier(QObject):
         self._status_bar = status_bar
         self._parent = parent_widget
         self.last_dialog: QMessageBox | None = None
+        self._error = ""  # the error the status bar shows, until the user moves on
 
     def status(self, msg: str, timeout_ms: int = STATUS_MS) -> None:
         if self._status_bar is not None:
             self._status_bar.showMessage(msg, timeout_ms)
+        self._error = ""
         self.message.emit(msg)
+
+    def _status_error(self, msg: str) -> None:
+        self.status(msg)
+        self._error = msg
+
+    def clear_error(self) -> None:
+        """The user moved on (another job, another view): an error in the status bar is stale."""
+        if self._error and self._status_bar is not None and self._status_bar.currentMessage() == self._error:
+            self._status_bar.clearMessage()
+        self._error = ""
 
     def error(self, exc: BaseException | str, details: str = "", inline: InlineMessage | None = None) -> None:
         """Show a user error inline (and in the status bar); an unexpected one in a dialog."""
         if isinstance(exc, SemvecError):
-            text = str(exc)
+            text = exc.for_gui()
             if inline is not None:
                 inline.show_error(text)
-            self.status(text if inline is None else "Error: " + text.split(";")[0])
+            self._status_error(text if inline is None else "Error: " + text.split(";")[0])
             return
         if isinstance(exc, str):
             if inline is not None:
                 inline.show_error(exc)
-            self.status(exc)
+            self._status_error(exc)
             return
         self.unexpected(exc, details)
 
     def unexpected(self, exc: BaseException, details: str = "") -> None:
         """A bug: a non-blocking dialog with the message and the traceback behind Details."""
         summary = f"{type(exc).__name__}: {exc}"
-        self.status("Unexpected error: " + summary.splitlines()[0][:200])
+        self._status_error("Unexpected error: " + summary.splitlines()[0][:200])
         box = QMessageBox(self._parent)
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Unexpected error")

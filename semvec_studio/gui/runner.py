@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from semvec_studio.core.tasks import CancelToken, Cancelled, Event, Progress, TaskContext
+from semvec_studio.core.tasks import Cancelled, CancelToken, Event, Progress, TaskContext
 
 HEAVY = "heavy"
 PROGRESS_INTERVAL_S = 0.1
@@ -68,9 +68,9 @@ class Job:
 class RunnerContext(TaskContext):
     """The TaskContext a job gets on the worker thread.
 
-    Progress goes out at most once per ``interval`` seconds, with the estimated seconds left in
-    the current phase (a phase is one (phase, total) pair), or -1 if unknown. Events and log
-    lines go out as they come.
+    Progress goes out at most once per ``interval`` seconds within a phase (a phase is one
+    (phase, total) pair; the first report of a new phase always goes out), with the estimated
+    seconds left in the phase, or -1 if unknown. Events and log lines go out as they come.
     """
 
     def __init__(self, token: CancelToken, emit_progress: Callable, emit_log: Callable, emit_event: Callable | None = None,
@@ -87,10 +87,11 @@ class RunnerContext(TaskContext):
 
     def on_progress(self, p: Progress) -> None:
         now = self._clock()
-        if (p.phase, p.total) != self._phase:
+        new_phase = (p.phase, p.total) != self._phase
+        if new_phase:  # always shown: a display must never keep showing the phase that ended
             self._phase = (p.phase, p.total)
             self._phase_start = (now, p.done)
-        if now - self._last_emit < self._interval:
+        elif now - self._last_emit < self._interval:
             return
         self._last_emit = now
         self._emit_progress(p, self.eta(p.done, p.total, now))

@@ -9,7 +9,10 @@ the pictures never depend on timing.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
+
+from semvec_studio.core.io.tables import parse_table
+from semvec_studio.core.resources import DEMO_LABELLED_CSV, resource_path
+from semvec_studio.core.train.preview import csv_preview
+from semvec_studio.gui.main_window import MAP_TAB, TOKENS_TAB, TRAIN_TAB
+from semvec_studio.gui.panels.export_dialog import ExportDialog
+from semvec_studio.gui.panels.text_panel import ColumnPickerDialog, table_columns, table_texts
 
 WATCHDOG_MS = 600_000  # a safety net only: a step that never finishes fails the run
 DEMO_TABLE = "id,text,label\n" + "\n".join(
@@ -69,8 +79,6 @@ def _model_panel(window):
 
 @screenshot_step("text_panel")
 def _text_panel(window):
-    from semvec_studio.core.io.texts import parse_table
-    from semvec_studio.gui.panels.text_panel import ColumnPickerDialog
 
     window.text_panel.editor.setFocus()
     return ColumnPickerDialog(parse_table(DEMO_TABLE, "labelled.csv"), window)
@@ -105,7 +113,6 @@ def _sentence_view(window):
 
 @screenshot_step("export_dialog")
 def _export_dialog(window):
-    from semvec_studio.gui.panels.export_dialog import ExportDialog
 
     window.controls.set_level("word")
     dialog = ExportDialog(window.sets, "word", window.settings, window)
@@ -118,9 +125,6 @@ def _export_dialog(window):
 def _projection(window):
     """The Map: the labelled demo table's words (PCA), coloured by its label column, the word
     "bank" of the first text selected with its nearest neighbours listed and drawn."""
-    from semvec_studio.core.io.texts import parse_table
-    from semvec_studio.gui.main_window import MAP_TAB
-    from semvec_studio.gui.panels.text_panel import table_columns, table_texts
 
     table = parse_table(DEMO_TABLE, "labelled.csv")
     column = table.header.index("text")
@@ -151,13 +155,6 @@ def _training(window):
     """The Train tab after a real run (the default model fine-tuned with default settings on the
     sample labelled CSV, resources/demo/reviews.csv): its report; the next steps show its loss
     curve and its before/after maps."""
-    import atexit
-    import shutil
-    import tempfile
-
-    from semvec_studio.core.resources import DEMO_LABELLED_CSV, resource_path
-    from semvec_studio.core.train.preview import csv_preview
-    from semvec_studio.gui.main_window import TRAIN_TAB
 
     window.views.setCurrentIndex(TRAIN_TAB)
     panel = window.training_panel
@@ -182,7 +179,6 @@ def _training_before_after(window):
 
 @screenshot_step("model_error", expect_error=True)
 def _model_error(window):
-    from semvec_studio.gui.main_window import TOKENS_TAB
 
     window.views.setCurrentIndex(TOKENS_TAB)
     window.controls.set_level("token")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from semvec_studio.core.tasks import NullContext  # noqa: E402
-from semvec_studio.core.train.loop import train
-from semvec_studio.core.train.params import TrainParams  # noqa: E402
 from semvec_studio.core.train.data import read_labelled  # noqa: E402
 from semvec_studio.core.train.infer import evaluate, load_classifier  # noqa: E402
+from semvec_studio.core.train.loop import train
+from semvec_studio.core.train.params import TrainParams  # noqa: E402
 from tests.benchmarks.conftest import DATA, DEVICE  # noqa: E402
 
 BUDGET = float(sys.argv[1]) if len(sys.argv) > 1 else 1e9

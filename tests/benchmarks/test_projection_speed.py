@@ -17,7 +17,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from semvec_studio.core.projection.project import ProjectionParams, neighbours, project, projection_quality
+from semvec_studio.core.projection.base import ProjectionParams
+from semvec_studio.core.projection.neighbours import neighbours
+from semvec_studio.core.projection.project import project
+from semvec_studio.core.projection.quality import projection_quality
 from semvec_studio.core.tasks import RecordingContext
 from tests.benchmarks.conftest import report
 
@@ -80,6 +83,6 @@ def test_neighbours_of_one_point(n):
     x = np.random.default_rng(0).standard_normal((n, DIM), dtype=np.float32)
     neighbours(x[:5000], [0], k=10)
     for metric in ("cosine", "euclidean"):
-        times = [timed(lambda: neighbours(x, [123], k=10, metric=metric))[1] for _ in range(3)]
+        times = [timed(lambda metric=metric: neighbours(x, [123], k=10, metric=metric))[1] for _ in range(3)]
         report(f"neighbours_{n // 1000}k_{metric}", points=n, dim=DIM, k=10, median_ms=f"{np.median(times) * 1000:.0f}",
                load=load())

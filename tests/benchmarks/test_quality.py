@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
+from semvec_studio.core.checkpoints import default_model_path
 from semvec_studio.core.extract.encode import ExtractOptions, extract
-from semvec_studio.core.models import default_model_path, load_model
 from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.models import load_model
 from tests.benchmarks.conftest import report, sst2_sentences
 
 

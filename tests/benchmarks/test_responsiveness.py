@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QProgressBar
 
 from semvec_studio.core.models import load_model
-from semvec_studio.gui.cache import embed_levels
+from semvec_studio.gui.jobs import embed_levels
 from semvec_studio.gui.runner import Runner
 
 N_TEXTS = 2000

@@ -8,7 +8,6 @@ Run: .venv/bin/python -m pytest -s tests/benchmarks/test_speed.py
 
 from __future__ import annotations
 
-import resource
 import statistics
 import subprocess
 import sys
@@ -18,8 +17,9 @@ import numpy as np
 import pytest
 import torch
 
+from semvec_studio.core.checkpoints import default_model_path
 from semvec_studio.core.extract.encode import ExtractOptions, extract
-from semvec_studio.core.models import default_model_path, load_model
+from semvec_studio.core.models import load_model
 from tests.benchmarks.conftest import DEVICE, report, sst2_sentences
 
 ROUNDS = 3

@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from semvec_studio.core.tasks import NullContext
-from semvec_studio.core.train.loop import train
-from semvec_studio.core.train.params import TrainParams
 from semvec_studio.core.train.data import read_labelled
 from semvec_studio.core.train.infer import evaluate, load_classifier
+from semvec_studio.core.train.loop import train
+from semvec_studio.core.train.params import TrainParams
 from tests.benchmarks.conftest import DEVICE, report
 
 ROWS = 5000
@@ -99,10 +99,15 @@ def _ours(csv: Path, out: Path, precision: str, device: str) -> tuple[list[float
 def _hf_trainer(csv: Path, out: Path, precision: str, device: str) -> tuple[list[float], float]:
     import torch
     from transformers import (
-        AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer, TrainerCallback, TrainingArguments,
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainerCallback,
+        TrainingArguments,
     )
 
-    from semvec_studio.core.models import default_model_path
+    from semvec_studio.core.checkpoints import default_model_path
     from semvec_studio.core.train.data import split_data
 
     path = str(default_model_path())

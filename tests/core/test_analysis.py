@@ -1,5 +1,5 @@
-"""core.analysis: cosine helpers against brute force, and the layer profile against a direct
-forward pass on a tiny checkpoint. No Qt."""
+"""core.extract.analysis: cosine helpers against brute force, and one row at every layer (the
+layer profile and the layer path) against a direct forward pass on a tiny checkpoint. No Qt."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 import torch
 
-from semvec_studio.core.extract.analysis import cosine_matrix, layer_profile, most_similar, unit_rows
 from semvec_studio.core.errors import UsageError
+from semvec_studio.core.extract.analysis import cosine_matrix, layer_path, layer_profile, layer_vectors, most_similar
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import load_model
+from semvec_studio.core.rows import unit_rows
 
 _models: dict = {}
 
@@ -68,6 +70,12 @@ def test_most_similar_small_sets_and_bad_index():
         most_similar(v, 3, 2)
 
 
+def test_most_similar_breaks_ties_by_the_lower_row_and_unit_rows_change_nothing():
+    v = np.array([[1, 0], [0, 1], [2, 0], [1, 0], [0, 0]], dtype=np.float32)  # rows 2 and 3 point like row 0
+    assert most_similar(v, 0, 4) == [(2, 1.0), (3, 1.0), (1, 0.0), (4, 0.0)]
+    assert most_similar(unit_rows(v), 0, 4) == most_similar(v, 0, 4)
+
+
 def test_layer_profile_matches_direct_forward_pass(tiny_bert):
     lm = loaded(tiny_bert)
     text = "The bank raised interest rates."
@@ -98,6 +106,29 @@ def test_layer_profile_of_a_long_text_uses_windows(tiny_bert):
     assert n > lm.max_length
     token, norms, sims = layer_profile(lm, text, n - 5)
     assert token and norms.shape == (lm.num_layers + 1,) and np.isfinite(sims).all()
+
+
+def test_layer_vectors_of_a_word_and_a_text(tiny_bert):
+    lm = loaded(tiny_bert)
+    text = "The river bank flooded."
+    word, per_layer = layer_vectors(lm, text, "word", 2)
+    assert word == "bank" and per_layer.dtype == np.float32 and per_layer.shape == (lm.num_layers + 1, lm.hidden_size)
+    shown = extract(lm, [text], ExtractOptions(levels=("word",), layers=(-1,), include_special=True))["word"]
+    np.testing.assert_allclose(per_layer[-1], shown.vectors[2], rtol=1e-4, atol=1e-5)  # the last layer: the map's vector
+    label, sent = layer_vectors(lm, text, "sentence", -1, pooling="cls")
+    assert label == text and sent.shape == per_layer.shape
+    with pytest.raises(UsageError, match="word position 9: this text has words 0 to 4"):
+        layer_vectors(lm, text, "word", 9)
+
+
+def test_layer_path_maps_every_layer_of_one_row(tiny_bert):
+    lm = loaded(tiny_bert)
+    text = "The bank raised interest rates."
+    per_layer, proj = layer_path(lm, text, "token", 2, {"word_pooling": "mean", "pooling": "mean"})
+    _piece, norms, _sims = layer_profile(lm, text, 2)  # the same row's vectors
+    np.testing.assert_allclose(np.linalg.norm(per_layer, axis=1), norms, rtol=1e-5)
+    assert proj.method == "pca" and proj.coords.shape == (lm.num_layers + 1, 2) and proj.quality == {}
+    np.testing.assert_array_equal(proj.rows, np.arange(lm.num_layers + 1))
 
 
 def test_analysis_imports_no_qt():

@@ -20,8 +20,9 @@ from semvec_studio.cli import main
 from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.io.exporters import EXPORTERS
+from semvec_studio.core.io.metadata import COLUMNS, escape_cell, unescape_cell
+from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.models import load_model
-from semvec_studio.core.io.vectors import COLUMNS, EmbeddingSet, escape_cell, unescape_cell
 from tests.checkpoints import REMOTE_CODE_MARKER
 
 TEXTS = [
@@ -315,7 +316,7 @@ def _env(tmp_path) -> dict:
 def test_stdin_in_a_real_process(tiny_bert, tmp_path, out):
     proc = subprocess.run(
         [str(BIN / "semvec"), "extract", "-", "--model", str(tiny_bert), "-o", str(out), "--level", "word", "--quiet"],
-        input="Cats and dogs.\n\nRiver bank\n".encode(), capture_output=True, env=_env(tmp_path), timeout=120,
+        input=b"Cats and dogs.\n\nRiver bank\n", capture_output=True, env=_env(tmp_path), timeout=120,
     )
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout == b"" and proc.stderr == b""
@@ -508,3 +509,48 @@ def test_unexpected_error_exits_1_and_points_to_debug(capsys, monkeypatch, tiny_
     assert rc == 1
     assert "Traceback (most recent call last)" in err and "in on_progress" in err
     assert_nothing_left(out_parent)
+
+
+# --- an unknown input extension, an output that cannot be written, the umask ------------------
+
+def test_unknown_input_extension_advises_input_format(capsys, tiny_bert, tmp_path, out, out_parent):
+    path = tmp_path / "x.dat"
+    path.write_text("hello world\n", encoding="utf-8")
+    rc, _, err = cli(capsys, "extract", path, "--model", tiny_bert, "-o", out)
+    line = assert_one_line_error(rc, err, str(path), "'.dat'", "--input-format", "txt, csv, tsv, jsonl")
+    assert " --format" not in line  # the output formats' flag is not the input's
+    rc, _, err = cli(capsys, "extract", path, "--input-format", "txt", "--model", tiny_bert, "-o", out, "--quiet")
+    assert rc == 0, err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_output_in_proc_is_a_one_line_error(capsys, tiny_bert, txt):
+    rc, _, err = cli(capsys, "extract", txt, "--model", tiny_bert, "-o", "/proc/out")
+    assert_one_line_error(rc, err, "/proc", "choose")
+    assert "unexpected error" not in err and not Path("/proc/out").exists()
+
+
+def test_output_in_a_read_only_folder_is_a_one_line_error(capsys, tiny_bert, txt, out_parent):
+    out_parent.chmod(0o500)
+    try:
+        if os.access(out_parent, os.W_OK):
+            pytest.skip("running as root (or with CAP_DAC_OVERRIDE): a read-only folder is writable anyway")
+        rc, _, err = cli(capsys, "extract", txt, "--model", tiny_bert, "-o", out_parent / "vectors")
+        assert_one_line_error(rc, err, str(out_parent), "not writable", "choose another output path")
+        assert_nothing_left(out_parent)
+    finally:
+        out_parent.chmod(0o700)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("mask,folder_mode,file_mode", [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)], ids=["umask022", "umask027"])
+def test_output_folder_follows_the_umask(capsys, tiny_bert, txt, out, mask, folder_mode, file_mode):
+    old = os.umask(mask)
+    try:
+        rc, _, err = cli(capsys, "extract", txt, "--model", tiny_bert, "-o", out, "--format", "csv", "--quiet")
+    finally:
+        os.umask(old)
+    assert rc == 0, err
+    assert out.stat().st_mode & 0o777 == folder_mode
+    assert {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()} == {
+        name: file_mode for name in ("vectors.npy", "metadata.tsv", "manifest.json", "vectors.csv")}

@@ -5,6 +5,7 @@ extract` uses, from synthetic vectors (no model needed)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +13,14 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from semvec_studio.cli import main
-from semvec_studio.core.projection import project as projection
-from semvec_studio.core.projection import files as projection_files
-from semvec_studio.core.projection.project import ProjectionParams, project
-from semvec_studio.core.projection.files import load_projection
-from semvec_studio.core.io.vectors import EmbeddingSet, escape_cell
+from semvec_studio.core.io.exporters import save
+from semvec_studio.core.io.metadata import escape_cell
+from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.projection.base import ProjectionParams, Requirement
+from semvec_studio.core.projection.files import load_projection, save_projection
+from semvec_studio.core.projection.methods import METHODS
+from semvec_studio.core.projection.project import project
+from semvec_studio.core.tasks import RecordingContext
 
 N = 60
 TEXTS = [f"text {i}" for i in range(N)]
@@ -30,7 +34,7 @@ def make_folder(parent: Path, formats=("npy",)) -> Path:
     meta = {"text_id": np.arange(N, dtype=np.int64), "text": list(TEXTS)}
     manifest = {"model": {"name": "synthetic"}, "pooling": "mean", "created": "2024-01-01T00:00:00+00:00"}
     es = EmbeddingSet(x.astype(np.float32), meta, manifest, "sentence")
-    return es.save(parent / "out", formats)
+    return save(es, parent / "out", formats)
 
 
 def cli(capsys, *args) -> tuple[int, str, str]:
@@ -151,22 +155,29 @@ def test_missing_or_foreign_folder_exits_2(tmp_path, capsys):
 
 
 def test_umap_without_the_extra_exits_2(tmp_path, capsys, monkeypatch):
-    real = projection.importlib.util.find_spec
-    monkeypatch.setattr(projection.importlib.util, "find_spec", lambda name, *a: None if name == "umap" else real(name, *a))
+    missing = Requirement("semvec_no_such_module", "UMAP projection", "umap-learn", "umap")
+    monkeypatch.setitem(METHODS, "umap", replace(METHODS["umap"], requires=missing))
     folder = make_folder(tmp_path)
     one_line_error(*cli(capsys, "project", folder, "--method", "umap")[::2], "pip install 'semvec-studio[umap]'")
 
 
-def test_failure_while_writing_keeps_the_old_files(tmp_path, capsys, monkeypatch):
+class FullDisk(RecordingContext):
+    """Fails like a full disk once the projector metadata file is being written."""
+
+    def on_progress(self, progress) -> None:
+        super().on_progress(progress)
+        if progress.phase == "writing projector_metadata.tsv":
+            raise OSError("disk full")
+
+
+def test_failure_while_writing_keeps_the_old_files(tmp_path, capsys):
     folder = make_folder(tmp_path, ("npy", "projector"))
     assert cli(capsys, "project", folder, "--quiet")[0] == 0
     before = snapshot(folder)
-
-    def boom(*a, **k):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(projection_files, "write_projector_metadata", boom)
-    rc, out, err = cli(capsys, "project", folder, "--method", "axes", "--axes", "0,1,2,3", "--quiet")
-    assert rc == 1 and "disk full" in err
+    embset = EmbeddingSet.load(folder)
+    proj = project(embset.vectors, ProjectionParams(method="axes", axes=((0, 1), (2, 3))))
+    ctx = FullDisk()
+    with pytest.raises(OSError, match="disk full"):
+        save_projection(folder, embset, proj, ctx)
+    assert any(p.phase == "writing projection.tsv" for p in ctx.progress)  # projection.tsv was written first
     assert snapshot(folder) == before  # projection.tsv, projector metadata and manifest all unchanged
-

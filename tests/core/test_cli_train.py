@@ -164,3 +164,31 @@ def test_linear_probe_from_the_cli(capsys, tmp_path, tiny_bert, toy):
     rc, outj, err = run(capsys, "evaluate", out, "--held-out", "--json")
     assert rc == 0, err
     assert json.loads(outj)["accuracy"] == json.loads((out / "metrics.json").read_text())["accuracy"]
+
+
+def test_a_damaged_params_json_is_one_line_and_exit_2(capsys, tmp_path, model_dir):
+    """A run folder whose params.json was cut short: evaluate and --resume say which file and what to do."""
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    (broken / "params.json").write_text('{"csv": "x.csv", "lr": ', encoding="utf-8")
+    line = error_line(*run(capsys, "evaluate", broken, "--held-out")[::2])
+    assert str(broken / "params.json") in line and "train again" in line
+    (broken / "checkpoint").mkdir()
+    (broken / "checkpoint" / "state.json").write_text('{"step": 3}', encoding="utf-8")
+    line = error_line(*run(capsys, "train", "--resume", "-o", broken)[::2])
+    assert str(broken / "params.json") in line and "--force" in line
+    assert sorted(p.name for p in broken.iterdir()) == sorted([p.name for p in model_dir.iterdir()] + ["checkpoint"])
+
+
+def test_the_weights_hash_cache_lives_in_the_platforms_cache_folder(monkeypatch, tmp_path, tiny_bert):
+    import platformdirs
+
+    from semvec_studio.core.checkpoints import cache_dir
+    from semvec_studio.core.models import inspect_checkpoint
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == Path(platformdirs.user_cache_dir("semvec-studio", appauthor=False))
+    inspect_checkpoint(tiny_bert)
+    assert (cache_dir() / "sha256.json").is_file() and cache_dir().is_relative_to(tmp_path / "xdg")

@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from semvec_studio.core.io import exporters
 from semvec_studio.core.errors import Cancelled, MissingExtraError, OutputError, UsageError
+from semvec_studio.core.io import exporters
 from semvec_studio.core.io.exporters import EXPORTERS, save, write_formats
+from semvec_studio.core.io.metadata import COLUMNS
+from semvec_studio.core.io.vectors import LEVELS, EmbeddingSet
 from semvec_studio.core.tasks import RecordingContext
-from semvec_studio.core.io.vectors import COLUMNS, LEVELS, EmbeddingSet
 
 NASTY = [
     "plain", "=SUM(A1:A9)", "tab\there", "new\nline", "ünïcödé 日本語 🙂", "two words", "-minus", "+plus",

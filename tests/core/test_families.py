@@ -37,3 +37,12 @@ def test_family_loads_and_matches_direct_forward(family):
             s, e = words.metadata["start"][i], words.metadata["end"][i]
             assert text[s:e] == words.metadata["word"][i]
     assert out["sentence"].vectors.shape == (2, checkpoints.HIDDEN)
+
+
+def test_family_words_are_never_whitespace(family):
+    """SentencePiece families: a lone ▁, a tab or a newline piece makes no word of its own."""
+    _name, path = family
+    lm = load_model(path, device="cpu")
+    text = "Double  spaces\tand\nlines  end"
+    words = extract(lm, [text], ExtractOptions(levels=("word",)))["word"]
+    assert list(words.metadata["word"]) == text.split()

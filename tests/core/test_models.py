@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from semvec_studio.core import models
+from semvec_studio.core import checkpoints
+from semvec_studio.core.checkpoints import ModelInfo, weights_sha256
 from semvec_studio.core.errors import (
     ModelError,
     PickleWeightsError,
@@ -22,7 +23,7 @@ from semvec_studio.core.errors import (
     UsageError,
     WeightsError,
 )
-from semvec_studio.core.models import LoadedModel, ModelInfo, inspect_checkpoint, load_model, pick_device, weights_sha256
+from semvec_studio.core.models import LoadedModel, inspect_checkpoint, load_model, pick_device
 from tests.checkpoints import HIDDEN, MAX_LEN, N_HEADS, N_LAYERS, REMOTE_CODE_MARKER, make_vocab_txt_only
 
 
@@ -154,10 +155,13 @@ def test_offline_environment_is_set_on_import(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
     code = (
         "import os, sys\n"
-        "import semvec_studio.core.models as m\n"
+        "import semvec_studio.core.checkpoints as c\n"
         "assert os.environ['HF_HUB_OFFLINE'] == '1' and os.environ['TRANSFORMERS_OFFLINE'] == '1'\n"
-        "assert 'transformers' not in sys.modules\n"
-        "print(m.resolve_model_path('default'))\n"
+        "assert 'transformers' not in sys.modules and 'torch' not in sys.modules, 'the light half loads neither'\n"
+        "import semvec_studio.core.models\n"
+        "import huggingface_hub.constants as hub\n"
+        "assert hub.HF_HUB_OFFLINE, 'set before transformers was imported'\n"
+        "print(c.resolve_model_path('default'))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -179,38 +183,32 @@ def test_default_model_facts_without_network(monkeypatch, tmp_path):
     assert info.name == "default (all-MiniLM-L6-v2)"
     assert (info.architecture, info.num_layers, info.hidden_size, info.num_heads) == ("BertModel", 6, 384, 12)
     assert (info.vocab_size, info.max_positions, info.weights_format) == (30522, 512, "safetensors")
-    assert Path(info.path) == models.default_model_path()
+    assert Path(info.path) == checkpoints.default_model_path()
 
 
 # --- the SHA-256 cache -------------------------------------------------------------------------
 
 def test_weights_sha256_is_cached(monkeypatch, tmp_path, tiny_bert):
+    """A second call with the file unchanged (same path, size and modification time) answers from
+    the cache without reading the weights: shown with other bytes of the same size and time."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     weights = tmp_path / "model.safetensors"
     shutil.copyfile(tiny_bert / "model.safetensors", weights)
     expected = sha256_of(weights)
-
-    opened: list[str] = []
-    real_open = open
-
-    def spy(file, *args, **kwargs):
-        opened.append(os.fspath(file))
-        return real_open(file, *args, **kwargs)
-
-    monkeypatch.setattr(models, "open", spy, raising=False)
     assert weights_sha256([weights]) == expected
-    assert opened == [str(weights)]
     cache = json.loads((tmp_path / "cache" / "semvec-studio" / "sha256.json").read_text(encoding="utf-8"))
     assert list(cache.values()) == [expected]
 
-    opened.clear()
-    assert weights_sha256([weights]) == expected
-    assert opened == []  # a cache hit: the weights are not read again
+    stat = weights.stat()
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF  # other bytes, the same size...
+    weights.write_bytes(bytes(data))
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ... and the same modification time
+    assert weights_sha256([weights]) == expected, "a cache hit: the weights were not read again"
 
-    with real_open(weights, "ab") as fh:  # a changed file (size and mtime) is hashed again
+    with open(weights, "ab") as fh:  # a changed file (size and mtime) is hashed again
         fh.write(b"\0")
     assert weights_sha256([weights]) == sha256_of(weights) != expected
-    assert opened == [str(weights)]
 
 
 def test_weights_sha256_survives_a_damaged_cache(monkeypatch, tmp_path, tiny_bert):

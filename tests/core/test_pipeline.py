@@ -8,10 +8,12 @@ import json
 import numpy as np
 import pytest
 
-from semvec_studio.core.models import load_model
 from semvec_studio.core.extract.pipeline import embed
+from semvec_studio.core.io.exporters import save
+from semvec_studio.core.io.metadata import COLUMNS
+from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.models import load_model
 from semvec_studio.core.tasks import RecordingContext
-from semvec_studio.core.io.vectors import COLUMNS, EmbeddingSet
 
 TEXTS = ["The cat sat on the mat.", "Banks lend money.", "A quick brown fox."]
 
@@ -44,7 +46,7 @@ def test_embed_accepts_a_loaded_model_and_options(tiny_bert):
 
 def test_save_csv_and_load_round_trip(tiny_bert, tmp_path):
     es = embed(TEXTS, model=tiny_bert, level="word")
-    out = es.save(tmp_path / "out", ["csv"])
+    out = save(es, tmp_path / "out", ["csv"])
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "metadata.tsv", "vectors.csv", "vectors.npy"]
     back = EmbeddingSet.load(out)
     assert back.level == "word" and back.columns == es.columns

@@ -1,22 +1,34 @@
-"""core.projection and core.neighbours: PCA/t-SNE/UMAP/custom axes, neighbours, quality, cancel.
+"""core.projection: the method registry, PCA/t-SNE/UMAP/custom axes, neighbours, quality, k-means,
+Word-in-context rows, BLAS threads, cancel; and the row helpers of core.rows.
 
 Synthetic data only (scikit-learn make_blobs at 384 dimensions), so these run anywhere, fast."""
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 
-from semvec_studio.core.projection import project as projection
 from semvec_studio.core.errors import Cancelled, InputError, MissingExtraError, UsageError
-from semvec_studio.core.projection.project import (
-    PROJECTORS, Projection, ProjectionParams, method_available, neighbours, project, projection_quality,
-)
+from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.projection import tsne
+from semvec_studio.core.projection.base import Method, Projected, Projection, ProjectionParams, Requirement
+from semvec_studio.core.projection.clusters import kmeans_clusters
+from semvec_studio.core.projection.context import context_params, project_rows, word_rows
+from semvec_studio.core.projection.methods import METHODS, method_available, register
+from semvec_studio.core.projection.neighbours import neighbours
+from semvec_studio.core.projection.project import project
+from semvec_studio.core.projection.quality import projection_quality
+from semvec_studio.core.projection.threads import BLAS_THREADS_MAX, blas_thread_count, blas_threads
+from semvec_studio.core.rows import l2_normalize, sample_positions, unit_rows
 from semvec_studio.core.tasks import RecordingContext
 
 HAVE_UMAP = importlib.util.find_spec("umap") is not None
@@ -35,9 +47,28 @@ def data():
 # --- registry and validation ------------------------------------------------------------------
 
 def test_registry_lists_the_methods():
-    assert {"pca", "tsne", "umap", "axes"} <= set(PROJECTORS)
+    assert list(METHODS)[:4] == ["pca", "tsne", "umap", "axes"]
+    assert all(isinstance(m, Method) and m.name == name for name, m in METHODS.items())
     assert method_available("pca") and method_available("tsne") and method_available("axes")
     assert not method_available("nope")
+
+
+def test_a_new_method_is_one_registry_entry(data, monkeypatch):
+    def first_two(vectors, rows, params, ctx):
+        return Projected(np.asarray(vectors[rows][:, :2]), None, "first two dimensions")
+
+    def check(params, m, n):
+        if params.seed > 9:
+            raise UsageError("first-two: seed above 9")
+
+    monkeypatch.setitem(METHODS, "first-two", None)  # restored (removed) after the test
+    register(Method("first-two", first_two, ("metric",), checks=(check,)))
+    p = project(data[0], ProjectionParams(method="first-two", seed=1))
+    np.testing.assert_array_equal(p.coords, data[0][:, :2])
+    assert p.params == {"seed": 1, "sample": None, "metric": "cosine"} and p.implementation == "first two dimensions"
+    assert 0 <= p.quality["trustworthiness"] <= 1
+    with pytest.raises(UsageError, match="first-two: seed above 9"):
+        project(data[0], ProjectionParams(method="first-two", seed=10))
 
 
 @pytest.mark.parametrize("params, needle", [
@@ -72,8 +103,8 @@ def test_too_few_rows_and_non_finite_values():
 
 
 def test_umap_missing_is_a_missing_extra_error(data, monkeypatch):
-    real = importlib.util.find_spec
-    monkeypatch.setattr(projection.importlib.util, "find_spec", lambda name, *a: None if name == "umap" else real(name, *a))
+    missing = Requirement("semvec_no_such_module", "UMAP projection", "umap-learn", "umap")
+    monkeypatch.setitem(METHODS, "umap", replace(METHODS["umap"], requires=missing))
     assert not method_available("umap")
     with pytest.raises(MissingExtraError) as info:
         project(data[0], ProjectionParams(method="umap"))
@@ -143,8 +174,7 @@ def test_tsne_is_deterministic_under_a_seed_and_reports_progress():
 
 
 def test_without_opentsne_tsne_falls_back_to_scikit_learn(monkeypatch):
-    real = projection.importlib.util.find_spec
-    monkeypatch.setattr(projection.importlib.util, "find_spec", lambda name, *a: None if name == "openTSNE" else real(name, *a))
+    monkeypatch.setattr(tsne, "USE_OPENTSNE", False)  # as where openTSNE cannot be imported
     x, _ = blobs(120)
     params = ProjectionParams(method="tsne", perplexity=10, seed=1)
     ctx = RecordingContext()
@@ -289,3 +319,94 @@ def test_projection_record_is_json_ready(data):
     rec = p.as_record()
     assert json.loads(json.dumps(rec)) == rec
     assert set(rec) == {"method", "params", "explained_variance", "quality", "rows", "implementation"}
+
+
+# --- BLAS threads: decided from the machine ---------------------------------------------------
+
+def test_blas_threads_leave_one_cpu_and_are_capped():
+    assert [blas_thread_count(c) for c in (1, 2, 3, 4, 8)] == [1, 1, 2, 3, 7]
+    assert blas_thread_count(64) == BLAS_THREADS_MAX
+
+
+def test_blas_threads_follow_the_cpus_this_process_may_use(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this platform")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4})  # as under taskset -c 0-4
+    assert blas_thread_count() == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    with blas_threads():
+        blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    if not blas:
+        pytest.skip("NumPy's BLAS is not one threadpoolctl can limit (e.g. Accelerate)")
+    assert set(blas) == {1}
+
+
+# --- row helpers (core.rows) ------------------------------------------------------------------
+
+def test_row_normalisation_in_place_and_as_a_copy():
+    x = np.array([[3.0, 4.0], [0.0, 0.0], [0.0, -2.0]], dtype=np.float32)
+    copy = unit_rows(x)
+    np.testing.assert_allclose(copy, [[0.6, 0.8], [0, 0], [0, -1]], atol=1e-7)
+    assert copy.dtype == np.float32 and x[0, 0] == 3.0  # the input is untouched
+    assert l2_normalize(x) is x  # in place
+    np.testing.assert_array_equal(x, copy)
+    with pytest.raises(ValueError):
+        unit_rows(np.ones(3))
+
+
+def test_sample_positions_are_seeded_sorted_and_distinct():
+    a, b = sample_positions(1000, 50, 3), sample_positions(1000, 50, 3)
+    np.testing.assert_array_equal(a, b)
+    assert a.dtype == np.int64 and len(set(a.tolist())) == 50 and np.all(np.diff(a) > 0) and a.max() < 1000
+    assert not np.array_equal(a, sample_positions(1000, 50, 4))
+    np.testing.assert_array_equal(sample_positions(5, 9, 0), np.arange(5))
+
+
+# --- k-means (the Map's colour by cluster) ----------------------------------------------------
+
+def test_kmeans_clusters_are_seeded_and_use_directions():
+    x, y = blobs(200, centers=4, std=0.3)
+    ctx = RecordingContext()
+    labels = kmeans_clusters(x, 4, seed=0, ctx=ctx)
+    assert labels.dtype == np.int64 and set(labels.tolist()) == {0, 1, 2, 3}
+    np.testing.assert_array_equal(labels, kmeans_clusters(x, 4, seed=0))
+    assert len({(a, b) for a, b in zip(labels.tolist(), y.tolist())}) == 4  # the blobs, renumbered
+    scaled = x * np.random.default_rng(0).uniform(0.5, 3.0, (len(x), 1)).astype(np.float32)
+    np.testing.assert_array_equal(kmeans_clusters(scaled, 4, seed=0), labels)  # cosine geometry: length is ignored
+    assert ctx.reports[-1] == (1, 1, "k-means, k=4")
+    assert set(kmeans_clusters(x[:3], 10).tolist()) == {0, 1, 2}  # k capped at the rows
+
+
+# --- Word in context: a few rows of a set -----------------------------------------------------
+
+def test_word_rows_and_their_projection():
+    x, _ = blobs(40, dim=16)
+    words = ["Bank" if i % 5 == 0 else f"w{i}" for i in range(40)]
+    words[7] = "bank"
+    es = EmbeddingSet(x, {"text_id": np.arange(40, dtype=np.int64), "word": words}, {}, "word")
+    rows = word_rows(es, " BANK ")
+    np.testing.assert_array_equal(rows, [0, 5, 7, 10, 15, 20, 25, 30, 35])
+    assert len(word_rows(es, "nowhere")) == 0
+    for params in (ProjectionParams(method="tsne", perplexity=30, sample=500), ProjectionParams(method="umap", n_neighbors=15),
+                   ProjectionParams(method="axes", axes=((0, 1), (2, 3))), ProjectionParams(sample=5)):
+        fitted = context_params(params, len(rows))
+        assert fitted.sample is None and fitted.method == ("pca" if params.method == "axes" else params.method)
+    assert context_params(ProjectionParams(method="tsne"), 9).perplexity == pytest.approx(8 / 3)
+    assert context_params(ProjectionParams(method="umap"), 9).n_neighbors == 8
+    p = project_rows(es, rows, ProjectionParams(method="tsne", perplexity=30, seed=1))
+    assert p.coords.shape == (9, 2) and p.params["perplexity"] == pytest.approx(8 / 3)
+    np.testing.assert_array_equal(p.rows, np.arange(9))  # indices into rows
+
+
+def test_projection_imports_nothing_above_it_in_the_core():
+    """The core's layer order is io < projection < models < extract < train (core.rows below all)."""
+    code = ("import pkgutil, sys, semvec_studio.core.projection as p\n"
+            "for m in pkgutil.walk_packages(p.__path__, 'semvec_studio.core.projection.'):\n"
+            "    __import__(m.name)\n"
+            "print(' '.join(sorted(n for n in sys.modules if n.startswith(('semvec_studio.core.extract', "
+            "'semvec_studio.core.models', 'semvec_studio.core.train', 'torch', 'PySide6')))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""

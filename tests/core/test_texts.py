@@ -7,7 +7,8 @@ import io
 import pytest
 
 from semvec_studio.core.errors import InputError, UsageError
-from semvec_studio.core.io.texts import READERS, Corpus, Table, read_table, read_texts
+from semvec_studio.core.io.tables import Table, pick_column, read_table
+from semvec_studio.core.io.texts import READERS, Corpus, read_texts
 
 FRENCH = (
     "Le café est très bon ce matin.\n"
@@ -280,3 +281,67 @@ def test_undecodable_file(tmp_path):
 
 def test_readers_registry():
     assert set(READERS) == {"txt", "csv", "tsv", "jsonl"}
+
+
+# --- the app's wording: what to do, without the command line's flags ----------------------------
+
+def _error_of(call) -> InputError:
+    with pytest.raises(InputError) as info:
+        call()
+    return info.value
+
+
+GUI_CASES = {
+    "explicit encoding that does not fit": (
+        lambda p: read_texts([write(p, "x.txt", "é\n")], encoding="ascii"), "--encoding", "choose another encoding"),
+    "undecodable bytes": (
+        lambda p: read_texts([write(p, "blob.txt", b"x\xff\x00\x01\x02")]), "--encoding", "choose its encoding"),
+    "ragged row": (
+        lambda p: read_texts([write(p, "r.csv", "text,label\nok,1\nbad,1,extra\n")]), "--no-quoting",
+        "try another delimiter, or turn off quoted fields"),
+    "header column without a name": (
+        lambda p: read_table(write(p, "h.csv", "text,,label\na,b,c\n")), "--delimiter", "choose another delimiter"),
+    "no text column": (
+        lambda p: read_texts([write(p, "d.csv", "label,review\npos,great\n")]), "--text-column", "choose one of them"),
+    "text column not found": (
+        lambda p: read_texts([write(p, "d.csv", "label,review\npos,great\n")], text_column="body"), "--text-column",
+        "choose one of them"),
+    "jsonl field missing": (
+        lambda p: read_texts([write(p, "m.jsonl", '{"body": "b"}\n')]), "--text-field", "give every line a 'text' field"),
+    "jsonl field not a string": (
+        lambda p: read_texts([write(p, "n.jsonl", '{"text": 3}\n')]), "--text-field", "give every line a 'text' field"),
+    "unknown extension": (
+        lambda p: read_texts([write(p, "notes.md", "hello\n")]), "--input-format",
+        "open a file with one of these extensions"),
+}
+
+
+@pytest.mark.parametrize("case", list(GUI_CASES))
+def test_gui_wording_names_no_flag(tmp_path, case):
+    call, cli_flag, gui_advice = GUI_CASES[case]
+    err = _error_of(lambda: call(tmp_path))
+    assert cli_flag in str(err)  # the command line's wording is unchanged
+    assert "--" not in err.for_gui(), err.for_gui()
+    assert gui_advice in err.for_gui()
+    assert err.for_gui().split(";")[0] == str(err).split(";")[0]  # the same what and where
+
+
+def test_label_column_gui_wording_names_no_flag():
+    err = _error_of(lambda: pick_column(["id", "text"], None, "l.csv", candidates=("label",), option="--label-column",
+                                        missing="no 'label' column", advice="pass the one with the labels with"))
+    assert str(err) == ("l.csv: no 'label' column; the columns are 'id', 'text';"
+                        " pass the one with the labels with --label-column")
+    assert err.for_gui() == "l.csv: no 'label' column; the columns are 'id', 'text'; choose one of them"
+    assert err.field == "label_column"
+
+
+def test_errors_name_the_option_at_fault(tmp_path):
+    assert _error_of(lambda: read_texts([write(tmp_path, "x.txt", "é\n")], encoding="ascii")).field == "encoding"
+    assert _error_of(lambda: read_texts([write(tmp_path, "d.csv", "a,b\n1,2\n")])).field == "text_column"
+    assert _error_of(lambda: read_texts([write(tmp_path, "r.csv", "text\na\nb,c\n")])).field == "delimiter"
+
+
+def test_unknown_extension_advises_the_input_format_option(tmp_path):
+    err = _error_of(lambda: read_texts([write(tmp_path, "x.dat", "hello\n")]))
+    assert "--input-format" in str(err) and "txt, csv, tsv, jsonl" in str(err)
+    assert "--format" not in str(err).replace("--input-format", "")

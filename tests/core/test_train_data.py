@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from semvec_studio.cli import main
 from semvec_studio.core.errors import InputError, UsageError
 from semvec_studio.core.train.data import (
-    CsvOptions, LabelMap, guess_columns, length_grouped_batches, read_labelled, split_data, stratified_split,
+    CsvOptions,
+    LabelMap,
+    guess_columns,
+    length_grouped_batches,
+    read_labelled,
+    split_data,
+    stratified_split,
 )
 
 GOOD = "text,label\n" + "".join(f"text number {i},{'pos' if i % 2 else 'neg'}\n" for i in range(20))

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from semvec_studio.core.errors import InputError
-from semvec_studio.core.io.vectors import METADATA_FILE, VECTORS_FILE, EmbeddingSet, read_metadata_tsv
+from semvec_studio.core.io.exporters import save
+from semvec_studio.core.io.metadata import read_metadata_tsv
+from semvec_studio.core.io.vectors import METADATA_FILE, VECTORS_FILE, EmbeddingSet
 
 
 def make(n: int = 4, dim: int = 3, metadata: dict | None = None, level: str = "sentence") -> EmbeddingSet:
@@ -22,7 +24,7 @@ def make(n: int = 4, dim: int = 3, metadata: dict | None = None, level: str = "s
 
 def test_set_without_metadata_round_trips(tmp_path):
     es = make(metadata={})
-    out = es.save(tmp_path / "out")
+    out = save(es, tmp_path / "out")
     assert (out / METADATA_FILE).read_text(encoding="utf-8") == ""  # no blank header line
     back = EmbeddingSet.load(out)
     assert back.metadata == {}
@@ -31,13 +33,13 @@ def test_set_without_metadata_round_trips(tmp_path):
 
 
 def test_blank_header_line_from_older_versions_loads(tmp_path):
-    out = make(metadata={}).save(tmp_path / "out")
+    out = save(make(metadata={}), tmp_path / "out")
     (out / METADATA_FILE).write_text("\n", encoding="utf-8")
     assert EmbeddingSet.load(out).metadata == {}
 
 
 def test_rows_without_a_header_are_damage(tmp_path):
-    out = make(metadata={}).save(tmp_path / "out")
+    out = save(make(metadata={}), tmp_path / "out")
     (out / METADATA_FILE).write_text("\n0\tx\n", encoding="utf-8")
     with pytest.raises(InputError, match="damaged"):
         EmbeddingSet.load(out)
@@ -46,7 +48,7 @@ def test_rows_without_a_header_are_damage(tmp_path):
 # --- (b) damaged folders -----------------------------------------------------------------------
 
 def _damaged(tmp_path, damage) -> str:
-    out = make(n=6).save(tmp_path / "out")
+    out = save(make(n=6), tmp_path / "out")
     damage(out)
     with pytest.raises(InputError) as exc:
         EmbeddingSet.load(out)
@@ -96,14 +98,14 @@ def test_int_column_that_is_not_a_number(tmp_path):
         text = (out / METADATA_FILE).read_text(encoding="utf-8").replace("\n3\t", "\nthree\t")
         (out / METADATA_FILE).write_text(text, encoding="utf-8")
 
-    out = make(n=6).save(tmp_path / "out")
+    out = save(make(n=6), tmp_path / "out")
     damage(out)
     with pytest.raises(InputError, match="text_id"):
         EmbeddingSet.load(out)
 
 
 def test_manifest_that_is_not_an_object(tmp_path):
-    out = make().save(tmp_path / "out")
+    out = save(make(), tmp_path / "out")
     (out / "manifest.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(InputError, match="damaged"):
         EmbeddingSet.load(out)
@@ -125,7 +127,7 @@ def test_projection_and_int_columns_come_back_as_numbers(tmp_path):
         "code": ["007", "1_000", " 5", "+3", "4"],  # not the plain form of a number
         "note": ["", "", "", "", ""],
     })
-    back = EmbeddingSet.load(es.save(tmp_path / "out"))
+    back = EmbeddingSet.load(save(es, tmp_path / "out"))
     assert back.metadata["word"] == ["1", "2.5", "x", "nan", "-3"]
     assert back.metadata["pieces"] == ["1", "2", "3", "4", "5"]
     assert back.metadata["x"].dtype == np.float64
@@ -157,6 +159,6 @@ def test_huge_integers_fall_back_to_float(tmp_path):
 
 def test_empty_extra_column_of_an_empty_set(tmp_path):
     es = make(n=0, metadata={"text_id": np.zeros(0, np.int64), "text": [], "x": np.zeros(0)})
-    back = EmbeddingSet.load(es.save(tmp_path / "out"))
+    back = EmbeddingSet.load(save(es, tmp_path / "out"))
     assert len(back) == 0 and back.columns == ["text_id", "text", "x"]
     assert len(back.metadata["x"]) == 0

@@ -247,7 +247,7 @@ def test_the_window_module_imports_no_torch_so_the_window_opens_at_once():
     import subprocess
     import sys
 
-    code = ("import sys, semvec_studio.gui.main_window, semvec_studio.gui.app; "
+    code = ("import sys, semvec_studio.gui.main_window, semvec_studio.launch; "
             "heavy = [m for m in ('torch', 'transformers', 'pyqtgraph') if m in sys.modules]; "
             "sys.exit(f'imported at start-up: {heavy}' if heavy else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -1,6 +1,7 @@
-"""The Map tab (ProjectionPanel) on real vectors from a tiny BERT: projecting, hover, click to
-neighbours, search, lasso and rectangle selection, colour by label, k-means, Word in context,
-Layer path, exports, and cancelling a running t-SNE (pytest-qt, offscreen, real mouse events)."""
+"""The Map tab (ProjectionPanel) on real vectors from a tiny BERT: projecting, following the app's
+level, hover, click to neighbours, search, lasso and rectangle selection, colour by label, k-means,
+Word in context, Layer path, exports (the same projection.tsv as `semvec project`), the tab's
+minimum width, and cancelling a running t-SNE (pytest-qt, offscreen, real mouse events)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from semvec_studio.core.extract.encode import ExtractOptions, extract
-from semvec_studio.core.models import load_model
 from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.models import load_model
 from semvec_studio.gui.notifier import Notifier
 from semvec_studio.gui.panels.projection_panel import ProjectionPanel
 from semvec_studio.gui.plots.scatter_data import points_in_polygon_exact
@@ -128,6 +129,32 @@ def test_pca_map_shows_every_word_with_quality_and_explained_variance(qtbot, pan
     assert not panel.controls.running and panel.controls.button.text() == "Project"
 
 
+def test_the_map_follows_the_apps_level_when_it_opens(qtbot, sets):
+    runner = Runner()
+    app_level = {"level": "sentence"}  # what the Vectors panel says
+    panel = ProjectionPanel(runner, Notifier(), level_source=lambda: app_level["level"])
+    qtbot.addWidget(panel)
+    panel.resize(1100, 720)
+    try:
+        panel.set_data(sets, TEXTS, {}, None)
+        with qtbot.waitSignal(panel.projected, timeout=MS):
+            panel.show()  # opening the tab: the app's level, mapped at once (PCA)
+        assert panel.controls.current_level() == "sentence" and panel.map.level == "sentence"
+        assert len(panel.map) == len(TEXTS) and panel.toolbar.color_key() == "text"
+        with qtbot.waitSignal(panel.projected, timeout=MS):
+            panel.controls.set_level("token")  # picked on the Map: kept while the app's level stays
+        panel.hide()
+        panel.show()
+        assert panel.controls.current_level() == "token"
+        panel.hide()
+        app_level["level"] = "word"
+        with qtbot.waitSignal(panel.projected, timeout=MS):
+            panel.show()
+        assert panel.controls.current_level() == "word" and panel.map.level == "word"
+    finally:
+        runner.shutdown()
+
+
 def test_hover_shows_the_word_in_its_context(qtbot, panel, sets, fast_mouse):
     data = show_map(qtbot, panel, sets)
     i = isolated_point(panel)
@@ -168,11 +195,9 @@ def test_click_lists_neighbours_in_the_original_space_and_double_click_jumps(qtb
     assert abs((x0 + x1) / 2 - x) < 1e-6 * max(1, abs(x)) + (x1 - x0) * 0.01  # centred on the neighbour
 
 
-def test_neighbours_of_a_big_set_come_from_the_runner(qtbot, panel, sets, monkeypatch):
-    from semvec_studio.gui.panels import projection_explore
-
+def test_neighbours_of_a_big_set_come_from_the_runner(qtbot, panel, sets):
     data = show_map(qtbot, panel, sets)
-    monkeypatch.setattr(projection_explore, "NEIGHBOURS_SYNC_CELLS", 0)  # every query counts as big
+    panel.explorer.sync_cells = 0  # every query counts as big
     with qtbot.waitSignal(panel.neighboursShown, timeout=MS):
         panel.select_point(4)
         assert panel.runner.has_pending("neighbours")
@@ -232,8 +257,7 @@ def test_lasso_and_rectangle_select_the_points_inside(qtbot, panel, fresh_sets, 
 
 def test_colour_by_label_column_has_a_legend(qtbot, panel, sets):
     data = show_map(qtbot, panel, sets)
-    with qtbot.waitSignal(panel.colored, timeout=MS):
-        panel.toolbar.set_color_key("column:label")
+    assert panel.toolbar.color_key() == "column:label"  # a table with labels: the map starts coloured by them
     cats = panel.scatter.categories
     assert cats.names == ["finance", "nature"]
     tids = sets["word"].metadata["text_id"][data.rows]
@@ -242,6 +266,12 @@ def test_colour_by_label_column_has_a_legend(qtbot, panel, sets):
     with qtbot.waitSignal(panel.colored, timeout=MS):
         panel.toolbar.set_color_key("norm")  # a continuous value: a colour bar instead of a legend
     assert panel.scatter.categories is None and panel.scatter.value_range is not None
+    with qtbot.waitSignal(panel.projected, timeout=MS):
+        panel.project()
+    assert panel.toolbar.color_key() == "norm"  # the user's choice stays for the same vectors
+    with qtbot.waitSignal(panel.projected, timeout=MS):
+        panel.set_data(sets, TEXTS, {}, None)  # new vectors without labels: coloured by text
+    assert panel.toolbar.color_key() == "text"
 
 
 def test_kmeans_colour_runs_on_the_runner(qtbot, panel, sets):
@@ -252,7 +282,7 @@ def test_kmeans_colour_runs_on_the_runner(qtbot, panel, sets):
     assert panel.scatter.categories.names == ["cluster 1", "cluster 2", "cluster 3"]
 
 
-def test_word_in_context_and_layer_path(qtbot, panel, sets, lm):
+def test_word_in_context_and_layer_path(qtbot, panel, sets, lm, tmp_path):
     show_map(qtbot, panel, sets, lm)
     with qtbot.waitSignal(panel.projected, timeout=MS):
         panel.show_word_in_context("Bank")
@@ -267,6 +297,13 @@ def test_word_in_context_and_layer_path(qtbot, panel, sets, lm):
     assert path.kind == "path" and len(path) == lm.num_layers + 1
     xs, _ys = panel.scatter.path.getData()
     assert len(xs) == lm.num_layers + 1 and panel.toolbar.color_key() == "layer"
+    assert "<b>Layer path</b> of “bank”" in panel.caption.text()
+    with qtbot.waitSignal(panel.runner.finished, timeout=MS):
+        panel.export_coordinates(str(tmp_path / "path.tsv"))  # one point per layer: a 'layer' column
+    lines = [line.split("\t") for line in (tmp_path / "path.tsv").read_text(encoding="utf-8").splitlines()]
+    assert lines[0][:3] == ["x", "y", "row"] and "layer" in lines[0] and "label" in lines[0]
+    assert [r[lines[0].index("layer")] for r in lines[1:]] == [str(i) for i in range(lm.num_layers + 1)]
+    assert {r[2] for r in lines[1:]} == {str(int(path.rows[0]))}
     with qtbot.waitSignal(panel.projected, timeout=MS):
         panel.back_to_map()
     assert panel.map is panel.main_map
@@ -306,6 +343,35 @@ def synthetic_words(n: int, dim: int = 48, seed: int = 0) -> EmbeddingSet:
     return EmbeddingSet(rng.normal(size=(n, dim)).astype(np.float32), meta, {}, "word")
 
 
+def test_the_coordinate_export_writes_what_semvec_project_writes(qtbot, panel, tmp_path):
+    from semvec_studio.cli import main
+    from semvec_studio.core.io.exporters import save
+
+    words = synthetic_words(300)
+    folder = save(words, tmp_path / "out")
+    assert main(["project", str(folder), "--method", "pca", "--seed", "0", "--quiet"]) == 0
+    loaded = EmbeddingSet.load(folder)
+    texts = [f"text {i}" for i in range(30)]
+    with qtbot.waitSignal(panel.projected, timeout=MS):
+        panel.show()
+        panel.set_data({"word": loaded}, texts, {}, None)  # the same vectors: PCA, seed 0, all rows
+    with qtbot.waitSignal(panel.runner.finished, timeout=MS):
+        panel.export_coordinates(str(tmp_path / "map.tsv"))
+    cli_lines = (folder / "projection.tsv").read_text(encoding="utf-8").splitlines()
+    map_lines = (tmp_path / "map.tsv").read_text(encoding="utf-8").splitlines()
+    assert map_lines[0].split("\t") == ["x", "y", "row", *loaded.metadata]
+    assert map_lines == cli_lines  # the same columns, numbers and cells
+
+
+def test_map_data_imports_no_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys, semvec_studio.gui.map_data; "
+            "sys.exit(1 if any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
 def test_cancel_a_running_tsne_keeps_the_previous_map(qtbot, panel):
     words = synthetic_words(4000)
     texts = [f"text {i}" for i in range(400)]
@@ -342,12 +408,15 @@ def test_map_tab_uses_the_tables_label_column_and_links_to_the_token_view(qtbot,
     embed(qtbot, window)
     panel = window.map_panel
     assert panel.columns == {"id": [str(i) for i in range(1, len(TEXTS) + 1)], "label": LABELS}
+    window.controls.set_level("word")  # (shows the Tokens & words tab)
     with qtbot.waitSignal(panel.projected, timeout=MS):
         window.views.setCurrentIndex(MAP_TAB)  # PCA maps the new vectors when the tab is shown
     assert len(panel.scatter) == len(window.sets["word"])
-    with qtbot.waitSignal(panel.colored, timeout=MS):
-        panel.toolbar.set_color_key("column:label")
+    assert panel.toolbar.color_key() == "column:label"  # coloured by the table's labels from the start
     assert panel.scatter.categories.names == ["finance", "nature"]
+    assert window.minimumSizeHint().width() <= 1024  # the Map fits a 1024-pixel-wide screen
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=MS)
     data = panel.map
     words = window.sets["word"].metadata
     i = next(j for j, r in enumerate(data.rows) if words["word"][r] == "river" and words["text_id"][r] == 1)

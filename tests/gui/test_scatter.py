@@ -9,7 +9,12 @@ from PySide6.QtCore import QPointF, Qt
 
 from semvec_studio.gui.plots.scatter import DRAW_CAP, Scatter
 from semvec_studio.gui.plots.scatter_data import (
-    OTHER_COLOR, PointIndex, categorize, points_in_polygon, points_in_polygon_exact, quantize,
+    OTHER_COLOR,
+    PointIndex,
+    categorize,
+    points_in_polygon,
+    points_in_polygon_exact,
+    quantize,
 )
 
 

@@ -1,4 +1,5 @@
-"""TokenView, SentenceView and Heatmap filled with real vectors from a tiny BERT (pytest-qt, offscreen)."""
+"""TokenView, SentenceView and Heatmap filled with real vectors from tiny BERT and GPT-2 checkpoints
+(pytest-qt, offscreen), alone and in the main window at 1280x800."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from PySide6.QtWidgets import QApplication
 
 from semvec_studio.core.extract.analysis import layer_profile
 from semvec_studio.core.extract.encode import ExtractOptions, extract
-from semvec_studio.core.models import load_model
 from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.models import load_model
 from semvec_studio.gui.panels.sentence_view import HEATMAP_CAP, TOP_K, SentenceView
-from semvec_studio.gui.panels.token_tree import INDEX_ROLE, KIND_ROLE
+from semvec_studio.gui.panels.token_tree import INDEX_ROLE, KIND_ROLE, PIECE_ROLE
 from semvec_studio.gui.panels.token_view import LAYERS_TAB, SIMILARITY_TAB, TokenView
-from semvec_studio.gui.plots.heatmap import Heatmap
+from semvec_studio.gui.plots.heatmap import Heatmap, compact_value
+from tests.gui.conftest import embed
 
 TEXTS = [
     "The bank raised interest rates.",
@@ -70,9 +72,8 @@ def test_pieces_are_grouped_under_their_words(token_view, sets):
     for r, w in enumerate(wrows):
         parent = model.item(r, 0)
         assert parent.data(KIND_ROLE) == "word" and parent.text() == words.metadata["word"][w]
-        pieces = [parent.child(c, 0).text() for c in range(parent.rowCount())]
+        pieces = [parent.child(c, 0).data(PIECE_ROLE) for c in range(parent.rowCount())]
         assert " ".join(pieces) == words.metadata["pieces"][w]
-        assert all(parent.child(c, 2).text() == parent.text() for c in range(parent.rowCount()))
     total = sum(model.item(r, 0).rowCount() for r in range(model.rowCount()))
     assert total == len(trows)
 
@@ -84,11 +85,13 @@ def test_tree_columns_show_id_span_and_norm(token_view, sets):
     piece = first.child(0, 0)
     k = piece.data(INDEX_ROLE)
     row = rows_of(tok, 0)[k]
-    cells = [first.child(0, c).text() for c in range(5)]
-    assert cells[0] == tok.metadata["token"][row]
+    cells = [first.child(0, c).text() for c in range(4)]
+    assert piece.data(PIECE_ROLE) == tok.metadata["token"][row]
+    s, e = tok.metadata["start"][row], tok.metadata["end"][row]
+    assert cells[0] == TEXTS[0][s:e]  # "The" for the lower-cased piece "the": the text it stands for
     assert cells[1] == str(tok.metadata["token_id"][row])
-    assert cells[3] == f"{tok.metadata['start'][row]}–{tok.metadata['end'][row]}"
-    assert float(cells[4]) == pytest.approx(float(np.linalg.norm(tok.vectors[row])), abs=1e-3)
+    assert cells[2] == f"{s}–{e}"
+    assert float(cells[3]) == pytest.approx(float(np.linalg.norm(tok.vectors[row])), abs=1e-3)
 
 
 def test_heatmaps_have_one_row_per_piece_or_word(token_view, sets):
@@ -254,6 +257,113 @@ def test_clear_empties_everything(token_view, sets):
     assert not token_view.layers_button.isEnabled()
 
 
+def tree_items(model) -> list:
+    """Every first-column item of the tree, parents before their children."""
+    out = []
+    for r in range(model.rowCount()):
+        item = model.item(r, 0)
+        out.append(item)
+        out.extend(item.child(c, 0) for c in range(item.rowCount()))
+    return out
+
+
+GPT2_TEXT = "Double  spaces and a café at the bank"
+
+
+@pytest.fixture(scope="module")
+def gpt2_sets(tiny_gpt2):
+    lm = load_model(tiny_gpt2, device="cpu")
+    return extract(lm, [GPT2_TEXT, "tab\there\nand\u00a0there"], ExtractOptions(levels=("token", "word")))
+
+
+def test_byte_level_pieces_show_the_text_they_stand_for(qtbot, token_view, gpt2_sets):
+    tok, words = gpt2_sets["token"], gpt2_sets["word"]
+    token_view.show_text(GPT2_TEXT, 0, tok, words)
+    items = tree_items(token_view.tree_model)
+    shown = [i.text() for i in items]
+    assert not any("Ã" in t or "Ġ" in t for t in shown)  # "café" is not "c a f Ã ©", "Ġbank" not "Gbank"
+    assert "é 1/2" in shown and "é 2/2" in shown and "␣ban" in shown
+    word_rows = [i for i in items if i.data(KIND_ROLE) == "word"]
+    assert [i.text() for i in word_rows] == GPT2_TEXT.split()  # no empty word row
+    for i in word_rows:
+        s, e = token_view.rows.word_span(i.data(INDEX_ROLE))
+        assert GPT2_TEXT[s:e] == i.text()
+    space = [i for i in items if i.data(PIECE_ROLE) == "Ġ"]
+    assert len(space) == 2 and all(i.parent() is None and i.text() == "␣ space" for i in space)  # token rows, no word
+    ban = next(i for i in items if i.data(PIECE_ROLE) == "Ġban")
+    assert "Ġban" in ban.toolTip()
+    labels = token_view.vectors.shown_labels("left")
+    assert "é 1/2" in labels and "␣ban" in labels and not any("Ã" in t for t in labels)
+    k = ban.data(INDEX_ROLE)
+    token_view.vectors._on_mouse_moved(token_view.vectors.scene_pos_of(k, 0))
+    assert "␣ban (Ġban)" in token_view.vectors.readout.text()
+    token_view.select_piece(k)
+    with qtbot.waitSignal(token_view.layerProfileRequested, timeout=2000):
+        token_view.layers_button.click()
+    assert "“␣ban”" in token_view.layers_plot.title.text()
+
+
+def test_whitespace_pieces_of_other_kinds_stay_top_level(token_view, gpt2_sets):
+    text = "tab\there\nand\u00a0there"
+    token_view.show_text(text, 1, gpt2_sets["token"], gpt2_sets["word"])
+    items = tree_items(token_view.tree_model)
+    top = [i.text() for i in items if i.parent() is None and i.data(KIND_ROLE) == "piece"]
+    assert top == ["⇥ tab", "↵ newline", "⍽ nbsp 1/2", "⍽ nbsp 2/2"]
+    assert [i.text() for i in items if i.data(KIND_ROLE) == "word"] == text.split()
+
+
+def test_unknown_pieces_are_marked_fit_their_column_and_warn(qtbot, token_view, lm):
+    texts = ["我 a 你", "I 🍕 love pizza"]  # the tiny BERT has no CJK pieces and no emoji
+    out = extract(lm, texts, ExtractOptions(levels=("token", "word")))
+    token_view.show_text(texts[0], 0, out["token"], out["word"])
+    unknown = [i for i in tree_items(token_view.tree_model) if i.data(PIECE_ROLE) == "[UNK]"]
+    assert len(unknown) == 2 and all(i.text() == "[UNK]" and "unknown piece" in i.toolTip() for i in unknown)
+    assert unknown[0].foreground().color().name() != token_view.tree.palette().text().color().name()
+    fm = token_view.tree.fontMetrics()
+    for item in unknown:  # the words above them are one narrow character: the column still fits "[UNK]"
+        assert token_view.tree.visualRect(item.index()).width() >= fm.horizontalAdvance("[UNK]") + 8
+    assert "(2 unknown)" in token_view.caption.text()
+    assert token_view.warning.isVisible() and "(2 of 3 pieces unknown)" in token_view.warning.message()
+    token_view.show_text(texts[1], 1, out["token"], out["word"])
+    assert "(1 unknown)" in token_view.caption.text()
+    assert token_view.warning.isHidden()  # one emoji is not a text in another language
+
+
+@pytest.mark.slow
+def test_chinese_text_on_the_default_model_warns_inline(qtbot, token_view):
+    lm = load_model("default", device="cpu")
+    texts = ["我们在河边的银行里存钱，然后去公园散步。", "The bank raised interest rates."]
+    out = extract(lm, texts, ExtractOptions(levels=("token", "word")))
+    enc = lm.tokenizer(texts[0]).encodings[0]
+    pieces = [t for t, special in zip(enc.tokens, enc.special_tokens_mask) if not special]
+    n_unknown = pieces.count(lm.tokenizer.unk_token)
+    assert n_unknown > len(pieces) / 2
+    token_view.show_text(texts[0], 0, out["token"], out["word"])
+    warning = token_view.warning
+    assert warning.isVisible()
+    assert f"does not cover this text ({n_unknown} of {len(pieces)} pieces unknown); choose a model for its language" in warning.message()
+    unknown = [i for i in tree_items(token_view.tree_model) if i.data(PIECE_ROLE) == "[UNK]"]
+    assert len(unknown) == n_unknown
+    fm = token_view.tree.fontMetrics()
+    assert all(token_view.tree.visualRect(i.index()).width() >= fm.horizontalAdvance("[UNK]") + 8 for i in unknown)
+    token_view.show_text(texts[1], 1, out["token"], out["word"])
+    assert warning.isHidden()
+
+
+def test_the_selected_word_is_marked_in_the_similarity_matrix(token_view, sets):
+    show(token_view, sets, 1)
+    token_view.tabs.setCurrentIndex(SIMILARITY_TAB)
+    sim = token_view.similarity
+    assert sim.marked == (None, None)
+    token_view.select_word(3)
+    assert sim.marked == (3, 3)
+    assert sim.marks[0].isVisible() and sim.marks[0].rect().y() == 3 and sim.marks[1].rect().x() == 3
+    k = int(token_view.rows.pieces_of_word(5)[0])
+    token_view.select_piece(k)
+    assert sim.marked == (5, 5)
+    assert token_view.vectors.marked == (k, None)  # the piece's row in the vectors heatmap
+
+
 # --- SentenceView -----------------------------------------------------------------------------
 
 
@@ -363,3 +473,86 @@ def test_heatmap_labels_levels_and_readout(qtbot):
     assert 0 <= lo < hi <= 11
     with pytest.raises(ValueError):
         hm.set_matrix(m, cmap="rainbow")
+
+
+def test_empty_heatmap_shows_a_hint_instead_of_axes(qtbot):
+    hm = Heatmap(empty_hint="Embed some texts…")
+    qtbot.addWidget(hm)
+    hm.resize(500, 400)
+    hm.show()
+    qtbot.waitExposed(hm)
+    assert hm.hint.isVisible() and hm.hint.text() == "Embed some texts…"
+    assert not hm.plot.getAxis("left").isVisible() and not hm.plot.getAxis("bottom").isVisible()
+    assert max(abs(v) for r in hm.plot.vb.viewRange() for v in r) <= 1
+    hm.set_matrix(np.eye(3, dtype=np.float32))
+    assert hm.hint.isHidden() and hm.plot.getAxis("left").isVisible()
+    hm.clear("Nothing here.")
+    assert hm.hint.isVisible() and hm.hint.text() == "Nothing here." and hm.image_shape() == (0, 0)
+
+
+def test_values_are_written_in_cells_that_fit_them(qtbot):
+    hm = Heatmap(value_name="cosine", annotate_max=40)
+    qtbot.addWidget(hm)
+    hm.resize(600, 500)
+    hm.show()
+    qtbot.waitExposed(hm)
+    m = np.corrcoef(np.random.default_rng(0).normal(size=(8, 20))).astype(np.float32)
+    hm.set_matrix(m, levels=(-1, 1))
+    qtbot.waitUntil(lambda: len(hm._annotations) == 64 and all(a.isVisible() for a in hm._annotations), timeout=3000)
+    assert hm._annotations[1].textItem.toPlainText() == compact_value(float(m[0, 1]))
+    hm.resize(160, 120)  # cells too small for their values
+    qtbot.waitUntil(lambda: not any(a.isVisible() for a in hm._annotations), timeout=3000)
+
+
+def test_every_label_that_fits_is_shown_and_columns_turn_upright(qtbot):
+    hm = Heatmap(value_name="cosine")
+    qtbot.addWidget(hm)
+    hm.resize(520, 480)
+    hm.show()
+    qtbot.waitExposed(hm)
+    words = ["deposited", "the", "cheque", "at", "riverbank", "before", "noon", "and", "walked", "home",
+             "slowly", "through", "quiet", "streets", "tonight"]
+    hm.set_matrix(np.eye(15, dtype=np.float32), row_labels=words, col_labels=words)
+    qtbot.waitUntil(lambda: hm.shown_labels("bottom") == words and hm.shown_labels("left") == words, timeout=3000)
+    assert hm.bottom_axis.vertical  # wider than a column: they read upwards instead of being dropped
+    hm.set_marked(4, 4)
+    assert hm.marks[0].rect().getRect() == (0, 4, 15, 1) and hm.marks[1].rect().getRect() == (4, 0, 1, 15)
+    assert hm.left_axis.marked == 4 and hm.bottom_axis.marked == 4
+    hm.resize(520, 140)  # too short for 15 rows: a regular subset
+    qtbot.waitUntil(lambda: 1 < len(hm.shown_labels("left")) < 15, timeout=3000)
+
+
+# --- in the main window at 1280x800 ---------------------------------------------------------------
+
+LONG_SENTENCE = "She quietly deposited the heavy cheque at the old river bank before noon today."  # 15 words
+
+
+@pytest.fixture
+def window_1280(qtbot, make_window, tiny_bert):
+    window = make_window(tiny_bert)
+    window.resize(1280, 800)
+    window.text_panel.set_texts([LONG_SENTENCE, *TEXTS])
+    embed(qtbot, window)
+    return window
+
+
+def test_texts_tab_gives_the_matrix_room(qtbot, window_1280):
+    window = window_1280
+    window.views.setCurrentWidget(window.sentence_view)
+    vb = window.sentence_view.heatmap.plot.vb
+    qtbot.waitUntil(lambda: vb.sceneBoundingRect().width() >= 280 and vb.sceneBoundingRect().height() >= 280, timeout=5000)
+
+
+def test_word_similarity_at_1280x800_shows_every_word_and_the_values(qtbot, window_1280):
+    window = window_1280
+    view = window.token_view
+    window.views.setCurrentWidget(view)
+    window.sentence_view.select_text_id(0)
+    words = list(view.rows.words["word"])
+    assert len(words) == 15
+    view.tabs.setCurrentIndex(SIMILARITY_TAB)
+    sim = view.similarity
+    qtbot.waitUntil(lambda: sim.shown_labels("bottom") == words and sim.shown_labels("left") == words, timeout=5000)
+    qtbot.waitUntil(lambda: len(sim._annotations) == len(words) ** 2 and sim._annotations[0].isVisible(), timeout=5000)
+    view.select_word(words.index("bank"))
+    assert sim.marked == (words.index("bank"),) * 2

@@ -85,7 +85,9 @@ for name in {modules!r}:
 from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 for model_type in ("bert", "roberta", "distilbert", "xlm-roberta", "electra", "deberta-v2", "gpt2"):
     try:
-        AutoModelForSequenceClassification.from_config(AutoConfig.for_model(model_type, num_hidden_layers=1, hidden_size=32, intermediate_size=37, num_attention_heads=2, n_layer=1, n_embd=32, n_head=2, dim=32, hidden_dim=37, n_heads=2, n_layers=1, vocab_size=99))
+        config = AutoConfig.for_model(model_type, num_hidden_layers=1, hidden_size=32, intermediate_size=37, num_attention_heads=2,
+                                      n_layer=1, n_embd=32, n_head=2, dim=32, hidden_dim=37, n_heads=2, n_layers=1, vocab_size=99)
+        AutoModelForSequenceClassification.from_config(config)
     except ImportError as exc:
         failed[model_type] = f"{{type(exc).__name__}}: {{exc}}"
 print(json.dumps({{"failed": failed, "tried": sorted(tried)}}))

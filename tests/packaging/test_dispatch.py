@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from semvec_studio import cli
-from semvec_studio.gui import app
+from semvec_studio import launch as app
 
 from .conftest import ROOT
 
@@ -46,7 +46,7 @@ def test_gui_options_are_listed(capsys):
 
 def test_time_startup_prints_and_quits(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SEMVEC_STUDIO_SETTINGS=str(tmp_path / "settings.ini"))
-    code = "import sys; from semvec_studio.gui.app import main; sys.exit(main(['--time-startup']))"
+    code = "import sys; from semvec_studio.launch import main; sys.exit(main(['--time-startup']))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     line = next(line for line in proc.stdout.splitlines() if line.startswith("startup: first window after "))

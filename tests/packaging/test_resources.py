@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 
 import pytest
+import tomllib
 
 from semvec_studio.core import resources
 from semvec_studio.core.errors import InputError

@@ -13,7 +13,7 @@ import pytest
 
 from semvec_studio import selftest
 from semvec_studio.core.io.exporters import EXPORTERS
-from semvec_studio.core.projection.project import PROJECTORS
+from semvec_studio.core.projection.methods import METHODS
 
 from .conftest import ROOT
 
@@ -45,7 +45,7 @@ def test_run_checks_prints_one_line_per_check_and_counts(tmp_path):
 
 def test_every_projection_and_export_format_gets_a_check():
     names = [c.name for c in selftest.all_checks()]
-    assert [n for n in names if n.startswith("project:")] == [f"project:{m}" for m in PROJECTORS]
+    assert [n for n in names if n.startswith("project:")] == [f"project:{m}" for m in METHODS]
     assert [n for n in names if n.startswith("export:")] == [f"export:{f}" for f in EXPORTERS]
     assert names[:3] == ["offline", "resources", "model"] and names[-2:] == ["gui", "bundle"]
 
@@ -75,13 +75,13 @@ def test_network_guard_refuses_the_internet_but_not_loopback():
 def test_self_test_passes_on_the_bundled_model():
     """The whole self-test, through the app's --self-test flag, in a fresh interpreter."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    code = "import sys; from semvec_studio.gui.app import main; sys.exit(main(['--self-test']))"
+    code = "import sys; from semvec_studio.launch import main; sys.exit(main(['--self-test']))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=280, cwd=ROOT, env=env)
     lines = [line for line in proc.stdout.splitlines() if line.startswith(("PASS ", "FAIL "))]
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     assert lines and all(line.startswith("PASS ") for line in lines), proc.stdout
     names = {line.split()[1] for line in lines}
     expected = {"offline", "resources", "model", "extract", "semantics", "train:finetune", "train:probe", "gui", "bundle", "network"}
-    expected |= {f"project:{m}" for m in PROJECTORS} | {f"export:{f}" for f in EXPORTERS}
+    expected |= {f"project:{m}" for m in METHODS} | {f"export:{f}" for f in EXPORTERS}
     assert names == expected
     assert proc.stdout.splitlines()[-1] == f"self-test: {len(lines)} passed, 0 failed"

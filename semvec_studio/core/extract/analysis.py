@@ -1,69 +1,90 @@
-"""Small analyses behind the token, word and sentence views: cosine matrices, nearest rows, and
-how one token's vector changes through the model's layers. No Qt here.
+"""Small analyses behind the token, word, sentence and map views: cosine matrices, nearest rows,
+and one row's vector at every layer of the model (its layer profile, and its layer path on a
+map). No Qt here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.errors import UsageError
+from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import LoadedModel
+from semvec_studio.core.projection.base import Projection, ProjectionParams
+from semvec_studio.core.projection.neighbours import neighbours
+from semvec_studio.core.projection.project import project
+from semvec_studio.core.rows import unit_rows
 from semvec_studio.core.tasks import TaskContext
 
+__all__ = ["cosine_matrix", "layer_path", "layer_profile", "layer_vectors", "most_similar"]
 
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    """A float32 copy of ``vectors`` with each row scaled to length 1 (all-zero rows stay zero)."""
-    out = np.array(vectors, dtype=np.float32, copy=True)
-    if out.ndim != 2:
-        raise ValueError("vectors must be a 2-D array")
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    np.divide(out, norms, out=out, where=norms > 0)
-    return out
+LABEL_COLUMN = {"token": "token", "word": "word", "sentence": "text"}
+ROW_NOUN = {"token": "piece", "word": "word"}
 
 
 def cosine_matrix(vectors: np.ndarray, *, normalized: bool = False) -> np.ndarray:
-    """N x N cosine similarities (float32) as one matrix product of the unit rows."""
+    """N x N cosine similarities (float32) as one matrix product of the unit rows
+    (``normalized``: the rows already have length 1)."""
     unit = np.asarray(vectors, dtype=np.float32) if normalized else unit_rows(vectors)
     sims = unit @ unit.T
     np.clip(sims, -1.0, 1.0, out=sims)
     return sims
 
 
-def most_similar(vectors: np.ndarray, i: int, k: int = 10, *, normalized: bool = False) -> list[tuple[int, float]]:
-    """The ``k`` rows most similar to row ``i`` by cosine, best first, without ``i`` itself."""
+def most_similar(vectors: np.ndarray, i: int, k: int = 10) -> list[tuple[int, float]]:
+    """The ``k`` rows most similar to row ``i`` by cosine as ``(row, cosine)``, best first (ties:
+    the lower row), without ``i`` itself: :func:`~semvec_studio.core.projection.neighbours.neighbours`."""
     n = len(vectors)
     if not 0 <= i < n:
         raise IndexError(f"row {i} is outside 0..{n - 1}")
-    unit = np.asarray(vectors, dtype=np.float32) if normalized else unit_rows(vectors)
-    sims = unit @ unit[i]
-    sims[i] = -np.inf
-    k = max(0, min(k, n - 1))
-    if k == 0:
-        return []
-    top = np.argpartition(-sims, k - 1)[:k] if k < n - 1 else np.arange(n)
-    top = top[np.isfinite(sims[top])]
-    order = top[np.lexsort((top, -sims[top]))]  # descending cosine, ties by row
-    return [(int(j), float(min(1.0, max(-1.0, sims[j])))) for j in order[:k]]
+    idx, sims = neighbours(vectors, [i], max(0, int(k)), "cosine")
+    return [(int(j), float(s)) for j, s in zip(idx[0].tolist(), sims[0].tolist())]
 
 
-def layer_profile(lm: LoadedModel, text: str, position: int, ctx: TaskContext | None = None) -> tuple[str, np.ndarray, np.ndarray]:
-    """One piece's vector through the layers of ``lm``.
+def layer_vectors(lm: LoadedModel, text: str, level: str, position: int, *, word_pooling: str = "mean",
+                  pooling: str = "mean", ctx: TaskContext | None = None) -> tuple[str, np.ndarray]:
+    """One row of ``text`` at every layer of ``lm``: its label (piece, word or text) and its
+    vectors, float32 ``[layers + 1, D]`` (row 0: the embeddings).
 
-    ``position`` is the piece's index in the text's tokenisation, special tokens included (the
-    ``position`` column of a token-level EmbeddingSet). Returns the piece string, its vector norm
-    at layers 0 (embeddings) .. L, and the cosine of each layer's vector with the last layer's.
-    Long texts use the same windows as :func:`semvec_studio.core.extract.encode.extract`.
+    ``position`` is the ``position`` column of the level's EmbeddingSet (a piece's index in the
+    tokenisation with special tokens, a word's index in the text); ignored for ``"sentence"``.
+    Words and texts are pooled with ``word_pooling`` and ``pooling``. Long texts use the same
+    windows as :func:`~semvec_studio.core.extract.encode.extract`.
     """
     n_layers = lm.num_layers
-    options = ExtractOptions(levels=("token",), layers=tuple(range(n_layers + 1)), layer_combine="concat", include_special=True)
-    tokens = extract(lm, [text], options, ctx)["token"]
-    rows = np.nonzero(np.asarray(tokens.metadata["position"]) == position)[0]
-    if not len(rows):
-        raise UsageError(f"token position {position}: this text has pieces 0 to {len(tokens) - 1}; choose one of those.")
-    row = int(rows[0])
-    per_layer = tokens.vectors[row].reshape(n_layers + 1, -1)
+    options = ExtractOptions(levels=(level,), layers=tuple(range(n_layers + 1)), layer_combine="concat",
+                             word_pooling=word_pooling, pooling=pooling, include_special=True)
+    out = extract(lm, [text], options, ctx)[level]
+    row = 0
+    if level != "sentence":
+        hit = np.nonzero(np.asarray(out.metadata["position"]) == position)[0]
+        if not len(hit):
+            noun = ROW_NOUN[level]
+            raise UsageError(f"{level} position {position}: this text has {noun}s 0 to {len(out) - 1}; "
+                             "choose one of those.")
+        row = int(hit[0])
+    per_layer = np.asarray(out.vectors[row], dtype=np.float32).reshape(n_layers + 1, -1)
+    return str(out.metadata[LABEL_COLUMN[level]][row]), per_layer
+
+
+def layer_profile(lm: LoadedModel, text: str, position: int,
+                  ctx: TaskContext | None = None) -> tuple[str, np.ndarray, np.ndarray]:
+    """One piece's vector through the layers of ``lm`` (``position``: as in :func:`layer_vectors`).
+
+    Returns the piece string, its vector norm at layers 0 (embeddings) .. L, and the cosine of
+    each layer's vector with the last layer's.
+    """
+    piece, per_layer = layer_vectors(lm, text, "token", position, ctx=ctx)
     norms = np.linalg.norm(per_layer, axis=1).astype(np.float32)
     unit = unit_rows(per_layer)
     sims = np.clip(unit @ unit[-1], -1.0, 1.0).astype(np.float32)
-    return str(tokens.metadata["token"][row]), norms, sims
+    return piece, norms, sims
+
+
+def layer_path(lm: LoadedModel, text: str, level: str, position: int, manifest: dict,
+               ctx: TaskContext | None = None) -> tuple[np.ndarray, Projection]:
+    """One row's vectors at every layer (:func:`layer_vectors`, pooled as ``manifest`` says the
+    shown vectors were) and their PCA map, one point per layer."""
+    _label, per_layer = layer_vectors(lm, text, level, position, word_pooling=manifest.get("word_pooling", "mean"),
+                                      pooling=manifest.get("pooling", "mean"), ctx=ctx)
+    return per_layer, project(per_layer, ProjectionParams(method="pca"), ctx, quality=False)

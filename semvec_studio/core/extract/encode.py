@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.models import LoadedModel
-from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS, combined_dim, l2_normalize
-from semvec_studio.core.provenance import base_manifest
-from semvec_studio.core.io.sinks import MemorySink, Sink
-from semvec_studio.core.tasks import NullContext, TaskContext
-from semvec_studio.core.io.vectors import LEVELS, SENTENCE_TEXT_CHARS, EmbeddingSet
+from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS, combined_dim
 from semvec_studio.core.extract.windows import TextPlan, plan_text
+from semvec_studio.core.io.sinks import MemorySink, Sink
+from semvec_studio.core.io.vectors import LEVELS, SENTENCE_TEXT_CHARS, EmbeddingSet
+from semvec_studio.core.models import LoadedModel
+from semvec_studio.core.provenance import base_manifest
+from semvec_studio.core.rows import l2_normalize
+from semvec_studio.core.tasks import NullContext, TaskContext
 
 CHUNK_TEXTS = 2048
 CHUNK_TOKENS = 65536
@@ -60,7 +61,8 @@ class ExtractOptions:
             raise UsageError("--layers: give at least one layer index.")
         for layer in self.layers:
             if not -(num_layers + 1) <= layer <= num_layers:
-                raise UsageError(f"--layers {layer}: this model has layers 0 (embeddings) to {num_layers}; negative indices count from the top (-1 = last).")
+                raise UsageError(f"--layers {layer}: this model has layers 0 (embeddings) to {num_layers}; negative indices "
+                    f"count from the top (-1 = last).")
         if self.batch_size < 1:
             raise UsageError(f"--batch-size {self.batch_size}: must be at least 1.")
         if self.max_length is not None and not 4 <= self.max_length <= model_max:

@@ -6,14 +6,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from semvec_studio.core.io import exporters
 from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.extract.encode import ExtractOptions, extract
-from semvec_studio.core.models import LoadedModel, load_model
+from semvec_studio.core.io import exporters
 from semvec_studio.core.io.sinks import NpyFileSink
-from semvec_studio.core.tasks import NullContext, TaskContext
 from semvec_studio.core.io.texts import Corpus
 from semvec_studio.core.io.vectors import VECTORS_FILE, EmbeddingSet
+from semvec_studio.core.models import LoadedModel, load_model
+from semvec_studio.core.tasks import NullContext, TaskContext
 
 
 @dataclass(frozen=True)

@@ -123,10 +123,3 @@ WORD_POOLERS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarra
     "max": _word_max,
     "sum": _word_sum,
 }
-
-
-def l2_normalize(rows: np.ndarray) -> np.ndarray:
-    """Divide each row by its L2 norm in place (all-zero rows stay zero); returns ``rows``."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    np.divide(rows, norms, out=rows, where=norms > 0)
-    return rows

@@ -4,6 +4,11 @@ Everything comes from one fast-tokenizer ``Encoding`` (ids, offsets, ``word_ids`
 mask); nothing is re-tokenised. A text longer than the model allows is cut into windows over its
 content tokens, each window wrapped in the text's own leading and trailing special tokens; each
 token's vector is then taken from the window where it has the most context on both sides.
+
+Whitespace-only pieces (byte-level BPE's lone ``Ġ``, ``Ċ`` or the bytes of a no-break space,
+a SentencePiece ``▁`` before a space) belong to no word: the tokenizer gives them a word id of
+their own, but a word made of whitespace has no text, so they keep their token row with a
+``word_index`` of -1 and make no word row.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ class TextPlan:
     tokens: list[str]
     starts: np.ndarray  # char offsets, whitespace trimmed; -1 for special tokens
     ends: np.ndarray
-    word_index: np.ndarray  # ordinal of the token's word in the text; -1 for none
+    word_index: np.ndarray  # ordinal of the token's word in the text; -1 for none (specials, whitespace)
     content: np.ndarray  # indices of non-special tokens
     word_starts: np.ndarray  # token index where each word's run starts / ends (exclusive)
     word_ends: np.ndarray
@@ -45,11 +50,7 @@ class TextPlan:
 
     def word_columns(self, text_id: int, text: str) -> dict[str, list]:
         ws, we = self.word_starts, self.word_ends
-        starts, ends = [], []
-        for a, b in zip(self.starts[ws].tolist(), self.ends[we - 1].tolist()):
-            a, b = _trim_span(text, a, b)  # a word of whitespace-only pieces (byte-level BPE) is empty
-            starts.append(a)
-            ends.append(b)
+        starts, ends = self.starts[ws].tolist(), self.ends[we - 1].tolist()  # trimmed, never empty
         return {
             "text_id": [text_id] * len(ws),
             "position": list(range(len(ws))),
@@ -97,7 +98,7 @@ def plan_text(encoding, text: str, max_len: int, stride: int, truncate: bool) ->
     if n_suf:
         is_special[n - n_suf :] = True
     starts, ends = _trim(text, offsets, is_special)
-    word_index, word_starts, word_ends = _word_runs(word_ids, is_special)
+    word_index, word_starts, word_ends = _word_runs(word_ids, is_special | (starts == ends))
     content = np.nonzero(~is_special)[0]
     if n <= max_len:
         windows, source = [ids], None
@@ -106,14 +107,18 @@ def plan_text(encoding, text: str, max_len: int, stride: int, truncate: bool) ->
     return TextPlan(ids, tokens, starts, ends, word_index, content, word_starts, word_ends, windows, source, truncated)
 
 
-def _word_runs(word_ids, is_special) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group consecutive pieces with the same word id into words (ordinal 0, 1, ...)."""
+def _word_runs(word_ids, no_word) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group consecutive pieces with the same word id into words (ordinal 0, 1, ...).
+
+    ``no_word`` marks special tokens and whitespace-only pieces (empty once trimmed): they belong
+    to no word and end the run they interrupt, so a word's pieces are always contiguous.
+    """
     n = len(word_ids)
     word_index = np.full(n, -1, dtype=np.int64)
     starts, ends = [], []
     prev = None
     for i, w in enumerate(word_ids):
-        if w is None or is_special[i]:
+        if w is None or no_word[i]:
             prev = None
             continue
         if w != prev:
@@ -129,7 +134,8 @@ def _word_runs(word_ids, is_special) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def window_starts(n_content: int, size: int, stride: int) -> list[int]:
     """Start of each window of ``size`` content tokens, overlapping by ``stride``; the last ends at the text's end."""
     if size <= stride:
-        raise UsageError(f"--stride {stride}: the overlap must be smaller than the window's {size} content tokens; lower --stride or raise --max-length.")
+        raise UsageError(f"--stride {stride}: the overlap must be smaller than the window's {size} content tokens; lower "
+            f"--stride or raise --max-length.")
     step = size - stride
     starts = list(range(0, max(n_content - size, 0), step))
     starts.append(max(n_content - size, 0))

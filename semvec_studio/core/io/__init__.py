@@ -1,1 +1,1 @@
-"""Texts and tables in; the EmbeddingSet and its folder; sinks; exporters."""
+"""Texts and tables in (decoding, tables, texts); the EmbeddingSet and its folder (vectors, metadata); sinks; exporters."""

@@ -23,8 +23,10 @@ import numpy as np
 
 from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.errors import MissingExtraError, OutputError, UsageError
+from semvec_studio.core.io.metadata import write_metadata_tsv
+from semvec_studio.core.io.vectors import MANIFEST_FILE, METADATA_FILE, VECTORS_FILE, EmbeddingSet
+from semvec_studio.core.jsonio import to_json, write_json
 from semvec_studio.core.tasks import TaskContext
-from semvec_studio.core.io.vectors import MANIFEST_FILE, METADATA_FILE, VECTORS_FILE, EmbeddingSet, write_metadata_tsv
 
 __all__ = ["BLOCK_ROWS", "EXPORTERS", "Exporter", "register", "save", "write_formats"]
 
@@ -155,12 +157,6 @@ def _cells(col, start: int, stop: int) -> list[str]:
     return [str(v) for v in part]
 
 
-def _json(obj) -> str:
-    def default(o):
-        return o.item() if isinstance(o, np.generic) else o.tolist() if isinstance(o, np.ndarray) else str(o)
-    return json.dumps(obj, indent=2, ensure_ascii=False, default=default)
-
-
 # --- npy: the base form EmbeddingSet.load reads ------------------------------------------------
 
 def _write_npy(embset: EmbeddingSet, folder: Path, ctx: TaskContext | None) -> None:
@@ -169,7 +165,7 @@ def _write_npy(embset: EmbeddingSet, folder: Path, ctx: TaskContext | None) -> N
         write_metadata_tsv(fh, embset.metadata, 0, 0, header=True)
         for start, stop in _blocks(len(embset), ctx, f"writing {METADATA_FILE}"):
             write_metadata_tsv(fh, embset.metadata, start, stop, header=False)
-    (folder / MANIFEST_FILE).write_text(_json(embset.manifest) + "\n", encoding="utf-8")
+    write_json(folder / MANIFEST_FILE, embset.manifest)
 
 
 def _write_vectors_npy(embset: EmbeddingSet, path: Path, ctx: TaskContext | None) -> None:
@@ -315,13 +311,13 @@ def _write_w2v_lines(folder: Path, keys: list[str], dim: int, ctx: TaskContext |
 # --- parquet (optional: pyarrow) --------------------------------------------------------------
 
 def _write_parquet(embset: EmbeddingSet, folder: Path, ctx: TaskContext | None) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # noqa: PLC0415 - optional (the parquet extra), checked before any writing
+    import pyarrow.parquet as pq  # noqa: PLC0415
 
     dim, meta = embset.dim, embset.metadata
     types = {n: pa.from_numpy_dtype(c.dtype) if _is_numeric(c) else pa.string() for n, c in meta.items()}
     fields = [pa.field(n, t) for n, t in types.items()] + [pa.field("vector", pa.list_(pa.float32(), dim))]
-    schema = pa.schema(fields, metadata={MANIFEST_KEY: _json(embset.manifest)})
+    schema = pa.schema(fields, metadata={MANIFEST_KEY: to_json(embset.manifest)})
     with pq.ParquetWriter(folder / "vectors.parquet", schema) as writer:
         for start, stop in _blocks(len(embset), ctx, "writing vectors.parquet"):
             arrays = [pa.array(meta[n][start:stop] if _is_numeric(meta[n]) else _cells(meta[n], start, stop), t)

@@ -13,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
+from semvec_studio.core.io.metadata import COLUMNS
 from semvec_studio.core.io.vectors import EmbeddingSet
 
 _HEADER_BYTES = 128  # fixed, so the final shape can be written over the placeholder
@@ -60,8 +61,6 @@ class MemorySink:
 
 
 def _typed(columns: dict, level: str, n: int) -> dict:
-    from semvec_studio.core.io.vectors import COLUMNS
-
     out = {}
     for name, kind in COLUMNS[level].items():
         col = columns.get(name, [])
@@ -71,7 +70,7 @@ def _typed(columns: dict, level: str, n: int) -> dict:
 
 def npy_header(shape: tuple[int, int]) -> bytes:
     """A version-1.0 .npy header for little-endian float32, padded to a fixed size."""
-    d = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % shape
+    d = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + f"{shape[0]}, {shape[1]}" + "), }"
     body = d.encode("latin1")
     pad = _HEADER_BYTES - 10 - len(body) - 1
     return b"\x93NUMPY\x01\x00" + (_HEADER_BYTES - 10).to_bytes(2, "little") + body + b" " * pad + b"\n"

@@ -1,40 +1,27 @@
-"""Nearest neighbours in the original vector space, and how well a 2-D map keeps them.
+"""Exact nearest neighbours in the original vector space.
 
 :func:`neighbours` computes exact top-k neighbours by float32 matrix products over blocks of
 queries and blocks of rows, so no all-pairs matrix is ever held (a 1,000,000-row set needs
-``block x block`` floats at a time). :func:`projection_quality` measures a projection on a seeded
-sample: scikit-learn's trustworthiness and the mean overlap of each point's k nearest neighbours
-before and after projecting. No Qt here; :mod:`semvec_studio.core.projection.project` re-exports both.
+``block x block`` floats at a time), under :func:`~semvec_studio.core.projection.threads.blas_threads`.
+How well a 2-D map keeps these neighbourhoods is in :mod:`semvec_studio.core.projection.quality`.
+No Qt here.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from semvec_studio.core.errors import UsageError
+from semvec_studio.core.projection.threads import blas_threads
+from semvec_studio.core.rows import unit_rows
 from semvec_studio.core.tasks import TaskContext
 
-__all__ = ["METRICS", "neighbours", "projection_quality", "sample_positions"]
+__all__ = ["METRICS", "QUERY_BLOCK", "check_metric", "neighbours"]
 
 METRICS = ("cosine", "euclidean")
 QUERY_BLOCK = 2048  # query rows per block; with block=4096 rows that is 32 MiB of float32 scores
-# BLAS threads for the matrix work of neighbours, PCA and quality. One: on the shared 2-core dev
-# machine (load ~3.5) two OpenBLAS threads made PCA of 100,000 x 384 14x slower (5 s vs 0.35 s)
-# and exact neighbours 1.5-7x slower, because waiting threads spin; one thread also leaves a core to
-# the GUI, and the results do not depend on how many cores a machine has.
-BLAS_THREADS = 1
-
-
-@contextlib.contextmanager
-def blas_threads(limit: int | None = None) -> Iterator[None]:
-    """Run the block with at most ``limit`` (default :data:`BLAS_THREADS`) BLAS threads."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=limit or BLAS_THREADS, user_api="blas"):
-        yield
 
 
 def check_metric(metric: str) -> str:
@@ -72,7 +59,7 @@ def neighbours(vectors: np.ndarray, queries: np.ndarray | Sequence[int], k: int 
     if metric == "cosine":
         np.clip(out_sim, -1.0, 1.0, out=out_sim)
     if ctx is not None:
-        ctx.report(nq, nq, "nearest neighbours")
+        ctx.report(nq, nq, "nearest neighbours", unit="query")
     return out_idx, out_sim
 
 
@@ -88,7 +75,7 @@ def _search(vectors, q_vecs, q_rows, k: int, metric: str, block: int, ctx, out_i
         qe = min(nq, qs + QUERY_BLOCK)
         if ctx is not None:
             ctx.check_cancelled()
-            ctx.report(qs, nq, "nearest neighbours")
+            ctx.report(qs, nq, "nearest neighbours", unit="query")
         q = _prepare(np.asarray(q_vecs[qs:qe], dtype=np.float32), metric)
         self_rows = q_rows[qs:qe] if q_rows is not None else None
         best_s = np.full((qe - qs, k), -np.inf, dtype=np.float32)
@@ -134,16 +121,7 @@ def _row_sq_norms(vectors: np.ndarray, block: int) -> np.ndarray:
 
 
 def _prepare(q: np.ndarray, metric: str) -> np.ndarray:
-    if metric == "cosine":
-        return _unit(q)
-    return q
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    x = np.array(x, dtype=np.float32, copy=True)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    np.divide(x, norms, out=x, where=norms > 0)
-    return x
+    return unit_rows(q) if metric == "cosine" else q
 
 
 def _neg_euclidean(q: np.ndarray, part: np.ndarray, row_sq: np.ndarray) -> np.ndarray:
@@ -166,41 +144,3 @@ def _merge(best_s: np.ndarray, best_i: np.ndarray, scores: np.ndarray, offset: i
     all_i = np.concatenate([best_i, cand_i], axis=1)
     order = np.lexsort((all_i, -all_s), axis=-1)[:, :k]
     return np.take_along_axis(all_s, order, axis=1), np.take_along_axis(all_i, order, axis=1)
-
-
-def sample_positions(n: int, m: int, seed: int) -> np.ndarray:
-    """``m`` distinct sorted row numbers out of ``n``, seeded (all rows when ``m >= n``)."""
-    if m >= n:
-        return np.arange(n, dtype=np.int64)
-    return np.sort(np.random.default_rng(seed).choice(n, m, replace=False)).astype(np.int64)
-
-
-def projection_quality(high: np.ndarray, low: np.ndarray, k: int = 10, sample: int = 2000, seed: int = 0,
-                       metric: str = "cosine") -> dict:
-    """How well the 2-D points ``low`` keep the neighbourhoods of the vectors ``high``.
-
-    On a seeded random sample of ``sample`` rows (all rows when there are fewer):
-    ``trustworthiness`` (scikit-learn; 1 = no false neighbours in the map) and ``knn_overlap``,
-    the mean fraction of each point's ``k`` nearest neighbours in the original space (``metric``)
-    that are also among its ``k`` nearest in the map (euclidean). ``k`` is lowered to below half
-    the sample when needed (scikit-learn's condition). Both numbers are in [0, 1].
-    """
-    from sklearn.manifold import trustworthiness
-
-    check_metric(metric)
-    n = int(len(high))
-    if len(low) != n:
-        raise UsageError(f"projection quality: {n} vectors but {len(low)} projected points.")
-    m = min(n, max(0, int(sample)))
-    if m < 3:
-        raise UsageError(f"projection quality needs at least 3 rows; got {m}.")
-    rows = sample_positions(n, m, seed)
-    hi = np.asarray(high[rows], dtype=np.float32)
-    lo = np.asarray(low[rows], dtype=np.float64)
-    k = max(1, min(int(k), (m - 1) // 2))
-    with blas_threads():
-        trust = float(trustworthiness(hi, lo, n_neighbors=k, metric=metric))
-    nn_hi, _ = neighbours(hi, np.arange(m), k, metric)
-    nn_lo, _ = neighbours(lo.astype(np.float32), np.arange(m), k, "euclidean")
-    overlap = float((nn_hi[:, :, None] == nn_lo[:, None, :]).any(axis=2).mean())
-    return {"trustworthiness": min(1.0, max(0.0, trust)), "knn_overlap": overlap, "k": int(k), "sample": int(m)}

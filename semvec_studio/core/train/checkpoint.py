@@ -17,7 +17,14 @@ from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.errors import ModelError
 from semvec_studio.core.jsonio import write_json
 from semvec_studio.core.train.runfolder import (
-    CHECKPOINT_DIR, MODEL_FILES, OPTIMIZER_FILE, STATE_FILE, RunFiles, RunState, run_metrics, write_documents,
+    CHECKPOINT_DIR,
+    MODEL_FILES,
+    OPTIMIZER_FILE,
+    STATE_FILE,
+    RunFiles,
+    RunState,
+    run_metrics,
+    write_documents,
 )
 
 

@@ -13,8 +13,9 @@ import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification
 
+from semvec_studio.core.checkpoints import read_config
 from semvec_studio.core.errors import ModelError, WeightsError
-from semvec_studio.core.models import inspect_checkpoint, load_tokenizer, read_config
+from semvec_studio.core.models import inspect_checkpoint, load_tokenizer
 from semvec_studio.core.offline import quiet_transformers
 from semvec_studio.core.tasks import TaskContext
 from semvec_studio.core.train.data import tokenize

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from semvec_studio.core.errors import InputError, UsageError
-from semvec_studio.core.io.texts import Table, pick_column, read_table
+from semvec_studio.core.io.tables import Table, pick_column, read_table
 from semvec_studio.core.tasks import TaskContext
 from semvec_studio.core.train.params import TrainParams
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 
+from semvec_studio.core.checkpoints import DEFAULT_MODEL, resolve_model_path
 from semvec_studio.core.errors import ModelError
-from semvec_studio.core.models import DEFAULT_MODEL, pick_device, resolve_model_path
+from semvec_studio.core.models import pick_device
 from semvec_studio.core.tasks import TaskContext
 from semvec_studio.core.train.classifier import Classifier, load_finetuned
 from semvec_studio.core.train.data import LabelledData, LabelMap

@@ -36,8 +36,9 @@ import torch
 import torch.nn.functional as F
 from transformers import AutoModelForSequenceClassification
 
+from semvec_studio.core.checkpoints import ModelInfo
 from semvec_studio.core.errors import Cancelled, UsageError, WeightsError
-from semvec_studio.core.models import ModelInfo, inspect_checkpoint, load_tokenizer, pick_device
+from semvec_studio.core.models import inspect_checkpoint, load_tokenizer, pick_device
 from semvec_studio.core.offline import quiet_transformers
 from semvec_studio.core.tasks import NullContext, TaskContext
 from semvec_studio.core.train.average import WeightAverage
@@ -48,7 +49,13 @@ from semvec_studio.core.train.metrics import better, classification_report, metr
 from semvec_studio.core.train.params import TrainParams, TrainResult, absolute_paths
 from semvec_studio.core.train.probe import linear_probe
 from semvec_studio.core.train.runfolder import (
-    CHECKPOINT_DIR, OPTIMIZER_FILE, TRAIN_WEIGHTS_FILE, RunFiles, RunState, check_output, read_state,
+    CHECKPOINT_DIR,
+    OPTIMIZER_FILE,
+    TRAIN_WEIGHTS_FILE,
+    RunFiles,
+    RunState,
+    check_output,
+    read_state,
 )
 
 PHASE = "training"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 LOSS_COLUMNS = ("step", "epoch", "train_loss", "lr", "val_loss", "accuracy", "macro_f1")
 
@@ -16,8 +17,6 @@ def classification_report(y_true: Sequence[int], probs: np.ndarray, names: Seque
     """Accuracy, macro-F1, per-class precision/recall/F1/support, confusion matrix (rows = true
     class, columns = predicted), mean cross-entropy ``loss`` and its standard error ``loss_se``
     from class probabilities."""
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-
     y_true = np.asarray(y_true, dtype=np.int64)
     probs = np.asarray(probs, dtype=np.float64)
     y_pred = probs.argmax(axis=1)

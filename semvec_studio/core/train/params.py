@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from semvec_studio.core.checkpoints import DEFAULT_MODEL, DEVICES
 from semvec_studio.core.extract.pooling import SENTENCE_POOLERS
-from semvec_studio.core.models import DEFAULT_MODEL, DEVICES
 from semvec_studio.core.options import check, fields_of, option
 
 METHODS = ("finetune", "probe")

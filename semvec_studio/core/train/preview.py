@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.io.texts import read_table
+from semvec_studio.core.io.tables import read_table
 from semvec_studio.core.tasks import NullContext
 from semvec_studio.core.train.data import guess_columns, load_data
 from semvec_studio.core.train.params import TrainParams

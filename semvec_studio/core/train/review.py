@@ -19,7 +19,7 @@ import numpy as np
 from semvec_studio.core.extract.encode import ExtractOptions, extract
 from semvec_studio.core.models import LoadedModel, load_model
 from semvec_studio.core.projection.project import ProjectionParams, project
-from semvec_studio.core.projection.neighbours import sample_positions
+from semvec_studio.core.rows import sample_positions
 from semvec_studio.core.tasks import NullContext, TaskContext
 from semvec_studio.core.train.data import LabelMap, load_data
 from semvec_studio.core.train.infer import load_classifier

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from semvec_studio.core.errors import PickleWeightsError
-from semvec_studio.core.models import DEFAULT_MODEL, DTYPES
+from semvec_studio.core.checkpoints import DEFAULT_MODEL, DTYPES
+from semvec_studio.core.errors import PickleWeightsError, SemvecError
 from semvec_studio.gui.notifier import InlineMessage, breakable
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
@@ -168,7 +168,7 @@ class ModelPanel(QWidget):
             return True
         kept = self.fact_labels["Model"].text().replace("\u200b", "")
         tail = f" The previous model ({kept}) is still loaded." if kept != "–" else ""
-        self.message.show_error(str(exc) + tail)
+        self.message.show_error((exc.for_gui() if isinstance(exc, SemvecError) else str(exc)) + tail)
         return False
 
     def confirm_pickle(self, spec: str) -> bool:

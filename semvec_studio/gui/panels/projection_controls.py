@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QSizePolicy, QSpinBox, QStackedWidget, QWidget,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QWidget,
 )
 
-from semvec_studio.core.projection.project import METRICS, ProjectionParams, method_available
+from semvec_studio.core.projection.base import ProjectionParams
+from semvec_studio.core.projection.methods import METHODS, method_available
+from semvec_studio.core.projection.neighbours import METRICS
+from semvec_studio.gui.map_data import METHOD_NAMES
 from semvec_studio.gui.notifier import InlineMessage
 
-METHODS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": "Custom axes"}
 LEVELS = {"token": "Tokens (pieces)", "word": "Whole words", "sentence": "Texts"}
 METHOD_TIPS = {
     "pca": "Principal components: fast, linear, the same every time; axes show the variance they explain.",
@@ -20,6 +32,7 @@ METHOD_TIPS = {
     "umap": "UMAP keeps local and some global structure. Needs umap-learn (pip install 'semvec-studio[umap]').",
     "axes": "x runs from the vector of one item to another (e.g. man → woman), y likewise (Embedding Projector's custom projection).",
 }
+NO_OPTIONS = {"pca": "No parameters: the two directions of largest variance."}  # methods without a page
 
 
 def _form() -> tuple[QWidget, QFormLayout]:
@@ -50,20 +63,17 @@ class ProjectionControls(QGroupBox):
         self.level.setToolTip("Which vectors to put on the map")
         form.addRow("Project", self.level)
         self.method = QComboBox()
-        for key, text in METHODS.items():
-            self.method.addItem(text, key)
-            index = self.method.count() - 1
-            self.method.setItemData(index, METHOD_TIPS[key], 3)  # Qt.ToolTipRole
-        if not method_available("umap"):
-            item = self.method.model().item(self.method.findData("umap"))
-            item.setEnabled(False)
-            item.setText("UMAP (needs umap-learn)")
-        form.addRow("Method", self.method)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self._pca_page())
-        self.pages.addWidget(self._tsne_page())
-        self.pages.addWidget(self._umap_page())
-        self.pages.addWidget(self._axes_page())
+        pages = {"tsne": self._tsne_page, "umap": self._umap_page, "axes": self._axes_page}
+        for key, method in METHODS.items():  # the registry's order; a method without options gets a note
+            self.method.addItem(METHOD_NAMES.get(key, key), key)
+            item = self.method.model().item(self.method.count() - 1)
+            item.setToolTip(METHOD_TIPS.get(key, ""))
+            if not method_available(key):
+                item.setEnabled(False)
+                item.setText(f"{item.text()} (needs {method.requires.package})")
+            self.pages.addWidget(pages[key]() if key in pages else self._note_page(NO_OPTIONS.get(key, "No parameters.")))
+        form.addRow("Method", self.method)
         form.addRow(self.pages)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
@@ -73,12 +83,8 @@ class ProjectionControls(QGroupBox):
         self.sample.setSingleStep(1000)
         self.sample.setSpecialValueText("all rows")
         self.sample.setToolTip("Project a seeded random sample of at most this many rows (0: all rows)")
-        row = QHBoxLayout()
-        row.addWidget(QLabel("seed"))
-        row.addWidget(self.seed, 1)
-        row.addWidget(QLabel("rows"))
-        row.addWidget(self.sample, 2)
-        form.addRow(row)
+        form.addRow("Seed", self.seed)  # one per row: the column beside the map stays narrow
+        form.addRow("Rows", self.sample)
         self.button = QPushButton("Project")
         self.button.setToolTip("Compute the map on the runner (progress and Cancel in the status bar)")
         self.message = InlineMessage()
@@ -91,9 +97,9 @@ class ProjectionControls(QGroupBox):
 
     # --- pages ----------------------------------------------------------------------------------
 
-    def _pca_page(self) -> QWidget:
+    def _note_page(self, text: str) -> QWidget:
         page, form = _form()
-        note = QLabel("No parameters: the two directions of largest variance.")
+        note = QLabel(text)
         note.setWordWrap(True)
         form.addRow(note)
         return page
@@ -194,4 +200,4 @@ class ProjectionControls(QGroupBox):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
             self.pages.widget(i).setSizePolicy(policy, policy)
         self.pages.adjustSize()
-        self.method.setToolTip(METHOD_TIPS[self.current_method()])
+        self.method.setToolTip(METHOD_TIPS.get(self.current_method(), ""))

@@ -3,36 +3,59 @@ level-of-detail scatter, with hover context, nearest neighbours in the original 
 search, lasso and rectangle selection, Word in context and Layer path.
 
 Every long computation (projection, k-means, a layer path, a big neighbour query, the TSV
-export) runs on the main window's one runner; the panel only shows results. The exploring
-actions (neighbours, selection, Word in context, Layer path, exports) are in
-:class:`~semvec_studio.gui.panels.projection_explore.ExploreMixin`.
+export) runs on the main window's one runner; the panel only shows results. The panel holds the
+state (its inputs, the map on screen, the chosen point) and owns a
+:class:`~semvec_studio.gui.panels.projection_explore.MapExplorer` for the exploring actions,
+passing it the map each time, and a :class:`~semvec_studio.gui.panels.projection_colors.MapColors`
+for the colours.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from semvec_studio.core.errors import SemvecError, UsageError
-from semvec_studio.core.projection.project import Projection, project
+from semvec_studio.core.projection.base import Projection
+from semvec_studio.core.projection.context import project_rows, word_rows
+from semvec_studio.core.projection.project import project
 from semvec_studio.gui.map_data import (
-    LEVEL_WORD, MapData, color_choices, color_values, describe, kmeans_clusters, search, short_context,
+    LABEL_COLUMN,
+    LEVEL_WORD,
+    METHOD_NAMES,
+    MapData,
+    axis_titles,
+    caption,
+    context_map,
+    default_color,
+    describe,
+    find_row,
+    level_map,
+    occurrence_labels,
+    search,
+    text_position,
 )
-from semvec_studio.gui.panels.projection_controls import METHODS, ProjectionControls
-from semvec_studio.gui.panels.projection_explore import ExploreMixin
+from semvec_studio.gui.panels.projection_colors import MapColors
+from semvec_studio.gui.panels.projection_controls import ProjectionControls
+from semvec_studio.gui.panels.projection_explore import MapExplorer
 from semvec_studio.gui.panels.projection_side import ExploreBox, MapToolbar, PointBox, SelectionBox
 from semvec_studio.gui.plots.scatter import Scatter
 
 SEARCH_DELAY_MS = 200
 GROUP = "projection"  # runner group of projections: a new one supersedes the previous one only
-DEFAULT_COLOR = "text"
 CONTEXT_LABELS = 40  # Word in context writes each occurrence's context next to it up to this many
+MIN_CONTEXT = 3  # occurrences Word in context needs
+SIDE_MIN_WIDTH = 200  # the column of boxes beside the plot (its widest box sets more)
 
 
-class ProjectionPanel(ExploreMixin, QWidget):
+class ProjectionPanel(QWidget):
     """``set_data(sets, texts, columns, lm)`` after each embedding; ``project()`` maps the chosen
-    level. ``projected`` when a map is on screen; ``neighboursShown`` when a point's neighbours are."""
+    level. ``level_source`` (optional) gives the level the rest of the app shows: the Map takes
+    it when it opens and that level changed since. ``projected`` when a map is on screen;
+    ``neighboursShown`` when a point's neighbours are."""
 
     projected = Signal()
     neighboursShown = Signal()
@@ -41,9 +64,11 @@ class ProjectionPanel(ExploreMixin, QWidget):
     showTextRequested = Signal(int, str, int)  # text_id, level, position (-1: none)
     exportRequested = Signal(object)  # an EmbeddingSet (the selection)
 
-    def __init__(self, runner, notifier, parent: QWidget | None = None) -> None:
+    def __init__(self, runner, notifier, parent: QWidget | None = None, *,
+                 level_source: Callable[[], str] | None = None) -> None:
         super().__init__(parent)
         self.runner, self.notifier = runner, notifier
+        self.level_source = level_source
         self.sets: dict = {}
         self.texts: list[str] = []
         self.columns: dict[str, list[str]] = {}
@@ -52,8 +77,9 @@ class ProjectionPanel(ExploreMixin, QWidget):
         self.main_map: MapData | None = None
         self.stale = False
         self.current = -1
+        self._followed_level: str | None = None
+        self._color_chosen = False  # the user picked a colour for the current vectors
         self._labels: list[str] | None = None
-        self._kmeans: dict = {}
         self._job = None
         self.last_hover = ""
         self.search_hits = np.zeros(0, np.int64)
@@ -86,16 +112,20 @@ class ProjectionPanel(ExploreMixin, QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         for w, stretch in ((self.controls, 0), (self.point_box, 1), (self.selection_box, 0), (self.explore, 0)):
             side.addWidget(w, stretch)
-        right.setMinimumWidth(290)
+        right.setMinimumWidth(SIDE_MIN_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(0, 3)  # a narrower window takes from both, mostly from the plot
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(0, False)
-        self.splitter.setSizes([620, 310])
+        self.splitter.setSizes([640, 280])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(self.splitter)
+        self.explorer = MapExplorer(self.scatter, self.point_box, self.selection_box, self.explore, self.runner,
+                                    self.notifier, self)
+        self.colors = MapColors(self.toolbar, self.scatter, self.runner, self.notifier, self)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
         self._connect()
@@ -104,14 +134,16 @@ class ProjectionPanel(ExploreMixin, QWidget):
         self.controls.projectRequested.connect(self.project)
         self.controls.cancelRequested.connect(self.cancel)
         self.controls.levelChanged.connect(self._on_level_changed)
-        self.toolbar.colorChanged.connect(self.apply_color)
+        self.toolbar.colorChanged.connect(self._on_color_chosen)
         self.toolbar.searchChanged.connect(lambda *_: self._search_timer.start())
         self.toolbar.modeChanged.connect(self.scatter.set_mode)
         self.toolbar.styleChanged.connect(lambda size, opacity: self.scatter.set_point_style(size, opacity))
-        self.toolbar.exportRequested.connect(self.choose_export)
+        self.toolbar.exportRequested.connect(lambda kind: self.explorer.choose_export(kind, self.map, self.columns))
         self.scatter.clicked.connect(self._on_clicked)
         self.scatter.doubleClicked.connect(self.show_point_text)
-        self.scatter.selectionChanged.connect(self._on_selection)
+        self.scatter.selectionChanged.connect(lambda: self.explorer.update_selection(self.map))
+        self.explorer.neighboursShown.connect(self.neighboursShown)
+        self.colors.colored.connect(self.colored)
         self.point_box.neighbourActivated.connect(self.jump_to)
         self.point_box.kChanged.connect(lambda _: self.current >= 0 and self.select_point(self.current))
         self.selection_box.exportRequested.connect(self.export_selection)
@@ -121,10 +153,6 @@ class ProjectionPanel(ExploreMixin, QWidget):
         self.explore.pathRequested.connect(self.show_layer_path)
         self.explore.backRequested.connect(self.back_to_map)
 
-    def _show_selection_text(self) -> None:
-        if len(self.scatter.selection):
-            self.show_point_text(int(self.scatter.selection[0]))
-
     # --- data ---------------------------------------------------------------------------------------
 
     def set_data(self, sets: dict, texts: list[str], columns: dict[str, list[str]] | None = None, lm=None) -> None:
@@ -132,15 +160,28 @@ class ProjectionPanel(ExploreMixin, QWidget):
         tab is visible, other methods wait for Project."""
         self.sets, self.texts, self.columns, self.lm = sets, list(texts), dict(columns or {}), lm
         self.stale = True
+        self._color_chosen = False
         words = sets.get("word")
         if words is not None:
             self.explore.set_words(sorted({str(w).lower() for w in words.metadata["word"]}))
         if self.isVisible():
+            self._follow_level()
             self._auto_project()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
+        self._follow_level()
         self._auto_project()
+
+    def _follow_level(self) -> None:
+        """Take the app's level (``level_source``) when it changed since the Map last took it; a
+        level picked on the Map stays until then."""
+        level = self.level_source() if self.level_source is not None else None
+        if level is None or level == self._followed_level:
+            return
+        self._followed_level = level
+        if level != self.controls.current_level():
+            self.controls.set_level(level)  # maps it again (levelChanged) when there are vectors
 
     def _auto_project(self) -> None:
         if not self.stale or not self.sets:
@@ -166,17 +207,40 @@ class ProjectionPanel(ExploreMixin, QWidget):
             self.controls.message.show_error("Nothing to project yet: embed some texts first (Ctrl+Return).")
             return None
         try:
-            params = self.controls.params(lambda text: self.resolve_row(embset, level, text))
+            params = self.controls.params(lambda text: find_row(embset, level, text))
         except SemvecError as exc:
             self.controls.message.show_error(str(exc))
             return None
         self.stale = False
-        name = f"Projecting {len(embset):,} {LEVEL_WORD[level]}s ({METHODS[params.method]})"
-        self._job = self.runner.submit(
-            project, embset.vectors, params, name=name, group=GROUP,
-            on_result=lambda proj: self._on_projected(level, embset, proj),
-            on_error=self._on_failed, on_cancel=self._on_cancelled,
-        )
+        name = f"Projecting {len(embset):,} {LEVEL_WORD[level]}s ({METHOD_NAMES.get(params.method, params.method)})"
+        return self._submit(project, embset.vectors, params, name=name,
+                            on_result=lambda proj: self._on_projected(level, embset, proj))
+
+    def show_word_in_context(self, word: str) -> int | None:
+        """Project every occurrence of ``word`` across the texts (runner); returns the job id."""
+        self.explore.message.clear()
+        words = self.sets.get("word")
+        word = word.strip()
+        if words is None or not word:
+            self.explore.message.show_error("Type a word that occurs in the texts, e.g. bank.")
+            return None
+        rows = word_rows(words, word)
+        if len(rows) < MIN_CONTEXT:
+            self.explore.message.show_error(f"“{word}” occurs {len(rows)} time{'s' if len(rows) != 1 else ''}; "
+                                            f"Word in context needs at least {MIN_CONTEXT} occurrences.")
+            return None
+        return self._submit(project_rows, words, rows, self.controls.params(),
+                            name=f"Word in context: {len(rows)} × “{word}”",
+                            on_result=lambda proj: self.show_map(context_map(words, rows, word, proj)))
+
+    def _submit(self, fn, *args, name: str, on_result) -> int:
+        """A projection job (group :data:`GROUP`): the button turns to Cancel while it runs."""
+        def done(result) -> None:
+            self._finished()
+            on_result(result)
+
+        self._job = self.runner.submit(fn, *args, name=name, group=GROUP, on_result=done, on_error=self._on_failed,
+                                       on_cancel=self._on_cancelled)
         self.controls.set_running(True)
         return self._job
 
@@ -189,12 +253,10 @@ class ProjectionPanel(ExploreMixin, QWidget):
         self.controls.set_running(False)
 
     def _on_projected(self, level: str, embset, proj: Projection) -> None:
-        self._finished()
         if self.sets.get(level) is not embset:
             return  # the vectors changed while it ran
-        data = MapData("map", level, embset, np.asarray(proj.rows, np.int64), proj.coords, projection=proj)
-        self.main_map = data
-        self.show_map(data)
+        self.main_map = level_map(level, embset, proj)
+        self.show_map(self.main_map)
 
     def _on_failed(self, exc: BaseException, details: str) -> None:
         self._finished()
@@ -204,117 +266,48 @@ class ProjectionPanel(ExploreMixin, QWidget):
         self._finished()
         self.controls.message.show_info("Projection cancelled; the map shows the previous result.")
 
-    @staticmethod
-    def resolve_row(embset, level: str, text: str) -> int:
-        """The first row whose piece/word/text equals ``text`` (case-insensitive): custom axes."""
-        key = {"token": "token", "word": "word", "sentence": "text"}[level]
-        want = text.strip().lower()
-        for i, s in enumerate(embset.metadata[key]):
-            if str(s).strip().lower() == want:
-                return i
-        raise UsageError(f"custom axes: no {LEVEL_WORD[level]} “{text}” among the {len(embset):,} rows; type one that occurs.")
-
     # --- showing a map -------------------------------------------------------------------------------
 
     def show_map(self, data: MapData) -> None:
         self.map, self._labels, self.current = data, None, -1
+        self.explorer.clear_point()
         self.scatter.set_points(data.coords)
-        self.scatter.set_axis_titles(*self._axis_titles(data))
-        self.caption.setText(self._caption(data))
-        self.point_box.clear_point()
+        self.scatter.set_axis_titles(*axis_titles(data))
+        self.caption.setText(caption(data))
         self.explore.back.setVisible(data.kind != "map" and self.main_map is not None)
         keep = self.toolbar.color_key()
         if data.kind == "path":
             keep = "layer"
-        elif data.kind == "context":
-            keep = ("meta:label" if "label" in data.embset.metadata else "column:label" if "label" in self.columns
-                    else "text")
-        elif keep in ("none", "layer"):
-            keep = DEFAULT_COLOR
-        self.toolbar.set_choices(color_choices(data, self.columns), keep)
-        self.apply_color(self.toolbar.color_key())
+        elif data.kind == "context" or keep in ("none", "layer") or not self._color_chosen:
+            keep = default_color(data, self.columns)
+        self.show_colors(keep)
         self.run_search()
-        self._on_selection()
+        self.explorer.update_selection(data)
         if data.kind == "context" and len(data) <= CONTEXT_LABELS:
             self.scatter.fit(padding=0.15)
-            meta = data.embset.metadata
-            self.scatter.set_point_labels(np.arange(len(data)), [
-                short_context(self.texts[int(meta["text_id"][r])], int(meta["start"][r]), int(meta["end"][r]))
-                for r in data.rows.tolist()])
+            self.scatter.set_point_labels(np.arange(len(data)), occurrence_labels(data, self.texts))
         if data.kind == "path":
             n = len(data)
             self.scatter.fit(padding=0.15)  # room for the layer numbers
             self.scatter.set_path(np.arange(n), ["emb."] + [str(i) for i in range(1, n)])
         self.projected.emit()
 
-    def _axis_titles(self, data: MapData) -> tuple[str, str]:
-        proj = data.projection
-        if proj is None:
-            return "", ""
-        if proj.method == "pca" and proj.explained_variance:
-            ev = proj.explained_variance
-            return f"PC1 ({100 * ev[0]:.1f} % of variance)", f"PC2 ({100 * ev[1]:.1f} %)"
-        if proj.method == "axes":
-            (a, b), (c, d) = proj.params.get("axes") or ((0, 1), (2, 3))
-            lab = self._labels_of(data.embset, data.level)
-            return f"{lab[a]} → {lab[b]}", f"{lab[c]} → {lab[d]}"
-        name = METHODS.get(proj.method, proj.method)
-        return f"{name} 1", f"{name} 2"
-
-    @staticmethod
-    def _labels_of(embset, level: str) -> list:
-        return embset.metadata[{"token": "token", "word": "word", "sentence": "text"}[level]]
-
-    def _caption(self, data: MapData) -> str:
-        proj = data.projection
-        noun = LEVEL_WORD[data.level] + ("s" if len(data) != 1 else "")
-        method = METHODS.get(proj.method, proj.method) if proj is not None else ""
-        if data.kind == "path":
-            head = f"<b>Layer path</b> of {data.title}: {len(data)} layers, PCA"
-        elif data.kind == "context":
-            head = f"<b>Word in context</b>: every “{data.title}” ({len(data):,} occurrences), {method}"
-        else:
-            sampled = f" (a sample of {len(data):,} of {len(data.embset):,})" if len(data) < len(data.embset) else ""
-            head = f"<b>{method}</b> of {len(data):,} {noun}{sampled}"
-        facts = []
-        if proj is not None and proj.quality:
-            q = proj.quality
-            facts.append(f"trustworthiness {q['trustworthiness']:.3f} · kNN overlap {q['knn_overlap']:.2f} "
-                         f"(k={q['k']}, {q['sample']:,} rows)")
-        return " · ".join([head, *facts])
+    def back_to_map(self) -> None:
+        if self.main_map is not None:
+            self.show_map(self.main_map)
 
     # --- colour ---------------------------------------------------------------------------------------
 
+    def _on_color_chosen(self, key: str) -> None:
+        self._color_chosen = True
+        self.apply_color(key)
+
+    def show_colors(self, keep: str) -> None:
+        """Offer the colours of the map on screen, choose ``keep`` (when offered) and apply it."""
+        self.colors.offer(self.map, self.columns, self.sets.get("word"), keep)
+
     def apply_color(self, key: str) -> None:
-        data = self.map
-        if data is None:
-            return
-        if key == "kmeans":
-            self._color_kmeans(data, self.toolbar.k.value())
-            return
-        kind, values = color_values(data, key, self.columns, self.sets.get("word"))
-        if kind == "categories":
-            self.scatter.color_by_categories(values, "text {}".format if key == "text" else None)
-        elif kind == "values":
-            self.scatter.color_by_values(values, self.toolbar.color.currentText())
-        else:
-            self.scatter.color_single()
-        self.colored.emit()
-
-    def _color_kmeans(self, data: MapData, k: int) -> None:
-        key = (id(data), k)
-        if key in self._kmeans:
-            self.scatter.color_by_categories([f"cluster {c + 1}" for c in self._kmeans[key]])
-            self.colored.emit()
-            return
-
-        def done(labels):
-            self._kmeans[key] = labels
-            if self.map is data and self.toolbar.color_key() == "kmeans" and self.toolbar.k.value() == k:
-                self._color_kmeans(data, k)
-
-        self.runner.submit(kmeans_clusters, data.vectors(), k, name=f"k-means (k={k}) on {len(data):,} points", group="kmeans",
-                           on_result=done, on_error=lambda exc, details: self.notifier.error(exc, details))
+        self.colors.apply(self.map, key, self.columns, self.sets.get("word"))
 
     # --- hover and search -----------------------------------------------------------------------------
 
@@ -348,3 +341,71 @@ class ProjectionPanel(ExploreMixin, QWidget):
         self.search_hits = hits
         self.searched.emit(len(hits))
         return hits
+
+    # --- a point, the selection, Layer path (the explorer does the work) ---------------------------
+
+    def _on_clicked(self, i: int) -> None:
+        if i >= 0:
+            self.select_point(i)
+        else:
+            self.current = -1
+            self.explorer.clear_point()
+
+    def select_point(self, i: int) -> None:
+        """Show point ``i`` and list (and draw) its nearest neighbours in the original space."""
+        data = self.map
+        if data is None or not 0 <= i < len(data):
+            return
+        self.current = i
+        self.explorer.show_point(data, i, describe(data, i, self.texts, self.columns), self.labels())
+
+    def jump_to(self, i: int) -> None:
+        """Select point ``i``, centre the view on it (keeping the zoom) and list its neighbours."""
+        if self.map is not None and 0 <= i < len(self.map):
+            self.explorer.centre_on(i)
+            self.select_point(i)
+
+    def show_point_text(self, i: int) -> None:
+        """Ask the main window to show point ``i``'s text (its piece or word selected)."""
+        if self.map is not None and 0 <= i < len(self.map):
+            self.showTextRequested.emit(*text_position(self.map, i))
+
+    def _show_selection_text(self) -> None:
+        if len(self.scatter.selection):
+            self.show_point_text(int(self.scatter.selection[0]))
+
+    def selected_rows(self) -> np.ndarray:
+        """Set rows of the selected points (unique, ascending)."""
+        return self.explorer.selected_rows(self.map)
+
+    def export_selection(self) -> None:
+        rows = self.selected_rows()
+        if len(rows):
+            self.exportRequested.emit(self.map.embset.subset(rows))
+
+    def ask_label(self) -> None:
+        label = self.explorer.ask_label(self.map)
+        if label is not None:
+            self.label_selection(label)
+
+    def label_selection(self, label: str) -> int:
+        """Write ``label`` into the ``label`` column of the selected rows; returns how many."""
+        n = self.explorer.label_selection(self.map, label, self.columns)
+        if n:
+            self.colors.forget_clusters()
+            key = self.toolbar.color_key()
+            self.show_colors(f"meta:{LABEL_COLUMN}" if key in ("none", "text", f"column:{LABEL_COLUMN}") else key)
+            self.notifier.status(f"Labelled {n:,} rows “{label}” (the 'label' column; exported with the vectors)")
+        return n
+
+    def show_layer_path(self) -> int | None:
+        """The current point's vector at every layer, projected and joined by a line (runner)."""
+        label = self.labels()[self.current] if self.map is not None and self.current >= 0 else ""
+        return self.explorer.layer_path(self.map, self.current, label, self.lm, self.texts, self.show_map)
+
+    def export_plot(self, path: str) -> None:
+        self.explorer.export_plot(path)
+
+    def export_coordinates(self, path: str) -> int:
+        """Write the map's projection.tsv (x, y, row, the metadata and the table's columns) on the runner."""
+        return self.explorer.export_coordinates(path, self.map, self.columns)

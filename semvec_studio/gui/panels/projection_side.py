@@ -6,9 +6,26 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QCompleter, QGroupBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QMenu, QPushButton, QSlider, QSpinBox, QTableWidget, QTableWidgetItem, QToolButton,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from semvec_studio.gui.notifier import InlineMessage
@@ -22,7 +39,8 @@ def _slider(lo: int, hi: int, value: int, tip: str) -> QSlider:
     s = QSlider(Qt.Orientation.Horizontal)
     s.setRange(lo, hi)
     s.setValue(value)
-    s.setFixedWidth(80)
+    s.setMinimumWidth(40)  # gives way in a narrow window
+    s.setMaximumWidth(80)
     s.setToolTip(tip)
     return s
 
@@ -39,7 +57,7 @@ class MapToolbar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.color = QComboBox()
-        self.color.setMinimumContentsLength(14)
+        self.color.setMinimumContentsLength(10)
         self.color.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.k = QSpinBox()
         self.k.setRange(2, 50)
@@ -50,6 +68,13 @@ class MapToolbar(QWidget):
         self.search.setPlaceholderText("Search pieces, words or texts…")
         self.search.setClearButtonEnabled(True)
         self.regex = QCheckBox("regex")
+        self.export = QToolButton()
+        self.export.setText("Export")
+        self.export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export)
+        for key, text in (("png", "Plot as PNG…"), ("svg", "Plot as SVG…"), ("tsv", "Coordinates with metadata (TSV)…")):
+            menu.addAction(text).triggered.connect(lambda _=False, k=key: self.exportRequested.emit(k))
+        self.export.setMenu(menu)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel("Colour by"))
@@ -58,6 +83,7 @@ class MapToolbar(QWidget):
         top.addSpacing(8)
         top.addWidget(self.search, 1)
         top.addWidget(self.regex)
+        top.addWidget(self.export)
         self.modes = QButtonGroup(self)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
@@ -80,14 +106,6 @@ class MapToolbar(QWidget):
         bottom.addWidget(QLabel("Opacity"))
         bottom.addWidget(self.opacity)
         bottom.addStretch(1)
-        self.export = QToolButton()
-        self.export.setText("Export")
-        self.export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.export)
-        for key, text in (("png", "Plot as PNG…"), ("svg", "Plot as SVG…"), ("tsv", "Coordinates with metadata (TSV)…")):
-            menu.addAction(text).triggered.connect(lambda _=False, k=key: self.exportRequested.emit(k))
-        self.export.setMenu(menu)
-        bottom.addWidget(self.export)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 0)
         layout.setSpacing(2)
@@ -216,12 +234,12 @@ class SelectionBox(QGroupBox):
         self.label.setToolTip("Write a label for the selected rows into the 'label' metadata column")
         self.show_text = QPushButton("Show text")
         self.show_text.setToolTip("Show the first selected point's text in the Tokens & words view")
-        row = QHBoxLayout()
-        for b in (self.export, self.label, self.show_text):
-            row.addWidget(b)
+        buttons = QGridLayout()  # two columns: the box stays narrow
+        for i, b in enumerate((self.export, self.label, self.show_text)):
+            buttons.addWidget(b, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.count)
-        layout.addLayout(row)
+        layout.addLayout(buttons)
         self.export.clicked.connect(self.exportRequested)
         self.label.clicked.connect(self.labelRequested)
         self.show_text.clicked.connect(self.showRequested)

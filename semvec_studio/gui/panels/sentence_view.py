@@ -1,20 +1,34 @@
 """Sentence view: the texts with their vector norms, a text-by-text cosine matrix and the texts
-most similar to the selected one (matrix products on unit vectors, on the GUI thread)."""
+most similar to the selected one (matrix products on unit vectors, on the GUI thread).
+
+Layout: the texts on the left, full height; the matrix on the right above the most similar
+texts, so it gets a roughly square area (a square matrix reads best with square-ish cells)
+instead of a tall strip beside two tables. The selected text's row and column are marked.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from semvec_studio.core.extract.analysis import cosine_matrix, most_similar, unit_rows
+from semvec_studio.core.extract.analysis import cosine_matrix, most_similar
 from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.rows import unit_rows
 from semvec_studio.gui.plots.heatmap import Heatmap, elide
 
 HEATMAP_CAP = 500  # texts in the similarity matrix; larger sets show their first HEATMAP_CAP
+HEATMAP_HINT = "Embed some texts: their cosine similarity matrix appears here."
 TOP_K = 10
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -105,22 +119,23 @@ class SentenceView(QWidget):
         self.caption.setWordWrap(True)
         self.table_model = SentenceTableModel(self)
         self.table = self._build_table()
-        self.heatmap = Heatmap(self, max_tick_labels=40, label_chars=24, value_name="cosine")
+        self.heatmap = Heatmap(self, max_tick_labels=60, label_chars=24, value_name="cosine", annotate_max=30, empty_hint=HEATMAP_HINT)
         self.heatmap.set_axis_titles("text", "text")
         self.cap_note = QLabel(self)
         self.cap_note.setWordWrap(True)
         self.similar_title = QLabel("Most similar texts", self)
         self.similar_table = self._build_similar_table()
-        left = QSplitter(Qt.Orientation.Vertical, self)
-        left.addWidget(self.table)
-        left.addWidget(self._stack(self.similar_title, self.similar_table))
-        left.setSizes([380, 320])
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self._stack(self.cap_note, self.heatmap))
+        right.addWidget(self._stack(self.similar_title, self.similar_table))
+        right.setStretchFactor(0, 1)
+        right.setSizes([460, 240])
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self._stack(self.cap_note, self.heatmap))
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([520, 680])
+        self.splitter.setSizes([360, 540])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
@@ -252,13 +267,15 @@ class SentenceView(QWidget):
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or self.sentences is None:
             self._show_similar(None)
+            self.heatmap.set_marked(None, None)
             return
         row = self.table_model.set_row(current.row())
         self._show_similar(row)
+        self.heatmap.set_marked(row, row)
         self.textSelected.emit(int(self.table_model.ids[row]))
 
     def _show_similar(self, row: int | None) -> None:
-        self.similar = [] if row is None else most_similar(self.unit, row, TOP_K, normalized=True)
+        self.similar = [] if row is None else most_similar(self.unit, row, TOP_K)
         t = self.similar_table
         t.setRowCount(len(self.similar))
         for n, (j, cos) in enumerate(self.similar):

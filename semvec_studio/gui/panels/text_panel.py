@@ -1,8 +1,14 @@
 """Text panel: paste or type texts (one per line), or open .txt/.csv/.tsv/.jsonl files.
 
 Files are read on the runner (:func:`read_text_file`, streamed in blocks with progress); a table
-opens a column picker with a preview. Dropping files on the panel opens them. The editor is the
-one source of truth: a file's texts are put into it, one per line.
+opens a column picker with a preview. Dropping files on the panel opens them.
+
+Texts are used exactly as they were read: the same file gives the same texts (and so the same
+character offsets and vectors) here as in ``semvec extract``. The editor shows one text per line,
+a line break inside a text (a CSV cell may hold one) as :data:`LINE_BREAK`; until the user edits
+it, the texts are the ones read, byte for byte (runs of spaces, tabs, non-breaking spaces kept).
+Once edited, each non-blank line is a text, stripped at its ends as a .txt file's lines are.
+A keystroke costs no pass over the document: the count of texts is refreshed after typing pauses.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,11 +34,16 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.errors import InputError
-from semvec_studio.core.io.texts import EXTENSIONS, READERS, Corpus, ReadOptions, Table, decode_bytes, parse_table, pick_column
+from semvec_studio.core.io.decoding import decode_bytes
+from semvec_studio.core.io.tables import Table, parse_table, pick_column
+from semvec_studio.core.io.texts import EXTENSIONS, READERS, Corpus, ReadOptions
+from semvec_studio.core.wording import count
 from semvec_studio.gui.notifier import InlineMessage
 
 READ_BLOCK = 1 << 20
 PREVIEW_ROWS = 50
+LINE_BREAK = "\u2424"  # ␤ SYMBOL FOR NEWLINE: how the editor shows a line break inside one text
+SUMMARY_DELAY_MS = 300
 MAX_PREVIEW_COLUMN = 420  # pixels
 FILE_FILTER = "Texts (*.txt *.csv *.tsv *.jsonl);;All files (*)"
 
@@ -83,8 +94,9 @@ def table_columns(table: Table, column: int) -> dict[str, list[str]]:
             for c, name in enumerate(table.header) if c != column}
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split())  # how set_texts writes a text into the editor
+def editor_line(text: str) -> str:
+    """How one text is shown on its line of the editor."""
+    return text.replace("\r\n", LINE_BREAK).replace("\n", LINE_BREAK).replace("\r", LINE_BREAK)
 
 
 class ColumnPickerDialog(QDialog):
@@ -170,7 +182,10 @@ class TextPanel(QWidget):
         self.setAcceptDrops(True)
         self.last_folder = str(Path.home())
         self._source = ""
-        self._loaded: tuple[list[str], dict[str, list[str]]] = ([], {})  # a table's texts and other columns
+        self._texts: list[str] = []  # exactly as read or set; the texts while the editor is unedited
+        self._columns: dict[str, list[str]] = {}  # a table's other columns, one value per text of _texts
+        self._edited = False  # the editor changed since set_texts (then the texts are its lines)
+        self._setting = False
         self.picker: ColumnPickerDialog | None = None
         box = QGroupBox("Texts")
         layout = QVBoxLayout(box)
@@ -196,31 +211,53 @@ class TextPanel(QWidget):
         self.clear_button.clicked.connect(lambda: self.set_texts([], ""))
         self.editor.filesDropped.connect(self.open_files)
         self.editor.textChanged.connect(self._on_edit)
+        self._summary_timer = QTimer(self, singleShot=True, interval=SUMMARY_DELAY_MS)
+        self._summary_timer.timeout.connect(self._update_summary)
         self._update_summary()
 
     # --- texts ---------------------------------------------------------------------------------
 
+    def edited(self) -> bool:
+        """True once the editor's text has changed (typed, pasted, or set on the editor itself)
+        since :meth:`set_texts` put texts in it."""
+        return self._edited
+
     def texts(self) -> list[str]:
-        """One text per non-blank line of the editor, stripped."""
-        return [line.strip() for line in self.editor.toPlainText().split("\n") if line.strip()]
+        """The texts: as read or set while the editor is unedited; else one per non-blank line of
+        the editor, stripped, with :data:`LINE_BREAK` back to a line break."""
+        if not self.edited():
+            return list(self._texts)
+        lines = self.editor.toPlainText().split("\n")
+        return [line.strip().replace(LINE_BREAK, "\n") for line in lines if line.strip()]
 
     def set_texts(self, texts: list[str], source: str = "", columns: dict[str, list[str]] | None = None) -> None:
         """Put ``texts`` in the editor; ``columns`` (a table's other columns, one value per text)
         travel with them as labels (see :meth:`columns_for`)."""
-        self._loaded = ([_key(t) for t in texts], dict(columns or {}))
-        self.editor.setPlainText("\n".join(_key(t) for t in texts))
+        self._texts = list(texts)
+        self._columns = dict(columns or {})
+        self._setting = True
+        try:
+            self.editor.setPlainText("\n".join(editor_line(t) for t in texts))
+        finally:
+            self._setting = False
+        self._edited = False
         self._source = source
         self.message.clear()
         self._update_summary()
 
     def _on_edit(self) -> None:
-        self._update_summary()
+        if not self._setting:
+            self._edited = True
+        self._summary_timer.start()  # refreshed when typing pauses, not at every key
         self.textsChanged.emit()
 
     def _update_summary(self) -> None:
-        n = len(self.texts())
         where = f" · {Path(self._source).name}" if self._source else ""
-        self.summary.setText(f"{n:,} text{'s' if n != 1 else ''}{where}")
+        if self.edited():  # no pass over a long document: its lines, counted by the editor
+            lines = self.editor.blockCount() if self.editor.toPlainText() else 0
+            self.summary.setText(f"{count(lines, 'line')} (blank ones skipped){where}")
+        else:
+            self.summary.setText(f"{count(len(self._texts), 'text')}{where}")
         self.summary.setToolTip(self._source)
 
     def show_error(self, text: str) -> None:
@@ -229,16 +266,14 @@ class TextPanel(QWidget):
     def columns_for(self, texts: list[str]) -> dict[str, list[str]]:
         """The loaded table's other columns for ``texts`` (one value per text): by position when
         the texts are the table's, else by each text's first row in the table ('' if none)."""
-        loaded, columns = self._loaded
-        if not columns:
+        if not self._columns:
             return {}
-        keys = [_key(t) for t in texts]
-        if keys == loaded:
-            return {name: list(values) for name, values in columns.items()}
+        if texts == self._texts:
+            return {name: list(values) for name, values in self._columns.items()}
         first: dict[str, int] = {}
-        for i, k in enumerate(loaded):
-            first.setdefault(k, i)
-        return {name: [values[first[k]] if k in first else "" for k in keys] for name, values in columns.items()}
+        for i, text in enumerate(self._texts):
+            first.setdefault(text, i)
+        return {name: [values[first[t]] if t in first else "" for t in texts] for name, values in self._columns.items()}
 
     # --- files ----------------------------------------------------------------------------------
 

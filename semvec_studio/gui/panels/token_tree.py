@@ -1,5 +1,10 @@
 """The rows of one text, cut from token- and word-level EmbeddingSets, and the tree model that
-shows its pieces grouped under their whole words."""
+shows its pieces grouped under their whole words.
+
+Pieces are shown as the text they stand for (:mod:`semvec_studio.core.extract.pieces`), the
+stored piece in the tooltip and in ``PIECE_ROLE``; unknown pieces are drawn in a warning colour.
+A piece's word is its parent row, so the tree has no word column: that width goes to the plots.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,19 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyledItemDelegate
 
+from semvec_studio.core.extract.pieces import Piece, coverage_warning, piece_labels
 from semvec_studio.core.io.vectors import EmbeddingSet
 
-HEADERS = ("piece", "token id", "word", "char span", "vector norm")
+HEADERS = ("piece", "id", "chars", "norm")  # short: the plots beside the tree need the width
+HEADER_TIPS = ("The piece as the text it stands for (the stored piece in its tooltip); words hold their pieces",
+               "Token id in the model's vocabulary", "Character span in the text (start–end)", "Vector norm")
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "word" or "piece"
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 2  # row within TextRows.pieces / TextRows.words
+PIECE_ROLE = Qt.ItemDataRole.UserRole + 3  # the stored piece ("Ġbank") of a piece row
+UNKNOWN_LIGHT, UNKNOWN_DARK = "#c62828", "#ff8a80"
 
 
 @dataclass
@@ -27,6 +37,7 @@ class TextRows:
     piece_vectors: np.ndarray
     words: dict
     word_vectors: np.ndarray
+    labels: list[Piece]  # how each piece is shown
 
     @property
     def n_pieces(self) -> int:
@@ -46,9 +57,24 @@ class TextRows:
         return np.nonzero(self.pieces["word_index"] == self.words["position"][k])[0]
 
     def word_of_piece(self, k: int) -> int:
-        """Row in ``words`` of piece ``k``'s word, or -1 (special tokens)."""
+        """Row in ``words`` of piece ``k``'s word, or -1 (special tokens, whitespace)."""
         hit = np.nonzero(self.words["position"] == self.pieces["word_index"][k])[0]
-        return int(hit[0]) if len(hit) else -1
+        return int(hit[0]) if len(hit) and self.pieces["word_index"][k] >= 0 else -1
+
+    def piece_label(self, k: int) -> str:
+        return self.labels[k].label
+
+    def readout_labels(self) -> list[str]:
+        """Each piece's label, followed by the stored piece where they differ (for readouts)."""
+        return [p.label if p.label == t else f"{p.label} ({t})" for p, t in zip(self.labels, self.pieces["token"])]
+
+    def unknown_count(self) -> int:
+        return sum(p.unknown for p in self.labels)
+
+    def coverage_warning(self) -> str | None:
+        if not self.n_pieces:
+            return None
+        return coverage_warning(self.pieces["token"], self.pieces["start"], self.pieces["end"], self.text)
 
 
 def _rows_of(s: EmbeddingSet | None, text_id: int) -> tuple[dict, np.ndarray]:
@@ -72,12 +98,14 @@ def select_text(text: str, text_id: int, tokens: EmbeddingSet, words: EmbeddingS
     wcols, wvec = _rows_of(words, text_id)
     if not wcols:  # no word set: derive word groups from the pieces, without vectors
         wcols, wvec = _derive_words(text, pieces, pvec.shape[1] if pvec.ndim == 2 else 0)
-    return TextRows(text, text_id, pieces, pvec, wcols, wvec)
+    labels = piece_labels(pieces["token"], pieces["start"], pieces["end"], text) if pieces else []
+    return TextRows(text, text_id, pieces, pvec, wcols, wvec, labels)
 
 
 def _derive_words(text: str, pieces: dict, dim: int) -> tuple[dict, np.ndarray]:
     if not pieces:
-        return {"position": np.zeros(0, np.int64), "word": [], "start": np.zeros(0, np.int64), "end": np.zeros(0, np.int64)}, np.zeros((0, dim), np.float32)
+        empty = np.zeros(0, np.int64)
+        return {"position": empty, "word": [], "start": empty.copy(), "end": empty.copy()}, np.zeros((0, dim), np.float32)
     positions = sorted({int(w) for w in pieces["word_index"] if w >= 0})
     starts, ends = [], []
     for w in positions:
@@ -92,7 +120,7 @@ def _derive_words(text: str, pieces: dict, dim: int) -> tuple[dict, np.ndarray]:
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter  # built once: enum operations are slow in PySide6
 
 
-NUMBER_COLUMNS = (1, 3, 4)
+NUMBER_COLUMNS = (1, 2, 3)
 
 
 class TokenTreeDelegate(QStyledItemDelegate):
@@ -124,37 +152,34 @@ def _span_text(s: int, e: int) -> str:
     return "—" if s < 0 else f"{s}–{e}"
 
 
-def _piece_row(rows: TextRows, k: int, word: str, norm: str) -> list[QStandardItem]:
+def _piece_row(rows: TextRows, k: int, norm: str, unknown: QBrush) -> list[QStandardItem]:
     s, e = rows.piece_span(k)
-    return [
-        _item(str(rows.pieces["token"][k]), "piece", k),
-        _item(str(int(rows.pieces["token_id"][k]))),
-        _item(word),
-        _item(_span_text(s, e)),
-        _item(norm),
-    ]
+    piece = rows.labels[k]
+    first = _item(piece.label, "piece", k)
+    first.setData(str(rows.pieces["token"][k]), PIECE_ROLE)
+    first.setToolTip(piece.note)
+    if piece.unknown:  # few per text: a per-item colour costs nothing here
+        first.setForeground(unknown)
+    return [first, _item(str(int(rows.pieces["token_id"][k]))), _item(_span_text(s, e)), _item(norm)]
 
 
 def _word_row(rows: TextRows, w: int, norm: str) -> list[QStandardItem]:
     s, e = rows.word_span(w)
-    word = str(rows.words["word"][w])
-    return [
-        _item(word, "word", w),
-        _item(""),
-        _item(word),
-        _item(_span_text(s, e)),
-        _item(norm),
-    ]
+    return [_item(str(rows.words["word"][w]), "word", w), _item(""), _item(_span_text(s, e)), _item(norm)]
 
 
-def fill_tree_model(model: QStandardItemModel, rows: TextRows) -> tuple[dict[int, QStandardItem], dict[int, QStandardItem]]:
-    """Words as parent rows with their pieces as children; pieces of no word stay top-level.
+def fill_tree_model(model: QStandardItemModel, rows: TextRows, dark: bool = False) -> tuple[dict[int, QStandardItem], dict[int, QStandardItem]]:
+    """Words as parent rows with their pieces as children; pieces of no word (special tokens,
+    whitespace) stay top-level.
 
     Returns the first-column item of each piece and of each word, keyed by their row in ``rows``.
     """
     model.clear()
+    unknown = QBrush(QColor(UNKNOWN_DARK if dark else UNKNOWN_LIGHT))
     piece_items: dict[int, QStandardItem] = {}
     model.setHorizontalHeaderLabels(list(HEADERS))
+    for c, tip in enumerate(HEADER_TIPS):
+        model.horizontalHeaderItem(c).setToolTip(tip)
     word_items: dict[int, QStandardItem] = {}
     word_row_of = {int(p): w for w, p in enumerate(rows.words["position"])}
     piece_norms, word_norms = _norm_texts(rows.piece_vectors), _norm_texts(rows.word_vectors)
@@ -162,7 +187,7 @@ def fill_tree_model(model: QStandardItemModel, rows: TextRows) -> tuple[dict[int
     for k in range(rows.n_pieces):
         w = word_row_of.get(int(rows.pieces["word_index"][k]), -1)
         if w < 0:
-            items = _piece_row(rows, k, "", piece_norms[k])
+            items = _piece_row(rows, k, piece_norms[k], unknown)
             root.appendRow(items)
             piece_items[k] = items[0]
             continue
@@ -170,7 +195,7 @@ def fill_tree_model(model: QStandardItemModel, rows: TextRows) -> tuple[dict[int
             items = _word_row(rows, w, word_norms[w])
             root.appendRow(items)
             word_items[w] = items[0]
-        items = _piece_row(rows, k, str(rows.words["word"][w]), piece_norms[k])
+        items = _piece_row(rows, k, piece_norms[k], unknown)
         word_items[w].appendRow(items)
         piece_items[k] = items[0]
     return piece_items, word_items

@@ -1,6 +1,11 @@
 """Token and word view: one text's pieces grouped under their words, with the text above (the
 hovered or selected piece highlighted), a heatmap of the vectors, the words' cosine matrix and
-one piece's path through the layers."""
+one piece's path through the layers.
+
+Pieces are shown as the text they stand for, never as stored (``Ġbank``, ``Ã©``): see
+:mod:`semvec_studio.core.extract.pieces`. A text the model's vocabulary does not cover (many
+unknown pieces) gets an inline warning above the pieces.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,34 @@ import numpy as np
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QRadioButton, QSplitter,
-    QTabWidget, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from semvec_studio.core.extract.analysis import cosine_matrix
 from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.gui.notifier import InlineMessage
 from semvec_studio.gui.panels.span_text import SpanText
 from semvec_studio.gui.panels.token_tree import INDEX_ROLE, KIND_ROLE, TextRows, TokenTreeDelegate, fill_tree_model, select_text
 from semvec_studio.gui.plots.heatmap import Heatmap
 from semvec_studio.gui.plots.layer_plot import LayerProfilePlot
+from semvec_studio.gui.plots.style import is_dark
 
 VECTORS_TAB, SIMILARITY_TAB, LAYERS_TAB = 0, 1, 2
 TREE_MAX_MIN_WIDTH = 520
 EMPTY_CAPTION = "No text selected: embed some text and pick one in the sentence list."
+VECTORS_HINT = "Embed some texts: the vectors of the selected text's pieces appear here."
+SIMILARITY_HINT = "Embed some texts: the cosine similarity of the selected text's words appears here."
+NO_WORDS_HINT = "This text has no words to compare."
 
 
 class TokenView(QWidget):
@@ -45,11 +64,12 @@ class TokenView(QWidget):
     def _build(self) -> None:
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
+        self.warning = InlineMessage(self)
         self.text_box = SpanText(self)
         self.tree = self._build_tree()
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_vectors_tab(), "Vectors")
-        self.similarity = Heatmap(self, max_tick_labels=40, label_chars=14, value_name="cosine", annotate_max=14)
+        self.similarity = Heatmap(self, max_tick_labels=60, label_chars=14, value_name="cosine", annotate_max=40, empty_hint=SIMILARITY_HINT)
         self.similarity.set_axis_titles("word", "word")
         self.tabs.addTab(self.similarity, "Word similarity")
         self.tabs.addTab(self._build_layers_tab(), "Layers")
@@ -58,10 +78,11 @@ class TokenView(QWidget):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([440, 760])
+        self.splitter.setSizes([300, 900])  # the tree at its minimum (every column shown), the plots the rest
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
+        layout.addWidget(self.warning)
         layout.addWidget(self.text_box)
         layout.addWidget(self.splitter, 1)
         self._connect()
@@ -89,7 +110,7 @@ class TokenView(QWidget):
         bar.addWidget(self.rows_pieces)
         bar.addWidget(self.rows_words)
         bar.addStretch(1)
-        self.vectors = Heatmap(page, max_tick_labels=40, label_chars=14, value_name="value")
+        self.vectors = Heatmap(page, max_tick_labels=60, label_chars=14, value_name="value", empty_hint=VECTORS_HINT)
         self.vectors.set_axis_titles("piece", "dimension")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -129,16 +150,21 @@ class TokenView(QWidget):
         self.rows = select_text(text, text_id, tokens, words)
         self._profile_key = None
         self.text_box.show_text(text)
-        self._piece_items, self._word_items = fill_tree_model(self.tree_model, self.rows)
+        self._piece_items, self._word_items = fill_tree_model(self.tree_model, self.rows, is_dark(self))
+        self.tree.expandAll()  # before fitting: collapsed pieces would not be measured
         self._fit_tree_columns()
-        self.tree.expandAll()
         self.caption.setText(self._caption(tokens))
+        warning = self.rows.coverage_warning()
+        if warning:
+            self.warning.show_error(warning)
+        else:
+            self.warning.clear()
         has_words = self.rows.n_words > 0 and bool(np.isfinite(self.rows.word_vectors).all())
         self.rows_words.setEnabled(has_words)
         if not has_words:
             self.rows_pieces.setChecked(True)
         self._refresh_vectors()
-        self.similarity.clear()
+        self.similarity.clear(SIMILARITY_HINT if has_words else NO_WORDS_HINT)
         self._similarity_stale = has_words  # computed when its tab is shown: N x N for long texts
         self._refresh_similarity()
         self.layers_plot.clear()
@@ -151,17 +177,19 @@ class TokenView(QWidget):
         self.tree_model.clear()
         self.text_box.clear_text()
         self.caption.setText(EMPTY_CAPTION)
+        self.warning.clear()
         self.vectors.clear()
-        self.similarity.clear()
+        self.similarity.clear(SIMILARITY_HINT)
         self._similarity_stale = False
         self.layers_plot.clear()
         self._update_layers_button()
 
     def show_layer_profile(self, token: str, norms: np.ndarray, sims_to_final: np.ndarray) -> None:
-        self.layers_plot.show_profile(token, norms, sims_to_final)
+        """Plot a piece's layers; ``token`` (the stored piece) is shown as the piece's label."""
         k = self.selected_piece()
         if self._profile_key is None and k is not None:
             self._profile_key = (self.rows.text_id, int(self.rows.pieces["position"][k]))
+        self.layers_plot.show_profile(self._profile_label(token), norms, sims_to_final)
         self.tabs.blockSignals(True)  # showing the result must not ask for it again
         self.tabs.setCurrentIndex(LAYERS_TAB)
         self.tabs.blockSignals(False)
@@ -196,10 +224,18 @@ class TokenView(QWidget):
         if k is None or self.rows is None:
             return
         self._profile_key = (self.rows.text_id, int(self.rows.pieces["position"][k]))
-        self.layers_plot.title.setText(f"Computing the layers of “{self.rows.pieces['token'][k]}”…")
+        self.layers_plot.title.setText(f"Computing the layers of “{self.rows.piece_label(k)}”…")
         self.layerProfileRequested.emit(*self._profile_key)
 
     # --- views ----------------------------------------------------------------------------------
+
+    def _profile_label(self, token: str) -> str:
+        """The label of the piece whose layers are shown (``token`` when it is not on screen)."""
+        r = self.rows
+        if r is None or self._profile_key is None or self._profile_key[0] != r.text_id:
+            return token
+        hit = np.nonzero(np.asarray(r.pieces["position"]) == self._profile_key[1])[0]
+        return r.piece_label(int(hit[0])) if len(hit) else token
 
     def _caption(self, tokens: EmbeddingSet) -> str:
         r = self.rows
@@ -207,10 +243,13 @@ class TokenView(QWidget):
         layers = man.get("layers_resolved") or man.get("layers")
         how = []
         if layers is not None:
-            how.append(f"layer{'s' if len(layers) > 1 else ''} {', '.join(str(x) for x in layers)}" + (f" ({man.get('layer_combine')})" if len(layers) > 1 else ""))
+            combine = f" ({man.get('layer_combine')})" if len(layers) > 1 else ""
+            how.append(f"layer{'s' if len(layers) > 1 else ''} {', '.join(str(x) for x in layers)}{combine}")
         if man.get("word_pooling"):
             how.append(f"word pooling: {man['word_pooling']}")
-        facts = [f"Text {r.text_id}", f"{r.n_pieces} pieces in {r.n_words} words", f"{tokens.dim} dimensions", *how]
+        unknown = r.unknown_count()
+        pieces = f"{r.n_pieces} pieces in {r.n_words} words" + (f" ({unknown} unknown)" if unknown else "")
+        facts = [f"Text {r.text_id}", pieces, f"{tokens.dim} dimensions", *how]
         return " · ".join(facts) + " — hover or select a piece to see it in the text; double-click for its layers."
 
     def _fit_tree_columns(self) -> None:
@@ -234,10 +273,11 @@ class TokenView(QWidget):
             return
         if self.rows_pieces.isChecked():
             self.vectors.set_axis_titles("piece", "dimension")
-            self.vectors.set_matrix(r.piece_vectors, row_labels=list(r.pieces["token"]))
+            self.vectors.set_matrix(r.piece_vectors, row_labels=r.readout_labels(), row_ticks=[p.label for p in r.labels])
         else:
             self.vectors.set_axis_titles("word", "dimension")
             self.vectors.set_matrix(r.word_vectors, row_labels=list(r.words["word"]))
+        self._update_marks()
 
     def _refresh_similarity(self) -> None:
         r = self.rows
@@ -246,6 +286,17 @@ class TokenView(QWidget):
         self._similarity_stale = False
         labels = list(r.words["word"])
         self.similarity.set_matrix(cosine_matrix(r.word_vectors), row_labels=labels, col_labels=labels, levels=(-1.0, 1.0))
+        self._update_marks()
+
+    def _update_marks(self) -> None:
+        """Mark the selected word's row and column in the similarity matrix and the selected
+        piece's (or word's) row in the vectors heatmap."""
+        kind, k = self._kind_index(self.tree.currentIndex())
+        piece = k if kind == "piece" and self.rows is not None else None
+        word = k if kind == "word" else (self.rows.word_of_piece(k) if piece is not None else -1)
+        word = word if word >= 0 else None
+        self.similarity.set_marked(word, word)
+        self.vectors.set_marked(piece if self.rows_pieces.isChecked() else word, None)
 
     def _update_layers_button(self) -> None:
         self.layers_button.setEnabled(self.rows is not None and self.selected_piece() is not None)
@@ -271,6 +322,7 @@ class TokenView(QWidget):
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_spans(self._span_of(*self._kind_index(current)))
+        self._update_marks()
         self._update_layers_button()
         if self.tabs.currentIndex() == LAYERS_TAB:
             self._auto_request()

@@ -38,12 +38,13 @@ from semvec_studio.core.train.loop import resume_params, train
 from semvec_studio.core.train.preview import csv_preview
 from semvec_studio.core.train.review import review_run
 from semvec_studio.core.train.runfolder import METRICS_FILE, is_resumable, read_json
+from semvec_studio.core.wording import count
 from semvec_studio.gui import settings as st
+from semvec_studio.gui.jobs import TRAIN_GROUP
 from semvec_studio.gui.panels.training_results import BeforeAfter, TrainingReport
 from semvec_studio.gui.panels.training_setup import TrainingSetup
 from semvec_studio.gui.plots.loss_plot import LossPlot
 
-TRAIN_GROUP = "train"
 PREVIEW_GROUP = "train-preview"
 REDRAW_S = 0.1
 SETTINGS_KEY = "options/training"
@@ -91,6 +92,7 @@ class TrainingPanel(QWidget):
         self.setup = TrainingSetup()
         self.setup.previewRequested.connect(self.request_preview)
         self.setup.output_edit.textChanged.connect(lambda _t: self._update_buttons())
+        self.setup.form.changed.connect(lambda _name: self._update_buttons())
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -291,13 +293,20 @@ class TrainingPanel(QWidget):
                     self.progress.setRange(0, self.total_steps)
                     if not self.loss_plot.steps:
                         self.loss_plot.set_total_steps(self.total_steps)
-                self._log(f"{e['train_rows']:,} training / {e['val_rows']:,} validation rows, classes {', '.join(e['labels'])}; "
-                          f"{self.total_steps:,} steps on {e['device']} in {e['precision']}")
+                self._log(f"{e['train_rows']:,} training / {count(e['val_rows'], 'validation row')}, classes {', '.join(e['labels'])}; "
+                          f"{count(self.total_steps, 'step')} on {e['device']} in {e['precision']}")
+            elif kind == "eval" and self._method == "probe":
+                self.loss_plot.show_summary(
+                    "A linear probe is fitted in one go (a logistic regression on the frozen model's vectors), "
+                    "so it has no training curve. Its figures:",
+                    {"train loss": e.get("train_loss"), "validation loss": e["val_loss"], "validation accuracy": e["accuracy"],
+                     "validation macro-F1": e["macro_f1"]})
             elif kind == "eval":
                 self.loss_plot.add_eval(e["step"], e["val_loss"], e["accuracy"], e["macro_f1"])
                 redraw = True  # the core logs the evaluation itself (runner log -> _on_runner_log)
             elif kind == "done":
-                self._log(f"Done: {e['status']} after {e['step']} steps in {_clock(e['seconds'])}; kept the checkpoint of step {e.get('best_step')}.")
+                self._log(f"Done: {e['status']} after {count(e['step'], 'step')} in {_clock(e['seconds'])}; "
+                          f"kept the checkpoint of step {e.get('best_step')}.")
         if steps:
             self.loss_plot.add_steps(steps)
             redraw = True
@@ -319,13 +328,19 @@ class TrainingPanel(QWidget):
         self.drain()
         self.timer.stop()
         self.job = None
-        self.progress.setRange(0, 1)
+        if self.total_steps:  # where the run stopped (a finished run fills the bar in _on_done)
+            self.progress.setRange(0, self.total_steps)
+            self.progress.setValue(self._last_step)
+        else:
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
         self._update_buttons()
 
     def _on_done(self, result) -> None:
         self._finish_job()
+        self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.progress_label.setText(f"{result.status} · {result.steps:,} steps · {_clock(result.seconds)}")
+        self.progress_label.setText(f"{result.status} · {count(result.steps, 'step')} · {_clock(result.seconds)}")
         self.report.show_metrics(self._metrics_of(result), str(result.path), self._method)
         self.tabs.setCurrentIndex(REPORT_TAB)
         self.runFinished.emit(result)
@@ -370,7 +385,7 @@ class TrainingPanel(QWidget):
         self.review_job = None  # the metrics table is already filled from metrics.json (_on_done)
         self.report.show_review(review)
         self.maps.show_review(review)
-        self._log(f"Review ready: {len(review.misclassified()):,} of {len(review.texts):,} validation texts misclassified.")
+        self._log(f"Review ready: {len(review.misclassified()):,} of {count(len(review.texts), 'validation text')} misclassified.")
         self._update_buttons()
         self.reviewed.emit(review)
 
@@ -392,7 +407,9 @@ class TrainingPanel(QWidget):
 
     def _update_buttons(self) -> None:
         busy = self.job is not None
-        self.start_button.setEnabled(not busy)
+        problem = "A run is going." if busy else self._problem(self.setup.params())
+        self.start_button.setEnabled(not problem)
+        self.start_button.setToolTip(problem or "Start a new run with these settings (Ctrl+Return in this tab).")
         self.cancel_button.setEnabled(busy or self.review_job is not None)
         self.resume_button.setEnabled(not busy and is_resumable(self.setup.output_edit.text().strip()))
         self.setup.setEnabled(not busy)

@@ -57,9 +57,16 @@ class TrainingReport(QWidget):
         self.use_button.setToolTip("Load the fine-tuned checkpoint as the workbench's model: its token, word and sentence vectors.")
         self.use_button.setEnabled(False)
         self.use_button.clicked.connect(lambda: self.useModelRequested.emit(self.path))
+        self.use_note = QLabel("A linear probe leaves the encoder unchanged, so the workbench would show the base model's "
+                               "vectors; fine-tune to get a model of its own.")
+        self.use_note.setWordWrap(True)
+        self.use_note.hide()
+        use = QVBoxLayout()
+        use.addWidget(self.use_button)
+        use.addWidget(self.use_note)
         top = QHBoxLayout()
-        top.addWidget(self.headline, 1)
-        top.addWidget(self.use_button)
+        top.addWidget(self.headline, 2)
+        top.addLayout(use, 1)
         self.metrics_table = _table(["class", "precision", "recall", "F1", "support"])
         self.metrics_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.confusion = Heatmap(value_name="count", annotate_max=12, value_format="{:.0f}")
@@ -89,8 +96,7 @@ class TrainingReport(QWidget):
         """The run's metrics.json (best checkpoint's validation report)."""
         self.path = path
         self.use_button.setEnabled(method == "finetune")
-        self.use_button.setToolTip("" if method == "finetune" else
-                                   "A linear probe leaves the encoder unchanged: the workbench's vectors would be the base model's.")
+        self.use_note.setVisible(method != "finetune")
         names = metrics.get("labels", [])
         best = f" (kept: step {metrics['best_step']})" if metrics.get("best_step") else ""
         self.headline.setText(

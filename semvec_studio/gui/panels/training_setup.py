@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -26,17 +25,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from semvec_studio.core.models import DEFAULT_MODEL
+from semvec_studio.core.checkpoints import DEFAULT_MODEL
 from semvec_studio.core.options import from_saved, saved_state
 from semvec_studio.core.resources import demo_labelled_csv_path
 from semvec_studio.core.train.params import MODEL, PROBE, TRAINING, VALIDATION, TrainParams
+from semvec_studio.core.wording import count
 from semvec_studio.gui.forms import OptionsForm
 from semvec_studio.gui.notifier import InlineMessage
 
@@ -344,7 +343,7 @@ class TrainingSetup(QWidget):
         train, val = facts.get("class_counts", {}), facts.get("val_class_counts", {})
         classes = " · ".join(f"{k}: {v:,} + {val.get(k, 0):,}" for k, v in train.items())
         skipped = f" · {facts['skipped_empty']} empty row(s) skipped" if facts.get("skipped_empty") else ""
-        return (f"{len(train)} classes, {facts['train_rows']:,} training + {facts['val_rows']:,} validation rows{skipped}\n"
+        return (f"{count(len(train), 'class')}, {facts['train_rows']:,} training + {count(facts['val_rows'], 'validation row')}{skipped}\n"
                 f"per class (train + validation): {classes}")
 
     def show_failure(self, text: str) -> None:

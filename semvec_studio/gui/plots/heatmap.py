@@ -1,7 +1,13 @@
-"""A reusable heatmap: one ImageItem with a colour bar, optional row/column tick labels and a
-hover readout of (row label, column label, value).
+"""A reusable heatmap: one ImageItem with a colour bar, row and column labels, the values written
+in the cells when they fit, a marked row and column, a hover readout of (row label, column
+label, value) and a centred hint while it is empty.
 
 Row 0 is drawn at the top; cell (r, c) covers [c, c+1) x [r, r+1) in view coordinates.
+
+Labels: every row and column gets its label when the labels fit at the current size and zoom,
+a regular subset otherwise. Column labels read upwards when they are wider than a column, so
+narrow columns keep their names instead of all but a few being dropped; each axis gives its
+labels at most a share of the widget (``LABEL_SHARE``) and elides longer ones.
 """
 
 from __future__ import annotations
@@ -10,19 +16,31 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from semvec_studio.gui.plots.style import axis_label, style_plot
+from semvec_studio.gui.plots.style import axis_label, palette_colors, style_plot, tick_font
 
 COLORMAPS = {"diverging": "CET-D1A", "sequential": "viridis"}
 ROBUST_PERCENTILE = 99.5  # automatic levels ignore the most extreme 0.5 % of cells
+LABEL_SHARE = 0.2  # of the widget's width (row labels) or height (column labels)
+VALUE_POINT_SIZE = 8
+EMPTY_HINT = "Nothing to show yet."
+_TEXT_GAP = 4  # pixels between an axis line and its labels
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_CENTRE = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
 
 def elide(label: str, chars: int) -> str:
     label = " ".join(str(label).split())
     return label if len(label) <= chars else label[: chars - 1] + "…"
+
+
+def compact_value(v: float) -> str:
+    """Two decimals without the leading zero (``.53``, ``-.07``, ``1.00``): fits small cells."""
+    s = f"{v:.2f}"
+    return s.replace("0.", ".", 1) if s.startswith(("0.", "-0.")) else s
 
 
 def auto_levels(m: np.ndarray, cmap: str) -> tuple[float, float]:
@@ -41,16 +59,68 @@ def _strings(labels) -> list[str] | None:
     return [str(s) for s in labels] if labels is not None else None
 
 
-def _fit_width(labels: list[str], fm: QFontMetrics, width: float) -> list[str]:
-    """Elide column labels to one column's width when that keeps at least 3 characters each."""
-    if width < fm.horizontalAdvance("Mm…"):
-        return labels
-    return [fm.elidedText(s, Qt.TextElideMode.ElideRight, int(width)) for s in labels]
+class LabelAxis(pg.AxisItem):
+    """Names the rows (left) or columns (bottom) of a heatmap: ``shown`` holds (cell, text) pairs,
+    drawn at the cell centres, upwards when ``vertical``; the ``marked`` cell's label is bold.
+    Without labels (``numbered``) it is pyqtgraph's numeric axis (e.g. vector dimensions)."""
 
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self.shown: list[tuple[int, str]] = []
+        self.vertical = False
+        self.numbered = True
+        self.marked: int | None = None
 
-def tick_positions(n: int, max_labels: int) -> range:
-    """Which of ``n`` rows get a tick label when at most ``max_labels`` fit."""
-    return range(0, n, max(1, math.ceil(n / max_labels))) if n else range(0)
+    def _offset(self) -> float:
+        return abs(self.style["tickLength"]) + _TEXT_GAP
+
+    def place(self, shown: list[tuple[int, str]], vertical: bool, extent: int) -> None:
+        """Show these labels; ``extent``: pixels the labels need across the axis."""
+        self.shown, self.vertical, self.numbered = shown, vertical, False
+        self.setTicks([[(i + 0.5, "") for i, _ in shown], []])
+        size = extent + self._offset() + (self.label.boundingRect().height() * 0.8 if self.label.isVisible() else 0)
+        (self.setWidth if self.orientation == "left" else self.setHeight)(int(math.ceil(size)))
+        self.picture = None
+        self.update()
+
+    def number(self) -> None:
+        """Numeric ticks (pyqtgraph's own) instead of labels."""
+        if not self.numbered:
+            self.shown, self.vertical, self.numbered = [], False, True
+            self.setTicks(None)
+            (self.setWidth if self.orientation == "left" else self.setHeight)(None)
+
+    def set_marked(self, cell: int | None) -> None:
+        self.marked = cell
+        self.picture = None
+        self.update()
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs) -> None:  # noqa: N802 (pyqtgraph API)
+        super().drawPicture(p, axisSpec, tickSpecs, textSpecs if self.numbered else [])
+        vb = self.linkedView()
+        if vb is None or not self.shown:
+            return
+        font = QFont(self.style["tickFont"] or p.font())
+        bold = QFont(font)
+        bold.setBold(True)
+        fm = QFontMetrics(font)
+        h = fm.height()
+        offset = self._offset()
+        right = self.boundingRect().width() - offset
+        for i, text in self.shown:
+            at = self.mapFromScene(vb.mapViewToScene(QPointF(i + 0.5, i + 0.5)))
+            p.setFont(bold if i == self.marked else font)
+            w = fm.horizontalAdvance(text) + 8
+            if self.orientation == "left":
+                p.drawText(QRectF(0, at.y() - h / 2, right, h), _RIGHT, text)
+            elif not self.vertical:
+                p.drawText(QRectF(at.x() - w / 2, offset, w, h), _CENTRE, text)
+            else:  # reads upwards, ending at the axis
+                p.save()
+                p.translate(at.x(), offset)
+                p.rotate(-90)
+                p.drawText(QRectF(-w, -h / 2, w, h), _RIGHT, text)
+                p.restore()
 
 
 class Heatmap(QWidget):
@@ -59,8 +129,10 @@ class Heatmap(QWidget):
     cellHovered = Signal(int, int)  # (row, column); (-1, -1) when the pointer leaves the matrix
     cellClicked = Signal(int, int)
 
-    def __init__(self, parent: QWidget | None = None, *, max_tick_labels: int = 60, label_chars: int = 16, value_name: str = "value", annotate_max: int = 0, value_format: str = "{:.2f}") -> None:
-        """``annotate_max``: write each cell's value (``value_format``) in it when the matrix has at most this many rows and columns."""
+    def __init__(self, parent: QWidget | None = None, *, max_tick_labels: int = 60, label_chars: int = 16, value_name: str = "value",
+                 annotate_max: int = 0, value_format: str | None = None, empty_hint: str = EMPTY_HINT) -> None:
+        """``annotate_max``: write each cell's value in it (``value_format``, or :func:`compact_value`)
+        when the matrix has at most this many rows and columns and the values fit in the cells."""
         super().__init__(parent)
         self.annotate_max = annotate_max
         self.value_format = value_format
@@ -71,13 +143,15 @@ class Heatmap(QWidget):
         self.matrix: np.ndarray | None = None
         self.row_labels: list[str] | None = None
         self.col_labels: list[str] | None = None
-        self._build()
+        self.marked: tuple[int | None, int | None] = (None, None)
+        self._build(empty_hint)
 
     # --- construction -------------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, empty_hint: str) -> None:
         self.graphics = pg.GraphicsLayoutWidget(self)
-        self.plot = self.graphics.addPlot()
+        self.left_axis, self.bottom_axis = LabelAxis("left"), LabelAxis("bottom")
+        self.plot = self.graphics.addPlot(axisItems={"left": self.left_axis, "bottom": self.bottom_axis})
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.plot.invertY(True)
@@ -87,6 +161,16 @@ class Heatmap(QWidget):
         self.cmap_name = "diverging"
         self.bar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get(COLORMAPS["diverging"]), interactive=False, width=14, colorMapMenu=False)
         self.bar.setImageItem(self.image, insert_in=self.plot)
+        self.marks = [QGraphicsRectItem(), QGraphicsRectItem()]  # the marked row, the marked column
+        for mark in self.marks:
+            mark.setZValue(20)
+            mark.hide()
+            self.plot.addItem(mark)
+        self.hint = QLabel(empty_hint, self.graphics)  # over the plot, whose axes and bar hide: it keeps its layout
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setContentsMargins(12, 12, 12, 12)
+        self.graphics.installEventFilter(self)
         self.readout = QLabel(" ", self)
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -102,6 +186,7 @@ class Heatmap(QWidget):
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._restyle()
+        self.clear()
 
     def _restyle(self) -> None:
         style_plot(self.graphics, self.plot, self)
@@ -109,15 +194,35 @@ class Heatmap(QWidget):
         if bar_axis is not None:
             bar_axis.setStyle(tickFont=self.plot.getAxis("left").style["tickFont"])
             bar_axis.setTextPen(self.plot.getAxis("left").textPen())
+        pen = QPen(palette_colors(self)[1], 2)
+        pen.setCosmetic(True)
+        for mark in self.marks:
+            mark.setPen(pen)
+        pal = self.hint.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, self.palette().color(QPalette.ColorRole.PlaceholderText))
+        self.hint.setPalette(pal)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() == event.Type.PaletteChange:
             self._restyle()
         super().changeEvent(event)
 
+    def _show_empty(self, empty: bool) -> None:
+        """Axes and colour bar only with a matrix (the plot itself stays: its layout must run)."""
+        for side in ("left", "bottom"):
+            (self.plot.hideAxis if empty else self.plot.showAxis)(side)
+        self.bar.setVisible(not empty)
+        self.hint.setVisible(empty)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if obj is self.graphics and event.type() == QEvent.Type.Resize:
+            self.hint.setGeometry(self.graphics.rect())
+        return super().eventFilter(obj, event)
+
     # --- data ---------------------------------------------------------------------------------
 
-    def set_matrix(self, m: np.ndarray, row_labels=None, col_labels=None, levels=None, cmap: str = "diverging", *, row_ticks=None, col_ticks=None) -> None:
+    def set_matrix(self, m: np.ndarray, row_labels=None, col_labels=None, levels=None, cmap: str = "diverging", *,
+                   row_ticks=None, col_ticks=None) -> None:
         """Show matrix ``m``; labels are optional sequences of strings, one per row / column.
 
         The labels name cells in the hover readout and, elided, on the axes; ``row_ticks`` /
@@ -141,8 +246,10 @@ class Heatmap(QWidget):
         self.image.setImage(m if np.isfinite(m).all() else np.nan_to_num(m), autoLevels=False)
         self.image.setRect(0, 0, m.shape[1], m.shape[0])
         self.bar.setLevels((lo, hi))
-        self._annotate()
+        self._remove_annotations()
         self._ticks = {"left": _strings(row_ticks) or self.row_labels, "bottom": _strings(col_ticks) or self.col_labels}
+        self._show_empty(False)
+        self.set_marked(None, None)
         self._fit_view()
         self._update_ticks()
         self.readout.setText(f"{m.shape[0]} × {m.shape[1]} · hover a cell for its {self.value_name}")
@@ -151,13 +258,19 @@ class Heatmap(QWidget):
         axis_label(self.plot, "left", rows, self)
         axis_label(self.plot, "bottom", columns, self)
 
-    def clear(self) -> None:
+    def clear(self, hint: str | None = None) -> None:
+        """Empty the heatmap; it shows ``hint`` (or the one it was built with) in its place."""
         self.matrix = None
         self.row_labels = self.col_labels = None
         self.image.clear()
-        self._annotate()
+        self._remove_annotations()
+        self.set_marked(None, None)
         self._ticks = {"left": None, "bottom": None}
-        self._update_ticks()
+        self.plot.vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None, minXRange=None, minYRange=None)
+        self.plot.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        if hint is not None:
+            self.hint.setText(hint)
+        self._show_empty(True)
         self.readout.setText(" ")
 
     @property
@@ -169,52 +282,93 @@ class Heatmap(QWidget):
         """(rows, columns) of the matrix on screen; (0, 0) when empty."""
         return (0, 0) if self.matrix is None else tuple(self.matrix.shape)
 
-    def _annotate(self) -> None:
-        """Write the values into the cells of a small matrix, dark or light to suit each cell."""
+    def set_marked(self, row: int | None, col: int | None) -> None:
+        """Outline row ``row`` and column ``col`` (None: no mark) and set their labels in bold."""
+        rows, cols = self.image_shape()
+        row = row if row is not None and 0 <= row < rows else None
+        col = col if col is not None and 0 <= col < cols else None
+        self.marked = (row, col)
+        for mark, at, rect in ((self.marks[0], row, lambda r: (0, r, cols, 1)), (self.marks[1], col, lambda c: (c, 0, 1, rows))):
+            mark.setVisible(at is not None)
+            if at is not None:
+                mark.setRect(*rect(at))
+        self.left_axis.set_marked(row)
+        self.bottom_axis.set_marked(col)
+
+    # --- values in the cells ------------------------------------------------------------------
+
+    def _value_texts(self) -> list[str]:
+        fmt = self.value_format.format if self.value_format else compact_value
+        return [fmt(float(v)) for v in self.matrix.ravel().tolist()]
+
+    def _remove_annotations(self) -> None:
         for item in self._annotations:
             self.plot.removeItem(item)
         self._annotations = []
+
+    def _annotate(self, cell_w: float, cell_h: float) -> None:
+        """Write the values into the cells (dark or light to suit each cell) when they fit;
+        made on first need, so a large matrix or a small window costs nothing."""
         m = self.matrix
-        if m is None or m.size == 0 or max(m.shape) > self.annotate_max:
+        if m is None or max(m.shape) > self.annotate_max:
             return
-        lo, hi = self.levels
-        cmap = self.bar.colorMap()
-        for (r, c), v in np.ndenumerate(m):
-            fill = cmap.map(float(np.clip((v - lo) / ((hi - lo) or 1.0), 0, 1)), mode="qcolor")
-            item = pg.TextItem(self.value_format.format(v), color="#000000" if fill.lightnessF() > 0.55 else "#ffffff", anchor=(0.5, 0.5))
-            item.setPos(c + 0.5, r + 0.5)
-            self.plot.addItem(item)
-            self._annotations.append(item)
+        font = tick_font(self, VALUE_POINT_SIZE)
+        fm = QFontMetrics(font)
+        texts = self._value_texts()
+        fits = cell_w >= max(fm.horizontalAdvance(t) for t in texts) + 2 and cell_h >= fm.height()
+        if fits and not self._annotations:
+            lo, hi = self.levels
+            cmap = self.bar.colorMap()
+            for ((r, c), v), text in zip(np.ndenumerate(m), texts):
+                fill = cmap.map(float(np.clip((v - lo) / ((hi - lo) or 1.0), 0, 1)), mode="qcolor")
+                item = pg.TextItem(text, color="#000000" if fill.lightnessF() > 0.55 else "#ffffff", anchor=(0.5, 0.5))
+                item.setFont(font)
+                item.setPos(c + 0.5, r + 0.5)
+                self.plot.addItem(item)
+                self._annotations.append(item)
+        for item in self._annotations:
+            item.setVisible(fits)
+
+    # --- labels ---------------------------------------------------------------------------------
 
     def _update_ticks(self, *_args) -> None:
-        """Label as many rows / columns as fit without overlapping at the current size and zoom."""
+        """Label as many rows / columns as fit at the current size and zoom; values likewise."""
+        if self.matrix is None:
+            for axis in (self.left_axis, self.bottom_axis):
+                axis.number()
+            return
         (x0, x1), (y0, y1) = self.plot.vb.viewRange()
         rect = self.plot.vb.boundingRect()
-        if self._annotations:  # values only where they fit in their cells
-            fm = QFontMetrics(self.font())
-            fits = rect.width() / max(x1 - x0, 1e-9) >= fm.horizontalAdvance("-0.00") + 4 and rect.height() / max(y1 - y0, 1e-9) >= fm.height()
-            for item in self._annotations:
-                item.setVisible(fits)
-        for axis, span, pixels in (("left", y1 - y0, rect.height()), ("bottom", x1 - x0, rect.width())):
-            labels = self._ticks.get(axis)
-            ax = self.plot.getAxis(axis)
-            if not labels:
-                ax.setTicks(None)
-                continue
-            cell = pixels / max(span, 1e-9)  # pixels per row / column
-            fm = QFontMetrics(ax.style["tickFont"] or self.font())
-            short = [elide(s, self.label_chars) for s in labels]
-            if axis == "bottom":
-                short = _fit_width(short, fm, cell - 8)
-                need = max(fm.horizontalAdvance(s) for s in short) + 6
-            else:
-                need = fm.height() + 2
-            fit = max(1, int(cell * len(labels) / need))
-            step = tick_positions(len(labels), min(fit, self.max_tick_labels)).step
-            shown = [(i + 0.5, short[i]) for i in range(0, len(labels), step)]
-            ax.setTicks([shown, []])
-            if axis == "left":  # pyqtgraph drops tick texts wider than the axis: make room for them
-                ax.setWidth(max(fm.horizontalAdvance(t) for _, t in shown) + ax.style["tickTextOffset"][0] + 14)
+        cell_w = rect.width() / max(x1 - x0, 1e-9)
+        cell_h = rect.height() / max(y1 - y0, 1e-9)
+        self._annotate(cell_w, cell_h)
+        self._place("left", cell_h, (y0, y1), self.width() * LABEL_SHARE)
+        self._place("bottom", cell_w, (x0, x1), self.height() * LABEL_SHARE)
+
+    def _place(self, side: str, cell: float, span: tuple[float, float], budget: float) -> None:
+        axis = self.left_axis if side == "left" else self.bottom_axis
+        labels = self._ticks.get(side)
+        if not labels:
+            axis.number()
+            return
+        fm = QFontMetrics(axis.style["tickFont"] or self.font())
+        budget = int(max(budget, fm.horizontalAdvance("Mmmm…")))
+        first = max(0, math.floor(span[0]))
+        last = min(len(labels), math.ceil(span[1]))
+        base = max(1, math.ceil((last - first) / self.max_tick_labels))  # at most max_tick_labels are measured
+        short = {i: fm.elidedText(elide(labels[i], self.label_chars), Qt.TextElideMode.ElideRight, budget)
+                 for i in range(first - first % base, last, base) if i >= first}
+        widest = max(fm.horizontalAdvance(t) for t in short.values()) if short else 0
+        vertical = side == "bottom" and widest + 6 > cell
+        across = fm.height() + 2 if side == "left" or vertical else widest + 6  # pixels a label needs along the axis
+        step = base * math.ceil(max(1, math.ceil(across / max(cell, 1e-9))) / base)  # a multiple of base
+        shown = [(i, t) for i, t in short.items() if i % step == 0]
+        extent = max((fm.horizontalAdvance(t) for _, t in shown), default=0) if side == "left" or vertical else fm.height()
+        axis.place(shown, vertical, extent)
+
+    def shown_labels(self, side: str) -> list[str]:
+        """The labels drawn on the ``"left"`` or ``"bottom"`` axis now."""
+        return [t for _, t in (self.left_axis if side == "left" else self.bottom_axis).shown]
 
     def _fit_view(self) -> None:
         rows, cols = self.matrix.shape

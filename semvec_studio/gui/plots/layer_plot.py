@@ -37,7 +37,8 @@ class LayerProfilePlot(QWidget):
         self.plot.vb.sigResized.connect(self._sync_views)
         norm_c, cos_c = self._colors()
         self.norm_curve = self.plot.plot([], [], pen=pg.mkPen(norm_c, width=2), symbol="o", symbolSize=7, symbolBrush=norm_c, symbolPen=None)
-        self.cosine_curve = pg.PlotDataItem([], [], pen=pg.mkPen(cos_c, width=2, style=Qt.PenStyle.DashLine), symbol="s", symbolSize=7, symbolBrush=cos_c, symbolPen=None)
+        self.cosine_curve = pg.PlotDataItem([], [], pen=pg.mkPen(cos_c, width=2, style=Qt.PenStyle.DashLine), symbol="s",
+                                            symbolSize=7, symbolBrush=cos_c, symbolPen=None)
         self.right.addItem(self.cosine_curve)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

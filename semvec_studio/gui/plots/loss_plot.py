@@ -2,6 +2,8 @@
 evaluation on the same (left) axis, and the validation metric (accuracy, macro-F1) on a right axis
 from 0 to 1. Points arrive in batches (``add_steps``/``add_eval``); the owner decides how often
 to redraw (the training panel does it at most ~10 times a second). The loss axis can be log scale.
+A linear probe is fitted in one go and has no curve: :meth:`LossPlot.show_summary` shows its
+figures in the plot's place instead of a lone point.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from semvec_studio.gui.plots.style import axis_label, is_dark, style_plot
 
@@ -70,10 +72,17 @@ class LossPlot(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
         top.addWidget(self.log_scale)
+        self.summary = QLabel("", self)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.summary)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.pages, 1)
         self._restyle()
 
     # --- data --------------------------------------------------------------------------------
@@ -85,7 +94,18 @@ class LossPlot(QWidget):
         self.evals.clear()
         self._smooth_acc = self._smooth_norm = 0.0
         self.readout.setText("")
+        self.pages.setCurrentWidget(self.view)
+        self.log_scale.setVisible(True)
         self.redraw()
+
+    def show_summary(self, title: str, figures: dict[str, float]) -> None:
+        """A run without a curve (a linear probe): its figures in the plot's place."""
+        rows = "".join(f"<tr><td align='right'>{name}&nbsp;&nbsp;</td><td><b>{value:.4f}</b></td></tr>"
+                       for name, value in figures.items() if value is not None and math.isfinite(value))
+        self.summary.setText(f"<p>{title}</p><table align='center'>{rows}</table>")
+        self.pages.setCurrentWidget(self.summary)
+        self.log_scale.setVisible(False)
+        self.readout.setText("")
 
     def set_total_steps(self, total: int) -> None:
         """Scale the smoothing to the run's length (call before its first points)."""

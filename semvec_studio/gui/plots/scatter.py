@@ -19,10 +19,25 @@ from PySide6.QtGui import QBrush, QColor, QCursor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from semvec_studio.gui.plots.scatter_data import (
-    OTHER_COLOR, SINGLE_COLOR, VALUE_BINS, Categories, Picker, PointIndex, categorize, points_in_polygon, quantize,
+    OTHER_COLOR,
+    SINGLE_COLOR,
+    VALUE_BINS,
+    Categories,
+    Picker,
+    PointIndex,
+    categorize,
+    points_in_polygon,
+    quantize,
 )
 from semvec_studio.gui.plots.scatter_items import (
-    LASSO, PAN, RECT, FastScatterItem, MapViewBox, export_svg, pixels_per_unit, rect_of,
+    LASSO,
+    PAN,
+    RECT,
+    FastScatterItem,
+    MapViewBox,
+    export_svg,
+    pixels_per_unit,
+    rect_of,
 )
 from semvec_studio.gui.plots.scatter_marks import MARK_STYLES, MarkLayers
 from semvec_studio.gui.plots.style import axis_label, palette_colors, style_plot

@@ -3,10 +3,12 @@ ViewBox that draws lasso and rectangle selections."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401 (loads the SVG exporter that export_svg patches)
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPathItem
@@ -133,10 +135,6 @@ def export_svg(item, path: str) -> None:
     path data: pyqtgraph 0.13-0.14 expects only "x,y" pairs there and raises ValueError (every
     ViewBox has such a path). Close-path tokens are set aside while pyqtgraph rewrites the
     coordinates and put back after."""
-    import importlib
-
-    import pyqtgraph.exporters  # noqa: F401
-
     module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
     original = module.correctCoordinates
 

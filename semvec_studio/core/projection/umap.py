@@ -1,0 +1,52 @@
+"""UMAP, an optional method: umap-learn (the ``umap`` extra), imported only when a UMAP map is made.
+
+The import waits because umap-learn's first import compiles with numba. No Qt here."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from semvec_studio.core.errors import UsageError
+from semvec_studio.core.projection.base import Method, Projected, ProjectionParams, Requirement, version_of
+from semvec_studio.core.rows import take_rows
+from semvec_studio.core.tasks import TaskContext
+
+__all__ = ["METHOD", "REQUIREMENT", "project_umap"]
+
+REQUIREMENT = Requirement(module="umap", feature="UMAP projection", package="umap-learn", extra="umap")
+
+
+def check_umap(params: ProjectionParams, m: int, n: int) -> None:
+    if not 2 <= params.n_neighbors < m:
+        raise UsageError(f"UMAP neighbours (--neighbors) {params.n_neighbors}: give a whole number from 2 to {m - 1} "
+                         f"(less than the {m} rows projected).")
+    if not 0.0 <= params.min_dist <= 1.0:
+        raise UsageError(f"UMAP minimum distance (--min-dist) {params.min_dist}: give a number from 0 to 1.")
+
+
+def project_umap(vectors, rows: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Projected:
+    """UMAP with a fixed seed (umap-learn then runs single-threaded, which makes it repeatable).
+
+    The start layout is PCA, not umap-learn's default spectral layout: on a neighbour graph with
+    several components (well-separated clusters) the spectral layout of the components differed
+    from run to run under the same seed (umap-learn 0.5.12), breaking "same seed, same map".
+    umap-learn has no callbacks: progress per phase, cancel before and after."""
+    x = take_rows(vectors, rows)
+    ctx.report(0, 1, "UMAP", unit="stage")
+    ctx.check_cancelled()
+    import umap  # noqa: PLC0415 - optional (the umap extra), and its first import compiles with numba
+
+    ctx.check_cancelled()
+    reducer = umap.UMAP(n_components=2, n_neighbors=int(params.n_neighbors), min_dist=float(params.min_dist),
+                        metric=params.metric, init="pca", random_state=params.seed, verbose=False)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*n_jobs value.*overridden.*")
+        warnings.filterwarnings("ignore", message=".*gradient function is not yet implemented.*")
+        coords = reducer.fit_transform(x)
+    ctx.report(1, 1, "UMAP", unit="stage")
+    return Projected(coords, None, version_of("umap-learn") + " (PCA start)")
+
+
+METHOD = Method("umap", project_umap, ("n_neighbors", "min_dist", "metric"), requires=REQUIREMENT, checks=(check_umap,))

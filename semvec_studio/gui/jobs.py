@@ -1,0 +1,22 @@
+"""The window's runner jobs whose modules import torch and transformers: each imports its core
+function when it runs, on the runner thread, so the window opens (and stays responsive) while
+torch loads, seconds on a slow machine. Qt-free; every other job is a core function submitted as it is.
+"""
+
+from __future__ import annotations
+
+TRAIN_GROUP = "train"  # the runner group of training runs: the workbench's jobs never cancel them
+
+
+def load_model(spec: str, *, device: str = "auto", dtype: str = "float32", allow_pickle: bool = False, ctx=None):
+    """:func:`semvec_studio.core.models.load_model`, imported on the runner thread."""
+    from semvec_studio.core.models import load_model as load  # noqa: PLC0415 - torch loads on the runner, not the window
+
+    return load(spec, device=device, dtype=dtype, allow_pickle=allow_pickle, ctx=ctx)
+
+
+def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], ctx=None) -> dict:
+    """One forward pass over ``texts`` giving every level in ``levels`` (an EmbeddingSet each)."""
+    from semvec_studio.core.extract.encode import ExtractOptions, extract  # noqa: PLC0415 - as load_model
+
+    return extract(lm, texts, ExtractOptions(levels=tuple(levels), **options), ctx)

@@ -1,0 +1,66 @@
+"""The Map tab's colours (:class:`MapColors`, owned by the panel): what the points of a map can
+be coloured by, the chosen colouring applied to the scatter, and k-means clusters computed on the
+runner and kept per map and k."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from semvec_studio.core.projection.clusters import kmeans_clusters
+from semvec_studio.gui.map_data import MapData, color_choices, color_values
+from semvec_studio.gui.panels.projection_side import MapToolbar
+from semvec_studio.gui.plots.scatter import Scatter
+
+
+class MapColors(QObject):
+    """Colours ``scatter`` as ``toolbar`` says; ``colored`` once the points have their colours.
+    Every call takes the map and the table's columns (and the word-level set, for the word of
+    each piece) as arguments."""
+
+    colored = Signal()
+
+    def __init__(self, toolbar: MapToolbar, scatter: Scatter, runner, notifier, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.toolbar, self.scatter, self.runner, self.notifier = toolbar, scatter, runner, notifier
+        self._clusters: dict = {}  # (id(map), k) -> cluster of each point
+        self._data: MapData | None = None  # the map last coloured: a late k-means result must be for it
+
+    def offer(self, data: MapData, columns: dict[str, list[str]], words, keep: str) -> None:
+        """Offer the colours of ``data``, choose ``keep`` (when offered) and apply it."""
+        self.toolbar.set_choices(color_choices(data, columns), keep)
+        self.apply(data, self.toolbar.color_key(), columns, words)
+
+    def apply(self, data: MapData | None, key: str, columns: dict[str, list[str]], words) -> None:
+        if data is None:
+            return
+        self._data = data
+        if key == "kmeans":
+            self._kmeans(data, self.toolbar.k.value())
+            return
+        kind, values = color_values(data, key, columns, words)
+        if kind == "categories":
+            self.scatter.color_by_categories(values, "text {}".format if key == "text" else None)
+        elif kind == "values":
+            self.scatter.color_by_values(values, self.toolbar.color.currentText())
+        else:
+            self.scatter.color_single()
+        self.colored.emit()
+
+    def forget_clusters(self) -> None:
+        """Drop the kept k-means clusters (the rows' vectors or labels changed)."""
+        self._clusters.clear()
+
+    def _kmeans(self, data: MapData, k: int) -> None:
+        key = (id(data), k)
+        if key in self._clusters:
+            self.scatter.color_by_categories([f"cluster {c + 1}" for c in self._clusters[key]])
+            self.colored.emit()
+            return
+
+        def done(labels) -> None:
+            self._clusters[key] = labels
+            if self._data is data and self.toolbar.color_key() == "kmeans" and self.toolbar.k.value() == k:
+                self._kmeans(data, k)
+
+        self.runner.submit(kmeans_clusters, data.vectors(), k, name=f"k-means (k={k}) on {len(data):,} points",
+                           group="kmeans", on_result=done, on_error=lambda exc, details: self.notifier.error(exc, details))
