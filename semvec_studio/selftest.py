@@ -149,7 +149,8 @@ def _model(state: State) -> str:
 def _extract(state: State) -> str:
     import numpy as np
 
-    from semvec_studio.core.extract.encode import ExtractOptions, extract
+    from semvec_studio.core.extract.encode import extract
+    from semvec_studio.core.extract.options import ExtractOptions
 
     sets = extract(state.values["lm"], state.values["texts"], ExtractOptions(levels=("token", "word", "sentence")))
     n_texts = len(state.values["texts"])

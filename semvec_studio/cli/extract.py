@@ -6,10 +6,10 @@ import sys
 
 from semvec_studio.cli.options import add_input_args, add_model_args, csv_list, layers_arg, read_inputs
 from semvec_studio.cli.progress import TqdmContext
-from semvec_studio.core.extract.encode import ExtractOptions
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pipeline import extract_to_folder
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
-from semvec_studio.core.io.exporters import EXPORTERS
+from semvec_studio.core.io.exporters import EXPORTERS, check_formats
 
 
 def add_parser(sub, name: str, help_line: str) -> None:
@@ -38,12 +38,14 @@ def add_parser(sub, name: str, help_line: str) -> None:
 
 def run(args) -> int:
     formats = csv_list(args.format)
-    corpus = read_inputs(args)
     options = ExtractOptions(
         levels=(args.level,), layers=layers_arg(args.layers), layer_combine=args.layer_combine, word_pooling=args.word_pooling,
         pooling=args.pooling, normalize=args.normalize, include_special=args.include_special, max_length=args.max_length,
         stride=args.stride, truncate=args.truncate, batch_size=args.batch_size,
     )
+    options.check()  # every option that needs no model, before the inputs are read
+    check_formats(formats)
+    corpus = read_inputs(args)
     with TqdmContext(quiet=args.quiet) as ctx:
         for w in corpus.warnings:
             ctx.log(w)

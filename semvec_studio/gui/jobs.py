@@ -17,6 +17,7 @@ def load_model(spec: str, *, device: str = "auto", dtype: str = "float32", allow
 
 def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], ctx=None) -> dict:
     """One forward pass over ``texts`` giving every level in ``levels`` (an EmbeddingSet each)."""
-    from semvec_studio.core.extract.encode import ExtractOptions, extract  # noqa: PLC0415 - as load_model
+    from semvec_studio.core.extract.encode import extract  # noqa: PLC0415 - as load_model
+    from semvec_studio.core.extract.options import ExtractOptions  # noqa: PLC0415
 
     return extract(lm, texts, ExtractOptions(levels=tuple(levels), **options), ctx)

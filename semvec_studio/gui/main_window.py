@@ -422,6 +422,8 @@ class MainWindow(QMainWindow):
         s.setValue("model/dtype", self.model_panel.dtype.currentText())
         if self._options_restored:
             st.write_json(s, OPTIONS_KEY, self.controls.state())
+        if self.training_panel is not None:
+            self.training_panel.save_settings()
         s.sync()
 
     def interrupt(self) -> None:

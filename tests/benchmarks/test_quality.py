@@ -13,7 +13,8 @@ import pytest
 from scipy.stats import spearmanr
 
 from semvec_studio.core.checkpoints import default_model_path
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.models import load_model
 from tests.benchmarks.conftest import report, sst2_sentences

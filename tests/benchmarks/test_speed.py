@@ -18,7 +18,8 @@ import pytest
 import torch
 
 from semvec_studio.core.checkpoints import default_model_path
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import load_model
 from tests.benchmarks.conftest import DEVICE, report, sst2_sentences
 

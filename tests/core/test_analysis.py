@@ -12,7 +12,8 @@ import torch
 
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.analysis import cosine_matrix, layer_path, layer_profile, layer_vectors, most_similar
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import load_model
 from semvec_studio.core.rows import unit_rows
 

@@ -18,7 +18,8 @@ import pytest
 
 from semvec_studio.cli import main
 from semvec_studio.cli.progress import TqdmContext
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io.exporters import EXPORTERS
 from semvec_studio.core.io.metadata import COLUMNS, escape_cell, unescape_cell
 from semvec_studio.core.io.vectors import EmbeddingSet
@@ -554,3 +555,16 @@ def test_output_folder_follows_the_umask(capsys, tiny_bert, txt, out, mask, fold
     assert out.stat().st_mode & 0o777 == folder_mode
     assert {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()} == {
         name: file_mode for name in ("vectors.npy", "metadata.tsv", "manifest.json", "vectors.csv")}
+
+
+def test_options_are_checked_before_any_work(capsys, tiny_bert, txt, out, out_parent, tmp_path):
+    """A window overlap as long as the window is refused at once, on short texts as on long ones,
+    before the inputs are read (here they do not even exist) or the model is loaded."""
+    missing = tmp_path / "not-read.txt"
+    line = assert_one_line_error(*cli(capsys, "extract", missing, "--model", tiny_bert, "-o", out, "--max-length", "64",
+                                      "--stride", "64")[::2], "--stride 64", "--max-length 64")
+    assert "not-read.txt" not in line
+    # 63 < 64, but the tokenizer adds [CLS] and [SEP]: 62 tokens of text per window; refused on short texts too
+    line = assert_one_line_error(*cli(capsys, "extract", txt, "--model", tiny_bert, "-o", out, "--max-length", "64",
+                                      "--stride", "63")[::2], "--stride 63", "62 tokens of text")
+    assert_nothing_left(out_parent)

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from semvec_studio.core.errors import Cancelled, UsageError
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.windows import window_starts
 from semvec_studio.core.models import load_model
 from semvec_studio.core.tasks import RecordingContext

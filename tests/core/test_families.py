@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import inspect_checkpoint, load_model
 from tests import checkpoints
 

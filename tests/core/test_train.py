@@ -122,7 +122,8 @@ def test_output_folder_contents(trained):
 def test_output_loads_in_transformers_and_in_this_app(trained):
     from transformers import AutoModelForSequenceClassification
 
-    from semvec_studio.core.extract.encode import ExtractOptions, extract
+    from semvec_studio.core.extract.encode import extract
+    from semvec_studio.core.extract.options import ExtractOptions
     from semvec_studio.core.models import load_model
 
     _, _, out = trained

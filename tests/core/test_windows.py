@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pieces import SPACE_MARK, UNKNOWN_MIN, coverage_warning, piece_labels
 from semvec_studio.core.extract.windows import plan_text
 from semvec_studio.core.io.exporters import save

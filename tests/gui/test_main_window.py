@@ -11,7 +11,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from semvec_studio.core.extract import encode
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import DEFAULT_MODEL, load_model
 from semvec_studio.gui.main_window import SENTENCES_TAB, TOKENS_TAB
 from semvec_studio.gui.panels.token_view import SIMILARITY_TAB, VECTORS_TAB

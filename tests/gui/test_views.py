@@ -9,7 +9,8 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from semvec_studio.core.extract.analysis import layer_profile
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.models import load_model
 from semvec_studio.gui.panels.sentence_view import HEATMAP_CAP, TOP_K, SentenceView

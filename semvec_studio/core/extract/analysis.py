@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import LoadedModel
 from semvec_studio.core.projection.base import Projection, ProjectionParams
 from semvec_studio.core.projection.neighbours import neighbours

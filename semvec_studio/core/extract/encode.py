@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from semvec_studio.core.errors import UsageError
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS, combined_dim
 from semvec_studio.core.extract.windows import TextPlan, plan_text
 from semvec_studio.core.io.sinks import MemorySink, Sink
-from semvec_studio.core.io.vectors import LEVELS, SENTENCE_TEXT_CHARS, EmbeddingSet
+from semvec_studio.core.io.vectors import SENTENCE_TEXT_CHARS, EmbeddingSet
 from semvec_studio.core.models import LoadedModel
 from semvec_studio.core.provenance import base_manifest
 from semvec_studio.core.rows import l2_normalize
@@ -27,51 +27,6 @@ from semvec_studio.core.tasks import NullContext, TaskContext
 
 CHUNK_TEXTS = 2048
 CHUNK_TOKENS = 65536
-
-
-@dataclass(frozen=True)
-class ExtractOptions:
-    """What to extract. ``layers`` index ``hidden_states`` (0 = embeddings, negative from the top)."""
-
-    levels: tuple[str, ...] = ("sentence",)
-    layers: tuple[int, ...] = (-1,)
-    layer_combine: str = "mean"
-    word_pooling: str = "mean"
-    pooling: str = "mean"
-    normalize: bool = False
-    include_special: bool = False
-    max_length: int | None = None
-    stride: int | None = None
-    truncate: bool = False
-    batch_size: int = 32
-
-    def validate(self, num_layers: int, model_max: int) -> None:
-        for name, value, registry in (
-            ("--level", self.levels, LEVELS),
-            ("--layer-combine", (self.layer_combine,), LAYER_COMBINERS),
-            ("--word-pooling", (self.word_pooling,), WORD_POOLERS),
-            ("--pooling", (self.pooling,), SENTENCE_POOLERS),
-        ):
-            for v in value:
-                if v not in registry:
-                    raise UsageError(f"{name} {v}: choose one of {', '.join(registry)}.")
-        if not self.levels:
-            raise UsageError("--level: choose at least one of token, word, sentence.")
-        if not self.layers:
-            raise UsageError("--layers: give at least one layer index.")
-        for layer in self.layers:
-            if not -(num_layers + 1) <= layer <= num_layers:
-                raise UsageError(f"--layers {layer}: this model has layers 0 (embeddings) to {num_layers}; negative indices "
-                    f"count from the top (-1 = last).")
-        if self.batch_size < 1:
-            raise UsageError(f"--batch-size {self.batch_size}: must be at least 1.")
-        if self.max_length is not None and not 4 <= self.max_length <= model_max:
-            raise UsageError(f"--max-length {self.max_length}: must be between 4 and the model's limit, {model_max}.")
-        if self.stride is not None and self.stride < 0:
-            raise UsageError(f"--stride {self.stride}: must be 0 or more (tokens of overlap between windows).")
-
-    def resolved_layers(self, num_layers: int) -> tuple[int, ...]:
-        return tuple(layer if layer >= 0 else num_layers + 1 + layer for layer in self.layers)
 
 
 @dataclass
@@ -101,7 +56,7 @@ def extract(
 ) -> dict[str, EmbeddingSet]:
     """Extract the requested levels for ``texts``; returns one EmbeddingSet per level."""
     ctx = ctx or NullContext()
-    options.validate(lm.num_layers, lm.max_length)
+    options.check_for(lm)
     max_len = options.max_length or lm.max_length
     stride = options.stride if options.stride is not None else max_len // 4
     layers = options.resolved_layers(lm.num_layers)

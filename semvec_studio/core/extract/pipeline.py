@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from semvec_studio.core.atomic import atomic_dir
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io import exporters
 from semvec_studio.core.io.sinks import NpyFileSink
 from semvec_studio.core.io.texts import Corpus
@@ -46,9 +47,11 @@ def extract_to_folder(
     plus extra ``formats``. Written under a temporary name; nothing is left on failure or cancel."""
     ctx = ctx or NullContext()
     (level,) = options.levels
-    exporters.check_formats(formats)  # fail on a bad format or missing extra before any work
+    exporters.check_formats(formats)  # fail on a bad format, a missing extra or a bad option before any work
+    options.check()
     with atomic_dir(outdir, overwrite=overwrite) as tmp:
         lm = model if isinstance(model, LoadedModel) else load_model(model, device=device, dtype=dtype, allow_pickle=allow_pickle)
+        options.check_for(lm)  # the model's layers, length limit and special tokens, before any text is encoded
         for w in lm.warnings:
             ctx.log(w)
         sink = NpyFileSink(tmp / VECTORS_FILE)

@@ -22,7 +22,8 @@ from sklearn.linear_model import LogisticRegression
 
 from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.errors import ModelError
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.jsonio import write_json
 from semvec_studio.core.models import LoadedModel, load_model, pick_device
 from semvec_studio.core.provenance import library_versions, now_iso

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from semvec_studio.core.extract.encode import ExtractOptions, extract
+from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import LoadedModel, load_model
 from semvec_studio.core.projection.project import ProjectionParams, project
 from semvec_studio.core.rows import sample_positions

@@ -252,8 +252,7 @@ class TrainingPanel(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def _run(self, params, resuming: bool = False) -> int:
-        if self.settings is not None:
-            st.write_json(self.settings, SETTINGS_KEY, self.setup.state())
+        self.save_settings()
         self.events.clear()
         if not resuming:
             self.loss_plot.clear()
@@ -271,6 +270,11 @@ class TrainingPanel(QWidget):
         self.timer.start()
         self._update_buttons()
         return self.job
+
+    def save_settings(self) -> None:
+        """Remember the form (every field the training table marks ``saved``) for the next session."""
+        if self.settings is not None:
+            st.write_json(self.settings, SETTINGS_KEY, self.setup.state())
 
     def on_event(self, event: Event) -> None:
         """An event of the running job (GUI thread, from the runner); drawn by the next :meth:`drain`."""
