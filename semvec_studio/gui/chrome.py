@@ -1,5 +1,5 @@
-"""The main window's chrome: menus and shortcuts, the status-bar progress area, drop parsing,
-and the demo texts (found by :mod:`semvec_studio.core.resources`)."""
+"""The main window's chrome: menus and shortcuts, the status-bar progress area, the question
+asked when it closes during a run, drop parsing, and the demo texts (found by :mod:`semvec_studio.core.resources`)."""
 
 from __future__ import annotations
 
@@ -112,6 +112,18 @@ class StatusArea(QObject):
             self.job_id = None
             self.job.clear()
             self.eta.clear()
+
+
+def ask_stop_training(parent) -> bool:
+    """Closing during a training run: True to stop it (keeping its checkpoint) and close."""
+    box = QMessageBox(QMessageBox.Icon.Question, "A training run is going",
+                      "A training run is still going. Stop it and close? The last saved checkpoint is kept, "
+                      "and Resume in the Train tab continues from it.", parent=parent)
+    stop = box.addButton("Stop and close", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stop)
+    box.exec()
+    return box.clickedButton() is stop
 
 
 @dataclass

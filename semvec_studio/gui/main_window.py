@@ -10,28 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QTabWidget
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
-from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.io.exporters import save
 from semvec_studio.core.io.vectors import LEVELS
 from semvec_studio.core.wording import count
 from semvec_studio.gui import settings as st
+from semvec_studio.gui import window_settings
 from semvec_studio.gui.cache import EmbedRequest, ResultsCache, texts_hash
-from semvec_studio.gui.chrome import StatusArea, build_menus, demo_texts, dropped_paths
+from semvec_studio.gui.chrome import StatusArea, ask_stop_training, build_menus, demo_texts, dropped_paths
 from semvec_studio.gui.jobs import TRAIN_GROUP, embed_levels, load_model
 from semvec_studio.gui.notifier import Notifier
 from semvec_studio.gui.panels.controls_panel import ControlsPanel
-from semvec_studio.gui.panels.export_dialog import ExportDialog
+from semvec_studio.gui.panels.export_dialog import ExportDialog, start_export
 from semvec_studio.gui.panels.model_panel import ModelPanel
 from semvec_studio.gui.panels.text_panel import TextPanel
 from semvec_studio.gui.runner import Runner
 
 TOKENS_TAB, SENTENCES_TAB, MAP_TAB, TRAIN_TAB = 0, 1, 2, 3
 VIEW_TITLES = ("Tokens && words", "Texts", "Map", "Train")
-OPTIONS_KEY = "options/controls"
 
 
 class MainWindow(QMainWindow):
@@ -61,7 +59,7 @@ class MainWindow(QMainWindow):
         self._options_restored = False
         self._text_id = 0
         self._build()
-        self._restore_layout()
+        window_settings.restore_layout(self)
 
     # --- construction ----------------------------------------------------------------------------
 
@@ -122,10 +120,7 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(current)
         self.views.blockSignals(False)
         self._on_view_changed(current)
-        for view in (self.token_view, self.sentence_view, self.map_panel, self.training_panel):
-            state = self.settings.value(f"layout/{type(view).__name__}")
-            if isinstance(state, QByteArray):
-                view.splitter.restoreState(state)
+        window_settings.restore_view_layouts(self, made.all())
 
     # --- start-up ----------------------------------------------------------------------------------
 
@@ -174,7 +169,7 @@ class MainWindow(QMainWindow):
         self.controls.set_num_layers(lm.num_layers)
         if not self._options_restored:
             self._options_restored = True
-            self.controls.restore(st.read_json(self.settings, OPTIONS_KEY, {}))
+            self.controls.restore(st.read_json(self.settings, window_settings.OPTIONS_KEY, {}))
         self.controls.blockSignals(False)
         self.setWindowTitle(f"SemVec Studio — {lm.info.name}")
         self.notifier.status(f"Model ready: {lm.info.name}, {lm.num_layers} layers × {lm.hidden_size} dims on {lm.device}")
@@ -363,20 +358,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _export(self, dialog, level: str, folder: str, formats: list, overwrite: bool) -> int:
-        embset = dialog.sets[level]
-
-        def failed(exc, details):
-            dialog.show_error(exc.for_gui()) if isinstance(exc, SemvecError) else self.notifier.unexpected(exc, details)
-
-        def done(path):
-            dialog.finish()
-            self.notifier.status(f"Wrote {len(embset):,} {level} vectors ({', '.join(formats)}) to {path}")
-
-        job = self.runner.submit(save, embset, folder, formats, overwrite=overwrite, group="export",
-                                 name=f"Exporting {len(embset):,} vectors", on_result=done, on_error=failed,
-                                 on_cancel=dialog.show_cancelled)
-        dialog.rejected.connect(lambda: self.runner.cancel(job))
-        return job
+        return start_export(self.runner, self.notifier, dialog, level, folder, formats, overwrite)
 
     # --- drag and drop, settings, closing ----------------------------------------------------------
 
@@ -393,38 +375,8 @@ class MainWindow(QMainWindow):
         if files:
             self.text_panel.open_files(files)
 
-    def _restore_layout(self) -> None:
-        s = self.settings
-        if isinstance(geometry := s.value("layout/geometry"), QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        for splitter in (self.splitter, self.left):
-            if isinstance(state := s.value(f"layout/{splitter.objectName()}"), QByteArray):
-                splitter.restoreState(state)
-        device, dtype = s.value("model/device"), s.value("model/dtype")
-        if isinstance(device, str) and isinstance(dtype, str):
-            self.model_panel.set_device_dtype(device, dtype)
-        view = s.value("layout/view")
-        if isinstance(view, str) and view.isdigit():
-            self.views.setCurrentIndex(int(view))
-
     def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("layout/geometry", self.saveGeometry())
-        for splitter in (self.splitter, self.left):
-            s.setValue(f"layout/{splitter.objectName()}", splitter.saveState())
-        for view in (self.token_view, self.sentence_view, self.map_panel, self.training_panel):
-            if view is not None:
-                s.setValue(f"layout/{type(view).__name__}", view.splitter.saveState())
-        s.setValue("layout/view", str(self.views.currentIndex()))
-        s.setValue("model/device", self.model_panel.device.currentText())
-        s.setValue("model/dtype", self.model_panel.dtype.currentText())
-        if self._options_restored:
-            st.write_json(s, OPTIONS_KEY, self.controls.state())
-        if self.training_panel is not None:
-            self.training_panel.save_settings()
-        s.sync()
+        window_settings.save_settings(self, options=self._options_restored)
 
     def interrupt(self) -> None:
         """Ctrl-C in the terminal: close as the close button does, without asking (a training run
@@ -435,21 +387,10 @@ class MainWindow(QMainWindow):
     def training_running(self) -> bool:
         return self.training_panel is not None and self.training_panel.running()
 
-    def ask_stop_training(self) -> bool:
-        """Closing during a run: True to stop it (keeping its checkpoint) and close."""
-        box = QMessageBox(QMessageBox.Icon.Question, "A training run is going",
-                          "A training run is still going. Stop it and close? The last saved checkpoint is kept, "
-                          "and Resume in the Train tab continues from it.", parent=self)
-        stop = box.addButton("Stop and close", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stop)
-        box.exec()
-        return box.clickedButton() is stop
-
     def closeEvent(self, event) -> None:
         """Close at once: the window goes away first, then running jobs are stopped (an
         extraction within a batch; a training run saves its checkpoint) and the thread joined."""
-        if self.training_running() and not self.interrupted and not self.ask_stop_training():
+        if self.training_running() and not self.interrupted and not ask_stop_training(self):
             event.ignore()
             return
         self.save_settings()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from semvec_studio.core.tasks import NullContext
+from semvec_studio.core.tasks import NullContext, TaskContext
 from semvec_studio.core.train.data import read_labelled
 from semvec_studio.core.train.infer import evaluate, load_classifier
 from semvec_studio.core.train.loop import train
@@ -42,6 +42,18 @@ def first_rows(data: Path, n: int, dest: Path) -> Path:
     return dest
 
 
+class Events(TaskContext):
+    """A run's events as plain dicts (``{"kind": ..., **data}``), each also handed to ``then``."""
+
+    def __init__(self, then=None) -> None:
+        super().__init__()
+        self.then = then
+
+    def on_event(self, event) -> None:
+        if self.then is not None:
+            self.then({"kind": event.kind, **event.data})
+
+
 def dev_accuracy(out: Path, data: Path) -> float:
     dev = read_labelled(data / "sst2" / "dev.tsv", "sentence", "label")
     return evaluate(load_classifier(out, device="cpu"), dev)["accuracy"]
@@ -56,7 +68,7 @@ def test_sst2_finetune_defaults(shared_data, sst2_5k, tmp_path):
     events: list[dict] = []
     t0 = time.perf_counter()
     result = train(TrainParams(csv=str(sst2_5k), output=str(tmp_path / "ft"), text_column="sentence", label_column="label"),
-                   NullContext(), events.append)
+                   Events(events.append))
     wall = time.perf_counter() - t0
     acc = dev_accuracy(tmp_path / "ft", shared_data)
     start = events[0]
@@ -92,7 +104,7 @@ def _ours(csv: Path, out: Path, precision: str, device: str) -> tuple[list[float
             tokens.append(e["tokens"])
 
     train(TrainParams(csv=str(csv), output=str(out), text_column="sentence", label_column="label", max_steps=STEPS,
-                      precision=precision, patience=None, device=device), NullContext(), on_event)
+                      precision=precision, patience=None, device=device), Events(on_event))
     return _step_times(stamps), statistics.mean(tokens[1:])
 
 
@@ -174,7 +186,7 @@ def test_sst2_full_epoch_on_gpu(shared_data, tmp_path):
     events: list[dict] = []
     t0 = time.perf_counter()
     train(TrainParams(csv=str(shared_data / "sst2" / "train.tsv"), output=str(tmp_path / "gpu"), text_column="sentence",
-                      label_column="label", epochs=1, device="cuda"), NullContext(), events.append)
+                      label_column="label", epochs=1, device="cuda"), Events(events.append))
     wall = time.perf_counter() - t0
     dev = read_labelled(shared_data / "sst2" / "dev.tsv", "sentence", "label")
     acc = evaluate(load_classifier(tmp_path / "gpu", device="cuda"), dev)["accuracy"]

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from semvec_studio.core.io.exporters import EXPORTERS
+from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.io.exporters import EXPORTERS, save
 from semvec_studio.core.io.vectors import LEVELS, EmbeddingSet
 from semvec_studio.gui.notifier import InlineMessage
 
@@ -177,3 +178,22 @@ class ExportDialog(QDialog):
     def show_cancelled(self) -> None:
         self.export_button.setEnabled(True)
         self.message.show_info("Export cancelled; nothing was written.")
+
+
+def start_export(runner, notifier, dialog: ExportDialog, level: str, folder: str, formats: list, overwrite: bool) -> int:
+    """Write ``dialog``'s vectors of ``level`` on the runner (atomic); the dialog shows how it
+    ended, and closing it cancels the export. Returns the job id."""
+    embset = dialog.sets[level]
+
+    def failed(exc, details):
+        dialog.show_error(exc.for_gui()) if isinstance(exc, SemvecError) else notifier.unexpected(exc, details)
+
+    def done(path):
+        dialog.finish()
+        notifier.status(f"Wrote {len(embset):,} {level} vectors ({', '.join(formats)}) to {path}")
+
+    job = runner.submit(save, embset, folder, formats, overwrite=overwrite, group="export",
+                        name=f"Exporting {len(embset):,} vectors", on_result=done, on_error=failed,
+                        on_cancel=dialog.show_cancelled)
+    dialog.rejected.connect(lambda: runner.cancel(job))
+    return job

@@ -9,6 +9,12 @@ a line break inside a text (a CSV cell may hold one) as :data:`LINE_BREAK`; unti
 it, the texts are the ones read, byte for byte (runs of spaces, tabs, non-breaking spaces kept).
 Once edited, each non-blank line is a text, stripped at its ends as a .txt file's lines are.
 A keystroke costs no pass over the document: the count of texts is refreshed after typing pauses.
+
+More texts than :data:`EDITOR_TEXTS` (a large file, or a paste of many lines) are not put in the
+editor whole: it would take the window seconds to lay out and nobody edits 100,000 lines by hand.
+The editor then shows the first of them, read-only, with a line saying how many there are; Clear
+starts over. A paste of more lines than that becomes the texts at once (added to the ones there,
+unless everything was selected), without passing through the editor.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ READ_BLOCK = 1 << 20
 PREVIEW_ROWS = 50
 LINE_BREAK = "\u2424"  # ␤ SYMBOL FOR NEWLINE: how the editor shows a line break inside one text
 SUMMARY_DELAY_MS = 300
+EDITOR_TEXTS = 5_000  # above this many texts the editor shows a read-only preview
 MAX_PREVIEW_COLUMN = 420  # pixels
 FILE_FILTER = "Texts (*.txt *.csv *.tsv *.jsonl);;All files (*)"
 
@@ -154,7 +161,11 @@ class ColumnPickerDialog(QDialog):
 
 
 class _Editor(QPlainTextEdit):
+    """Drops of files open them; a paste of more lines than :data:`EDITOR_TEXTS` is handed over
+    as ``largePaste(text, replace_all)`` instead of being inserted."""
+
     filesDropped = Signal(list)
+    largePaste = Signal(str, bool)
 
     def canInsertFromMimeData(self, source) -> bool:
         return source.hasUrls() or super().canInsertFromMimeData(source)
@@ -163,8 +174,15 @@ class _Editor(QPlainTextEdit):
         files = [u.toLocalFile() for u in source.urls() if u.isLocalFile()] if source.hasUrls() else []
         if files:
             self.filesDropped.emit(files)
-        else:
-            super().insertFromMimeData(source)
+            return
+        text = source.text() if source.hasText() else ""
+        if text.count("\n") >= EDITOR_TEXTS:
+            cursor = self.textCursor()
+            everything = self.document().isEmpty() or (cursor.selectionStart() == 0
+                                                        and cursor.selectionEnd() >= self.document().characterCount() - 1)
+            self.largePaste.emit(text, everything)
+            return
+        super().insertFromMimeData(source)
 
 
 class TextPanel(QWidget):
@@ -210,6 +228,7 @@ class TextPanel(QWidget):
         self.open_button.clicked.connect(self.choose_file)
         self.clear_button.clicked.connect(lambda: self.set_texts([], ""))
         self.editor.filesDropped.connect(self.open_files)
+        self.editor.largePaste.connect(self._on_large_paste)
         self.editor.textChanged.connect(self._on_edit)
         self._summary_timer = QTimer(self, singleShot=True, interval=SUMMARY_DELAY_MS)
         self._summary_timer.timeout.connect(self._update_summary)
@@ -231,19 +250,31 @@ class TextPanel(QWidget):
         return [line.strip().replace(LINE_BREAK, "\n") for line in lines if line.strip()]
 
     def set_texts(self, texts: list[str], source: str = "", columns: dict[str, list[str]] | None = None) -> None:
-        """Put ``texts`` in the editor; ``columns`` (a table's other columns, one value per text)
-        travel with them as labels (see :meth:`columns_for`)."""
+        """Put ``texts`` in the editor (a read-only preview of the first :data:`EDITOR_TEXTS` when
+        there are more); ``columns`` (a table's other columns, one value per text) travel with them
+        as labels (see :meth:`columns_for`)."""
         self._texts = list(texts)
         self._columns = dict(columns or {})
+        shown = texts if len(texts) <= EDITOR_TEXTS else texts[:EDITOR_TEXTS]
+        lines = [editor_line(t) for t in shown]
+        if len(texts) > EDITOR_TEXTS:
+            lines.append(f"… and {len(texts) - EDITOR_TEXTS:,} more: too many to edit here (press Clear to start over)")
         self._setting = True
         try:
-            self.editor.setPlainText("\n".join(editor_line(t) for t in texts))
+            self.editor.setPlainText("\n".join(lines))
+            self.editor.setReadOnly(len(texts) > EDITOR_TEXTS)
         finally:
             self._setting = False
         self._edited = False
         self._source = source
         self.message.clear()
         self._update_summary()
+
+    def _on_large_paste(self, text: str, replace_all: bool) -> None:
+        pasted = [line.strip() for line in text.split("\n") if line.strip()]
+        before = [] if replace_all else self.texts()
+        self.set_texts(before + pasted, "pasted text")
+        self.textsChanged.emit()
 
     def _on_edit(self) -> None:
         if not self._setting:
@@ -254,10 +285,11 @@ class TextPanel(QWidget):
     def _update_summary(self) -> None:
         where = f" · {Path(self._source).name}" if self._source else ""
         if self.edited():  # no pass over a long document: its lines, counted by the editor
-            lines = self.editor.blockCount() if self.editor.toPlainText() else 0
+            lines = 0 if self.editor.document().isEmpty() else self.editor.blockCount()
             self.summary.setText(f"{count(lines, 'line')} (blank ones skipped){where}")
         else:
-            self.summary.setText(f"{count(len(self._texts), 'text')}{where}")
+            shown = f" (the first {EDITOR_TEXTS:,} shown)" if len(self._texts) > EDITOR_TEXTS else ""
+            self.summary.setText(f"{count(len(self._texts), 'text')}{shown}{where}")
         self.summary.setToolTip(self._source)
 
     def show_error(self, text: str) -> None:
