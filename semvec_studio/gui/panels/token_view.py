@@ -43,6 +43,15 @@ SIMILARITY_HINT = "Embed some texts: the cosine similarity of the selected text'
 NO_WORDS_HINT = "This text has no words to compare."
 
 
+
+def _page(page: QWidget, bar: QHBoxLayout, body: QWidget) -> QWidget:
+    """A tab page: a row of controls over ``body``."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(2, 2, 2, 2)
+    layout.addLayout(bar)
+    layout.addWidget(body, 1)
+    return page
+
 class TokenView(QWidget):
     """``show_text(text, text_id, tokens, words)``, ``clear()``, ``show_layer_profile(...)``."""
 
@@ -112,11 +121,7 @@ class TokenView(QWidget):
         bar.addStretch(1)
         self.vectors = Heatmap(page, max_tick_labels=60, label_chars=14, value_name="value", empty_hint=VECTORS_HINT)
         self.vectors.set_axis_titles("piece", "dimension")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(bar)
-        layout.addWidget(self.vectors, 1)
-        return page
+        return _page(page, bar, self.vectors)
 
     def _build_layers_tab(self) -> QWidget:
         page = QWidget(self)
@@ -126,11 +131,7 @@ class TokenView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.layers_button)
         bar.addStretch(1)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(bar)
-        layout.addWidget(self.layers_plot, 1)
-        return page
+        return _page(page, bar, self.layers_plot)
 
     def _connect(self) -> None:
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)

@@ -18,9 +18,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QWidget
 
-from semvec_studio.gui.plots.style import axis_label, palette_colors, style_plot, tick_font
+from semvec_studio.gui.plots.style import axis_label, palette_colors, style_plot, tick_font, with_readout
 
 COLORMAPS = {"diverging": "CET-D1A", "sequential": "viridis"}
 ROBUST_PERCENTILE = 99.5  # automatic levels ignore the most extreme 0.5 % of cells
@@ -171,15 +171,7 @@ class Heatmap(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setContentsMargins(12, 12, 12, 12)
         self.graphics.installEventFilter(self)
-        self.readout = QLabel(" ", self)
-        self.readout.setTextFormat(Qt.TextFormat.PlainText)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.readout.setContentsMargins(6, 0, 6, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.readout)
+        self.readout = with_readout(self, self.graphics)
         self._ticks: dict[str, list[str] | None] = {"left": None, "bottom": None}
         self.plot.vb.sigResized.connect(self._update_ticks)
         self.plot.vb.sigRangeChanged.connect(self._update_ticks)

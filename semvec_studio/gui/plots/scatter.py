@@ -16,7 +16,7 @@ import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (pg.exporters)
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QCursor
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from semvec_studio.gui.plots.scatter_data import (
     OTHER_COLOR,
@@ -40,7 +40,7 @@ from semvec_studio.gui.plots.scatter_items import (
     rect_of,
 )
 from semvec_studio.gui.plots.scatter_marks import MARK_STYLES, MarkLayers
-from semvec_studio.gui.plots.style import axis_label, palette_colors, style_plot
+from semvec_studio.gui.plots.style import axis_label, palette_colors, style_plot, with_readout
 
 DRAW_CAP = 25_000  # points drawn at once
 LOD_DELAY_MS = 40
@@ -101,14 +101,7 @@ class Scatter(QWidget):
         self.legend.sigSampleClicked.connect(self._on_legend_clicked)
         self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._side = None
-        self.info = QLabel(" ", self)
-        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.info.setContentsMargins(6, 0, 6, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.info)
+        self.info = with_readout(self, self.graphics)
         self._lod_timer = QTimer(self, singleShot=True, interval=LOD_DELAY_MS)
         self._lod_timer.timeout.connect(self.refresh_lod)
         self.vb.sigRangeChanged.connect(lambda *_: self._lod_timer.start())

@@ -4,8 +4,9 @@ dark themes instead of pyqtgraph's fixed black background."""
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 AXES = ("left", "bottom", "right", "top")
 TICK_POINT_SIZE = 9
@@ -46,3 +47,18 @@ def style_plot(view: pg.GraphicsView, plot: pg.PlotItem, widget: QWidget) -> Non
 def axis_label(plot: pg.PlotItem, axis: str, text: str, widget: QWidget, color: QColor | str | None = None) -> None:
     fg = color if color is not None else palette_colors(widget)[1]
     plot.setLabel(axis, text, color=pg.mkColor(fg).name(), **{"font-size": f"{LABEL_POINT_SIZE}pt"})
+
+
+def with_readout(owner: QWidget, graphics: QWidget) -> QLabel:
+    """Lay ``graphics`` out in ``owner`` with a one-line readout under it (hover values, counts);
+    returns the readout label, which never widens its owner."""
+    readout = QLabel(" ", owner)
+    readout.setTextFormat(Qt.TextFormat.PlainText)
+    readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    readout.setContentsMargins(6, 0, 6, 2)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(graphics, 1)
+    layout.addWidget(readout)
+    return readout
