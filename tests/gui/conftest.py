@@ -49,7 +49,7 @@ def make_window(qtbot):
 
     yield make
     for window in windows:
-        window.close()
+        window.interrupt()  # closes without asking, even if a test left a training run going
 
 
 def embed(qtbot, window, texts: list[str] | None = None):

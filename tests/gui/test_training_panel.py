@@ -117,7 +117,8 @@ def test_cancel_keeps_a_checkpoint_and_resume_continues_from_it(qtbot, panel_in,
     window.cancel()  # Esc in the workbench stops the workbench's jobs, never a run
     assert panel.running()
     window.views.setCurrentIndex(TRAIN_TAB)
-    with qtbot.waitSignal(panel.runner.cancelled, timeout=RUN_MS):
+    run = panel.job
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=RUN_MS, check_params_cb=lambda job_id: job_id == run):
         window.cancel()  # Esc in the Train tab stops the run
     assert not panel.running()
     state = json.loads((tmp_path / "run" / "checkpoint" / "state.json").read_text())
@@ -128,7 +129,8 @@ def test_cancel_keeps_a_checkpoint_and_resume_continues_from_it(qtbot, panel_in,
     resumed = panel.loss_plot.steps
     assert resumed[: state["step"]] == list(range(1, state["step"] + 1)), "the curve keeps the steps before the cancel"
     assert state["step"] + 1 in resumed, "the resumed run continues at the saved step + 1"
-    with qtbot.waitSignal(panel.runner.cancelled, timeout=RUN_MS):
+    run = panel.job
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=RUN_MS, check_params_cb=lambda job_id: job_id == run):
         panel.cancel_button.click()
 
 

@@ -11,21 +11,14 @@ steps a second on a GPU) costs the window a redraw per 100 ms, not per step.
 from __future__ import annotations
 
 import dataclasses
-import math
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -41,22 +34,14 @@ from semvec_studio.core.train.runfolder import METRICS_FILE, is_resumable, read_
 from semvec_studio.core.wording import count
 from semvec_studio.gui import settings as st
 from semvec_studio.gui.jobs import TRAIN_GROUP
+from semvec_studio.gui.panels.training_progress import ProgressPage, clock
 from semvec_studio.gui.panels.training_results import BeforeAfter, TrainingReport
 from semvec_studio.gui.panels.training_setup import TrainingSetup
-from semvec_studio.gui.plots.loss_plot import LossPlot
 
 PREVIEW_GROUP = "train-preview"
 REDRAW_S = 0.1
 SETTINGS_KEY = "options/training"
 PROGRESS_TAB, REPORT_TAB, MAPS_TAB = 0, 1, 2
-
-
-def _clock(seconds: float) -> str:
-    if not math.isfinite(seconds) or seconds < 0:
-        return "–"
-    m, s = divmod(int(round(seconds)), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class TrainingPanel(QWidget):
@@ -72,10 +57,6 @@ class TrainingPanel(QWidget):
         self.preview_job: int | None = None
         self.preview = None
         self.events: list[Event] = []  # received from the runner, drawn by the timer
-        self.total_steps = 0
-        self._start_step = 0
-        self._started_at = 0.0
-        self._last_step = 0
         self._output, self._method = "", "finetune"
         self._build()
         self.timer = QTimer(self)
@@ -115,35 +96,15 @@ class TrainingPanel(QWidget):
         lv.addWidget(scroll, 1)
         lv.addLayout(buttons)
 
-        self.loss_plot = LossPlot()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.progress_label = QLabel("Choose a labelled file, check the columns and press Start.")
-        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.log_view = QPlainTextEdit()
-        self.log_view.setReadOnly(True)
-        self.log_view.setMaximumBlockCount(5000)
-        self.log_view.setPlaceholderText("The run's log.")
-        progress_page = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        tv = QVBoxLayout(top)
-        tv.setContentsMargins(4, 4, 4, 4)
-        row = QHBoxLayout()
-        row.addWidget(self.progress_label, 1)
-        row.addWidget(self.progress)
-        tv.addLayout(row)
-        tv.addWidget(self.loss_plot, 1)
-        progress_page.addWidget(top)
-        progress_page.addWidget(self.log_view)
-        progress_page.setSizes([500, 150])
+        self.page = ProgressPage()
+        self.loss_plot, self.progress, self.progress_label, self.log_view = (
+            self.page.loss_plot, self.page.bar, self.page.label, self.page.log_view)
         self.report = TrainingReport()
         self.report.useModelRequested.connect(self.useModelRequested)
         self.maps = BeforeAfter()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(progress_page, "Progress")
+        self.tabs.addTab(self.page, "Progress")
         self.tabs.addTab(self.report, "Report")
         self.tabs.addTab(self.maps, "Before / after")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -254,15 +215,9 @@ class TrainingPanel(QWidget):
     def _run(self, params, resuming: bool = False) -> int:
         self.save_settings()
         self.events.clear()
-        if not resuming:
-            self.loss_plot.clear()
-            self.log_view.clear()
+        self.page.begin(params.method, resuming)
         self.report.clear()
         self._output, self._method = params.output, params.method
-        self.total_steps = 0
-        self._started_at = time.monotonic()
-        self.progress.setRange(0, 0)  # busy until the first step
-        self.progress_label.setText("Preparing: reading the data and loading the model…")
         self.tabs.setCurrentIndex(PROGRESS_TAB)
         self._log(("Resuming " if resuming else "Starting ") + f"{params.method} of {params.model} on {params.csv} → {params.output}")
         self.job = self.runner.submit(train, params, on_event=self.on_event, name="Training", group=TRAIN_GROUP,
@@ -281,70 +236,22 @@ class TrainingPanel(QWidget):
         self.events.append(event)
 
     def drain(self) -> None:
-        """Move queued events into the plot, the progress line and the log (GUI thread, ≤ 10 Hz)."""
-        steps, redraw = [], False
+        """Move the events received since the last call onto the Progress page (GUI thread, ≤ 10 Hz)."""
         events, self.events = self.events, []
-        for e in events:
-            kind = e.kind
-            if kind == "step":
-                steps.append((e["step"], e["loss"]))
-                self._last_step = e["step"]
-            elif kind == "start":
-                self.total_steps = int(e.get("total_steps") or 0)
-                self._start_step = self._last_step = int(e.get("step") or 0)
-                self._started_at = time.monotonic()
-                if self.total_steps:
-                    self.progress.setRange(0, self.total_steps)
-                    if not self.loss_plot.steps:
-                        self.loss_plot.set_total_steps(self.total_steps)
-                self._log(f"{e['train_rows']:,} training / {count(e['val_rows'], 'validation row')}, classes {', '.join(e['labels'])}; "
-                          f"{count(self.total_steps, 'step')} on {e['device']} in {e['precision']}")
-            elif kind == "eval" and self._method == "probe":
-                self.loss_plot.show_summary(
-                    "A linear probe is fitted in one go (a logistic regression on the frozen model's vectors), "
-                    "so it has no training curve. Its figures:",
-                    {"train loss": e.get("train_loss"), "validation loss": e["val_loss"], "validation accuracy": e["accuracy"],
-                     "validation macro-F1": e["macro_f1"]})
-            elif kind == "eval":
-                self.loss_plot.add_eval(e["step"], e["val_loss"], e["accuracy"], e["macro_f1"])
-                redraw = True  # the core logs the evaluation itself (runner log -> _on_runner_log)
-            elif kind == "done":
-                self._log(f"Done: {e['status']} after {count(e['step'], 'step')} in {_clock(e['seconds'])}; "
-                          f"kept the checkpoint of step {e.get('best_step')}.")
-        if steps:
-            self.loss_plot.add_steps(steps)
-            redraw = True
-        if redraw:
-            self.loss_plot.redraw()
-        self._show_progress()
-
-    def _show_progress(self) -> None:
-        if not self.total_steps or self.job is None:
-            return
-        done = self._last_step - self._start_step
-        elapsed = time.monotonic() - self._started_at
-        left = (self.total_steps - self._last_step) * elapsed / done if done > 0 else float("nan")
-        self.progress.setValue(self._last_step)
-        self.progress_label.setText(f"step {self._last_step:,} / {self.total_steps:,} · elapsed {_clock(elapsed)} · "
-                                    f"about {_clock(left)} left (or less, if it stops early)")
+        self.page.draw(events)
+        if self.job is not None:
+            self.page.show_running()
 
     def _finish_job(self) -> None:
         self.drain()
         self.timer.stop()
         self.job = None
-        if self.total_steps:  # where the run stopped (a finished run fills the bar in _on_done)
-            self.progress.setRange(0, self.total_steps)
-            self.progress.setValue(self._last_step)
-        else:
-            self.progress.setRange(0, 1)
-            self.progress.setValue(0)
+        self.page.show_stopped()
         self._update_buttons()
 
     def _on_done(self, result) -> None:
         self._finish_job()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.progress_label.setText(f"{result.status} · {count(result.steps, 'step')} · {_clock(result.seconds)}")
+        self.page.show_finished(f"{result.status} · {count(result.steps, 'step')} · {clock(result.seconds)}")
         self.report.show_metrics(self._metrics_of(result), str(result.path), self._method)
         self.tabs.setCurrentIndex(REPORT_TAB)
         self.runFinished.emit(result)
@@ -372,7 +279,7 @@ class TrainingPanel(QWidget):
         resumable = is_resumable(self._output)
         self.progress_label.setText("Cancelled." + (" Resume continues from the last saved step." if resumable else ""))
         if resumable:
-            self._log(f"Cancelled at step {self._last_step}; the last saved checkpoint is in {self._output} — Resume continues from it.")
+            self._log(f"Cancelled at step {self.page.last_step}; the last saved checkpoint is in {self._output} — Resume continues from it.")
 
     # --- after a run ---------------------------------------------------------------------------------------
 
@@ -402,8 +309,7 @@ class TrainingPanel(QWidget):
     # --- helpers ---------------------------------------------------------------------------------------------
 
     def _log(self, msg: str) -> None:
-        self.log_view.appendPlainText(f"{time.strftime('%H:%M:%S')}  {msg}")
-        self.log_view.moveCursor(QTextCursor.MoveOperation.End)
+        self.page.log(msg)
 
     def _on_runner_log(self, job_id: int, msg: str) -> None:
         if job_id in (self.job, self.review_job):
