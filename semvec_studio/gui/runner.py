@@ -5,7 +5,8 @@ where ``ctx`` is a :class:`RunnerContext` (a :class:`~semvec_studio.core.tasks.T
 cancellable through a :class:`~semvec_studio.core.tasks.CancelToken`, with progress throttled to
 at most ``1 / PROGRESS_INTERVAL_S`` reports a second and an ETA per phase. A job's structured
 events (``ctx.event``: a training step, an evaluation) travel as signals too, unthrottled and in
-order, to the job's ``on_event`` on the GUI thread.
+order, to the job's ``on_event`` on the GUI thread, until a newer job of its group replaces it
+(a cancelled job's last events still arrive: what a run did before it stopped).
 
 Jobs belong to a *group*. The default group, :data:`HEAVY`, holds the one heavy job (load a model,
 extract, export): submitting a new job cancels the previous job of its group and that job's result
@@ -276,8 +277,10 @@ class Runner(QObject):
 
     @Slot(int, object)
     def _on_event(self, job_id: int, event: Event) -> None:
-        job = self._live(job_id)
-        if job is not None:
+        # Events are facts of a job that is still the latest of its group: they keep coming while a
+        # cancelled job winds down (a training run's last steps before it saves its checkpoint).
+        job = self._jobs.get(job_id)
+        if job is not None and self._latest.get(job.group) == job_id:
             if job.on_event is not None:
                 job.on_event(event)
             self.event.emit(job_id, event)

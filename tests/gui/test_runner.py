@@ -160,3 +160,42 @@ def test_events_reach_the_jobs_callback_in_order_on_the_gui_thread(qtbot, runner
     with qtbot.waitSignal(runner.finished, timeout=5000):
         runner.submit(job, 500, on_event=on_event, group="train")
     assert seen == [("step", i) for i in range(1, 501)] and all(threads)
+
+
+def test_the_first_report_of_a_new_phase_always_goes_out():
+    """Training reports a step, then an evaluation, then steps again within the same 100 ms: the
+    display must not keep showing "evaluating 100%" while the steps run."""
+    clock, emitted = FakeClock(), []
+    ctx = RunnerContext(CancelToken(), lambda *p: emitted.append(p), lambda m: None, clock=clock)
+    ctx.report(10, 100, "training", unit="step")
+    clock.now += 0.01
+    ctx.report(64, 64, "evaluating", unit="text")
+    clock.now += 0.01
+    ctx.report(11, 100, "training", unit="step")
+    clock.now += 0.01
+    ctx.report(12, 100, "training", unit="step")  # same phase within the interval: throttled
+    assert [(p.phase, p.done) for p, _ in emitted] == [("training", 10), ("evaluating", 64), ("training", 11)]
+
+
+def test_a_cancelled_jobs_last_events_still_arrive(qtbot, runner):
+    """A training run cancelled at step 3 saves at the step it reached: its last steps still reach the
+    display, so the bar and the log say where it stopped; its result never does."""
+    import threading
+
+    seen, go = [], threading.Event()
+
+    def job(ctx=None):
+        for step in range(1, 6):
+            ctx.event("step", step=step)
+            if step == 3:
+                go.wait(5)  # the GUI cancels here
+        ctx.check_cancelled()
+        return "a result that must be dropped"
+
+    results = []
+    job_id = runner.submit(job, on_event=lambda e: seen.append(e["step"]), on_result=results.append, group="train")
+    qtbot.waitUntil(lambda: 3 in seen, timeout=5000)
+    with qtbot.waitSignal(runner.cancelled, timeout=5000):
+        runner.cancel(job_id)
+        go.set()
+    assert seen == [1, 2, 3, 4, 5] and results == []

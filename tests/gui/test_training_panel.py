@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from semvec_studio.core.tasks import Event
 from semvec_studio.gui.main_window import TOKENS_TAB, TRAIN_TAB
@@ -123,6 +124,7 @@ def test_cancel_keeps_a_checkpoint_and_resume_continues_from_it(qtbot, panel_in,
     assert not panel.running()
     state = json.loads((tmp_path / "run" / "checkpoint" / "state.json").read_text())
     assert state["step"] >= 6 and panel.resume_button.isEnabled()
+    assert panel.progress.maximum() > state["step"] and panel.progress.value() >= state["step"], "the bar shows where it stopped"
     assert "Resume continues from it" in panel.log_view.toPlainText()
     panel.resume_button.click()
     qtbot.waitUntil(lambda: panel.drain() or len(panel.loss_plot.steps) > state["step"], timeout=RUN_MS)
@@ -139,7 +141,9 @@ def test_bad_files_get_a_message_and_start_is_refused(qtbot, panel_in, tmp_path)
     one_class = tmp_path / "one.csv"
     one_class.write_text("text,label\n" + "".join(f"text {i},same\n" for i in range(30)), encoding="utf-8")
     open_csv(qtbot, panel, one_class)
-    assert "class" in panel.setup.message.message()
+    assert "class" in panel.setup.message.message() and "--" not in panel.setup.message.message()
+    assert not panel.start_button.isEnabled(), "Start waits until the file reads without a problem"
+    assert "at least 2 classes" in panel.start_button.toolTip(), "and says why"
     assert panel.start() is None and not panel.running()
     with qtbot.waitSignal(panel.runner.failed, timeout=RUN_MS):
         panel.open_csv(str(tmp_path / "missing.csv"))
@@ -217,3 +221,18 @@ def test_every_training_option_round_trips_through_the_form_and_the_saved_settin
         value = wanted.get(name, getattr(TrainParams(), name))
         got = getattr(restored, name)
         assert got == pytest.approx(value) if isinstance(value, float) else got == value, name
+
+
+def test_a_probe_shows_its_figures_and_why_it_cannot_be_used_in_the_workbench(qtbot, panel_in, tmp_path):
+    window, panel = panel_in
+    open_csv(qtbot, panel, write_toy(tmp_path / "toy.csv"))
+    panel.setup.form.set_value("method", "probe")
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=RUN_MS)
+    with qtbot.waitSignal(panel.reviewed, timeout=RUN_MS):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    plot = panel.loss_plot
+    assert plot.pages.currentWidget() is plot.summary, "no one-point curve"
+    assert "no training curve" in plot.summary.text() and "validation accuracy" in plot.summary.text()
+    assert not panel.report.use_button.isEnabled() and panel.report.use_note.isVisible()
+    assert "leaves the encoder unchanged" in panel.report.use_note.text()
+    assert panel.progress_label.text().startswith("finished · 1 step ·"), "one step, not '1 steps'"

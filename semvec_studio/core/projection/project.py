@@ -60,7 +60,8 @@ def validate(params: ProjectionParams, n_rows: int) -> int:
     n = int(n_rows)
     if params.sample is not None and int(params.sample) < MIN_ROWS:
         raise UsageError(f"sample size (--sample) {params.sample}: give at least {MIN_ROWS} rows, "
-                         "or no sample to project all rows.")
+                         "or no sample to project all rows.",
+                         gui=f"Rows {params.sample}: give at least {MIN_ROWS} rows, or 'all rows'.", field="sample")
     m = n if params.sample is None else min(n, int(params.sample))
     if m < MIN_ROWS:
         raise UsageError(f"a projection needs at least {MIN_ROWS} rows; this set has {n}.")

@@ -20,10 +20,12 @@ REQUIREMENT = Requirement(module="umap", feature="UMAP projection", package="uma
 
 def check_umap(params: ProjectionParams, m: int, n: int) -> None:
     if not 2 <= params.n_neighbors < m:
-        raise UsageError(f"UMAP neighbours (--neighbors) {params.n_neighbors}: give a whole number from 2 to {m - 1} "
-                         f"(less than the {m} rows projected).")
+        rule = f"give a whole number from 2 to {m - 1} (less than the {m} rows projected)."
+        raise UsageError(f"UMAP neighbours (--neighbors) {params.n_neighbors}: {rule}",
+                         gui=f"UMAP neighbours {params.n_neighbors}: {rule}", field="n_neighbors")
     if not 0.0 <= params.min_dist <= 1.0:
-        raise UsageError(f"UMAP minimum distance (--min-dist) {params.min_dist}: give a number from 0 to 1.")
+        raise UsageError(f"UMAP minimum distance (--min-dist) {params.min_dist}: give a number from 0 to 1.",
+                         gui=f"UMAP minimum distance {params.min_dist}: give a number from 0 to 1.", field="min_dist")
 
 
 def project_umap(vectors, rows: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Projected:

@@ -54,7 +54,8 @@ def load_optimizer(path: Path, optimizer, device: str) -> None:
     try:
         tensors = load_file(str(path))
     except Exception as exc:
-        raise ModelError(f"{path}: the optimizer state cannot be read ({exc}); the checkpoint is damaged; start a new run with --force.") from exc
+        what = f"{path}: the optimizer state cannot be read ({exc}); the checkpoint is damaged; start a new run"
+        raise ModelError(f"{what} with --force.", gui=f"{what}.") from exc
     sd = optimizer.state_dict()
     state: dict[int, dict] = {}
     for name, t in tensors.items():

@@ -157,21 +157,24 @@ def check_classes(data: LabelledData, *, need_per_class: int = 1) -> None:
     counts = data.class_counts()
     if len(counts) < 2:
         only = next(iter(counts))
-        raise InputError(f"{data.path}, column '{data.label_column}': every row has the label '{only}'; a classifier needs"
-                         " at least 2 classes (check --label-column)")
+        what = f"{data.path}, column '{data.label_column}': every row has the label '{only}'; a classifier needs at least 2 classes"
+        raise InputError(f"{what} (check --label-column)", gui=f"{what} (check the label column)", field="label_column")
     for label, n in counts.items():
         if n < need_per_class:
             lines = [ln for ln, lab in zip(data.lines, data.labels) if lab == label]
-            raise InputError(f"{data.path}, column '{data.label_column}': class '{label}' has only {n} row(s) (line {_lines(lines)});"
-                             f" each class needs at least {need_per_class} to be split into training and validation;"
-                             " add rows, remove the class, or give a separate --val-csv")
+            what = (f"{data.path}, column '{data.label_column}': class '{label}' has only {n} row(s) (line {_lines(lines)});"
+                    f" each class needs at least {need_per_class} to be split into training and validation;"
+                    " add rows, remove the class, or give a separate")
+            raise InputError(f"{what} --val-csv", gui=f"{what} validation file", field="val_csv")
 
 
 def stratified_split(labels: Sequence[str], fraction: float, seed: int) -> tuple[list[int], list[int]]:
     """(train indices, validation indices): ``fraction`` of every class, at least one row, goes to
     validation and at least one stays for training; seeded, so a resumed run gets the same split."""
     if not 0.0 < fraction < 1.0:
-        raise UsageError(f"--val-split {fraction}: give a fraction between 0 and 1 (e.g. 0.1), or a separate --val-csv")
+        raise UsageError(f"--val-split {fraction}: give a fraction between 0 and 1 (e.g. 0.1), or a separate --val-csv",
+                         gui=f"Validation share {fraction}: give a fraction between 0 and 1 (e.g. 0.1), or a separate validation file",
+                         field="val_split")
     by_class: dict[str, list[int]] = {}
     for i, label in enumerate(labels):
         by_class.setdefault(label, []).append(i)
