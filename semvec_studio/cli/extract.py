@@ -6,15 +6,22 @@ import sys
 
 from semvec_studio.cli.options import add_input_args, add_model_args, csv_list, layers_arg, read_inputs
 from semvec_studio.cli.progress import TqdmContext
+from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pipeline import extract_to_folder
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
 from semvec_studio.core.io.exporters import EXPORTERS, check_formats
+from semvec_studio.core.workspace.store import Workspace
+
+# options that say how INPUT files are read; a workspace's rows were read when they were added
+_INPUT_OPTIONS = ("text_column", "text_field", "whole_file", "encoding", "delimiter", "no_quoting", "input_format")
 
 
 def add_parser(sub, name: str, help_line: str) -> None:
     p = sub.add_parser(name, help=help_line)
-    add_input_args(p)
+    add_input_args(p, required=False)  # INPUT, or --workspace (checked in run)
+    p.add_argument_group("workspace").add_argument(
+        "--workspace", metavar="W", help="read the texts of the rows of workspace W (NAME.semvec) instead of INPUT files")
     add_model_args(p)
     g = p.add_argument_group("vectors")
     g.add_argument("--level", default="sentence", choices=("token", "word", "sentence"))
@@ -44,8 +51,10 @@ def run(args) -> int:
         stride=args.stride, truncate=args.truncate, batch_size=args.batch_size,
     )
     options.check()  # every option that needs no model, before the inputs are read
+    if not args.inputs and not args.workspace:
+        raise UsageError("no input given; pass a file, '-' to read standard input, or --workspace W")
     check_formats(formats)
-    corpus = read_inputs(args)
+    corpus = _workspace_corpus(args) if args.workspace else read_inputs(args)
     with TqdmContext(quiet=args.quiet) as ctx:
         for w in corpus.warnings:
             ctx.log(w)
@@ -58,3 +67,16 @@ def run(args) -> int:
     if not args.quiet:
         print(f"semvec: wrote {out.rows:,} {args.level} vectors of {out.dim} dims to {out.path}", file=sys.stderr)
     return 0
+
+
+def _workspace_corpus(args):
+    if args.inputs:
+        raise UsageError("give INPUT files or --workspace, not both")
+    given = [f"--{name.replace('_', '-')}" for name in _INPUT_OPTIONS if getattr(args, name)]
+    if given:
+        raise UsageError(f"{given[0]}: says how INPUT files are read; a workspace's texts were read when its files were added")
+    with Workspace.open(args.workspace, read_only=True) as ws:
+        corpus = ws.corpus()
+    if not corpus.texts:
+        raise UsageError(f"{args.workspace}: no row has a text; there is nothing to extract")
+    return corpus

@@ -28,9 +28,10 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dtype", default="float32", help=f"{', '.join(DTYPES)} (default float32)")
 
 
-def add_input_args(p: argparse.ArgumentParser) -> None:
+def add_input_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """INPUT files and how to read them; ``required=False`` when another option can give the texts."""
     g = p.add_argument_group("input")
-    g.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .csv, .tsv or .jsonl files, or - for standard input")
+    g.add_argument("inputs", nargs="+" if required else "*", metavar="INPUT", help=".txt, .csv, .tsv or .jsonl files, or - for standard input")
     g.add_argument("--text-column", help="CSV/TSV column with the texts (default: 'text' or 'sentence')")
     g.add_argument("--text-field", help="JSONL field with the texts (default: 'text')")
     g.add_argument("--whole-file", action="store_true", help="a .txt file is one text, not one text per line")

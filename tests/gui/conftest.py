@@ -37,8 +37,7 @@ def make_window(qtbot):
 
     def make(model, *, demo: bool = False, files=(), wait: bool = True):
         window = MainWindow(model=str(model), files=[str(f) for f in files], demo=demo)
-        qtbot.addWidget(window)
-        windows.append(window)
+        windows.append(window)  # closed below (not by qtbot, whose close would ask about a run left going)
         window.show()
         if wait:
             with qtbot.waitSignal(window.modelLoaded, timeout=LOAD_MS):

@@ -1,0 +1,425 @@
+"""The :class:`Workspace`: open and close the file, rows by position, label edits with undo/redo, selections, settings.
+
+Opening checks the file without touching it (:func:`~semvec_studio.core.workspace.schema.inspect_file`),
+then takes the workspace's lock: the first opener may write; a second one (another window, another
+process) gets it read-only, with :attr:`Workspace.read_only_reason` saying so, and every write
+raises :class:`~semvec_studio.core.workspace.errors.WorkspaceReadOnlyError`. Every edit is its own
+committed transaction. The connection belongs to the thread that opened the workspace; a job in
+another thread opens its own with :meth:`Workspace.connect`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from semvec_studio.core.errors import OutputError
+from semvec_studio.core.io.texts import Corpus
+from semvec_studio.core.tasks import TaskContext
+from semvec_studio.core.workspace import edits, labelling, schema
+from semvec_studio.core.workspace.blocks import Block, block_cells, blocks_in
+from semvec_studio.core.workspace.edits import Edit, Label, LogEntry, transaction
+from semvec_studio.core.workspace.errors import RowError, WorkspaceError, WorkspaceReadOnlyError, damaged
+from semvec_studio.core.workspace.lock import WorkspaceLock
+from semvec_studio.core.workspace.records import EXTENSION, Row, Source, data_dir_of, source_from_record
+
+__all__ = ["EXTENSION", "Row", "Source", "Workspace", "data_dir_of"]
+
+BLOCK_CACHE = 16
+_CORRUPT = ("malformed", "not a database", "corrupt")
+
+
+def _translated(method):
+    """Turn SQLite's errors about the file into typed, one-line ones."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as err:
+            raise self.translate(err) from err
+
+    return wrapper
+
+
+class Workspace:
+    """An open workspace file. Use :meth:`open` (or :func:`~semvec_studio.core.workspace.importing.create_workspace`)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: WorkspaceLock, read_only_reason: str | None,
+                 open_elsewhere: bool = False) -> None:
+        self.path = path
+        self.open_elsewhere = open_elsewhere  # another process has it open for writing
+        self._conn = conn
+        self._lock = lock
+        self.read_only_reason = read_only_reason
+        self._blocks: dict[int, tuple[Block, list | None]] = {}
+        self._labels_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self.refresh()
+
+    # --- opening and closing ------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, read_only: bool = False, lock: WorkspaceLock | None = None) -> Workspace:
+        """Open ``path``; read-only when asked, or when another process has it open for writing.
+        ``lock``: the workspace's lock, already held (when the caller has just made the file)."""
+        path = Path(path).absolute()
+        schema.inspect_file(path)
+        lock = lock or WorkspaceLock(path)
+        elsewhere = not (lock.held or lock.acquire()) and lock.error is None
+        if lock.error is not None:
+            reason = f"its folder cannot be written ({lock.error}), so it was opened read-only; copy it to a folder you can write to"
+        elif elsewhere:
+            reason = f"it is open in {lock.holder().describe()}, so it was opened read-only; close it there to make changes"
+        else:
+            reason = "it was opened read-only" if read_only else None
+        conn = None
+        try:
+            conn = schema.connect(path, read_only=not lock.held, immutable=lock.error is not None)
+            schema.ready(conn, path, lock.held)
+            return cls(path, conn, lock, reason, elsewhere)
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            lock.release()
+            if isinstance(exc, sqlite3.DatabaseError):
+                if any(word in str(exc) for word in _CORRUPT):
+                    raise damaged(path, str(exc)) from exc
+                raise WorkspaceError(f"{path}: cannot be opened ({exc}); try again in a moment") from exc
+            raise
+
+    def close(self) -> None:
+        if self._conn is None:
+            return
+        self._conn.close()
+        self._conn = None
+        self._lock.release()
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection to this workspace, for a job in another thread; writes through it only
+        when this workspace is writable. The caller closes it."""
+        return schema.connect(self.path, read_only=self.read_only, immutable=self._lock.error is not None)
+
+    def translate(self, err: sqlite3.DatabaseError) -> Exception:
+        text = str(err)
+        if any(word in text for word in _CORRUPT):
+            return damaged(self.path, text)
+        if "disk is full" in text or "disk I/O" in text:
+            return OutputError(f"{self.path}: cannot be written ({text}); free some space, then try again")
+        if "readonly" in text:
+            return WorkspaceReadOnlyError(f"{self.path}: cannot be written ({text})")
+        return err
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def writable(self) -> sqlite3.Connection:
+        """The connection, for a write; raises :class:`WorkspaceReadOnlyError` when read-only."""
+        if self.read_only:
+            raise WorkspaceReadOnlyError(f"{self.path}: cannot be changed: {self.read_only_reason}")
+        return self._conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RowError(f"{self.path}: the workspace is closed")
+        return self._conn
+
+    @property
+    def data_dir(self) -> Path:
+        return data_dir_of(self.path)
+
+    # --- facts --------------------------------------------------------------------------------
+
+    @_translated
+    def refresh(self) -> None:
+        """Read the sources and the block index again (after rows were added, here or elsewhere)."""
+        records = self.conn.execute("SELECT id, name, path, format, encoding, delimiter, quoting, header, text_column, text_index,"
+                                    " label_column, first_row, row_count, skipped_blank, size, sha256, added, warnings"
+                                    " FROM sources ORDER BY first_row").fetchall()
+        self._sources = [source_from_record(r) for r in records]
+        self._starts = np.asarray([s for (s,) in self.conn.execute("SELECT first_row FROM row_blocks ORDER BY first_row")], np.int64)
+        self.row_count = sum(s.row_count for s in self._sources)
+        self.uuid = self.meta("uuid")
+        self._blocks.clear()
+        self._labels_cache = None
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        found = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return found[0] if found else default
+
+    def sources(self) -> list[Source]:
+        return list(self._sources)
+
+    def source_of(self, row: int) -> Source:
+        self._check_rows(np.asarray([row]))
+        return next(s for s in self._sources if s.first_row <= row < s.stop)
+
+    def columns(self) -> list[str]:
+        """The original columns of every source, in order of first appearance."""
+        out: dict[str, None] = {}
+        for source in self._sources:
+            out.update(dict.fromkeys(source.header))
+        return list(out)
+
+    # --- rows ---------------------------------------------------------------------------------
+
+    def _check_rows(self, rows: np.ndarray) -> None:
+        if len(rows) and (rows.min() < 0 or rows.max() >= self.row_count):
+            bad = int(rows[(rows < 0) | (rows >= self.row_count)][0])
+            has = f"rows 0 to {self.row_count - 1}" if self.row_count else "no rows"
+            raise RowError(f"row {bad}: no such row; this workspace has {has}")
+
+    def _block(self, first_row: int) -> tuple[Block, list]:
+        if first_row not in self._blocks:
+            (block,) = blocks_in(self.conn, first_row, first_row + 1)
+            source = next(s for s in self._sources if s.id == block.source)
+            if len(self._blocks) >= BLOCK_CACHE:
+                self._blocks.pop(next(iter(self._blocks)))
+            self._blocks[first_row] = (block, block_cells(self.conn, block, source.text_index))
+        return self._blocks[first_row]
+
+    @_translated
+    def read_rows(self, rows: Sequence[int] | np.ndarray) -> list[Row]:
+        """The rows numbered ``rows``, in that order (a page of a sorted or filtered view)."""
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        self._check_rows(rows)
+        if not len(rows):
+            return []
+        labels = self._labels_of(rows)
+        sources = {s.id: s for s in self._sources}
+        firsts = self._starts[np.searchsorted(self._starts, rows, side="right") - 1]
+        out = []
+        for row, first in zip(rows.tolist(), firsts.tolist()):
+            block, cells = self._block(first)
+            i = row - first
+            label, label_source, label_time = labels.get(row, (None, None, None))
+            out.append(Row(row, sources[block.source], int(block.lines[i]), block.texts[i], cells[i], label, label_source, label_time))
+        return out
+
+    def rows(self, start: int, stop: int) -> list[Row]:
+        """Rows ``start`` .. ``stop - 1`` in their order (cut to the rows there are)."""
+        return self.read_rows(np.arange(max(0, start), min(stop, self.row_count), dtype=np.int64))
+
+    def row(self, row: int) -> Row:
+        return self.read_rows([row])[0]
+
+    def _labels_of(self, rows: np.ndarray) -> dict[int, tuple]:
+        query = "SELECT r.row, l.name, r.source, r.time FROM row_labels r JOIN labels l ON l.id = r.label WHERE r.row "
+        lo, hi = int(rows.min()), int(rows.max())
+        if hi - lo <= 4 * len(rows) + 1024:  # rows close together: one range
+            found = self.conn.execute(query + "BETWEEN ? AND ?", (lo, hi)).fetchall()
+        else:  # scattered rows: ask for each, a few hundred at a time
+            wanted = np.unique(rows).tolist()
+            found = []
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                found += self.conn.execute(query + f"IN ({','.join('?' * len(part))})", part).fetchall()
+        return {r: (name, source, when) for r, name, source, when in found}
+
+    def iter_texts(self, start: int = 0, stop: int | None = None, conn: sqlite3.Connection | None = None) -> Iterator[tuple[int, list[str]]]:
+        """``(first row, texts)`` a block at a time over rows ``start`` .. ``stop - 1``."""
+        stop = self.row_count if stop is None else min(stop, self.row_count)
+        for block in blocks_in(conn or self.conn, start, stop):
+            lo, hi = max(start, block.first_row), min(stop, block.stop)
+            if lo < hi:
+                yield lo, block.texts[lo - block.first_row:hi - block.first_row]
+
+    def corpus(self, conn: sqlite3.Connection | None = None) -> Corpus:
+        """The rows' non-empty texts as ``semvec extract`` reads their files: same texts, same origins."""
+        corpus = Corpus(skipped_blank=sum(s.skipped_blank for s in self._sources))
+        for source in self._sources:
+            corpus.encodings[source.name] = source.encoding
+            corpus.warnings += source.warnings
+        for block in blocks_in(conn or self.conn):
+            name = next(s.name for s in self._sources if s.id == block.source)
+            for line, text in zip(block.lines.tolist(), block.texts):
+                if text:
+                    corpus.texts.append(text)
+                    corpus.origins.append((name, line))
+                else:
+                    corpus.skipped_blank += 1
+        return corpus
+
+    # --- labels -------------------------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        return edits.labels(self.conn)
+
+    def label(self, name: str) -> Label:
+        return edits.find(self.conn, name)
+
+    @_translated
+    def label_counts(self) -> dict[str | None, int]:
+        """Rows per label name in label order, then None: the unlabelled rows."""
+        counts = dict(self.conn.execute("SELECT label, count(*) FROM row_labels GROUP BY label").fetchall())
+        out: dict[str | None, int] = {lb.name: counts.get(lb.id, 0) for lb in self.labels()}
+        out[None] = self.row_count - sum(counts.values())
+        return out
+
+    def label_array(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's label id (-1: none) and label source (index into LABEL_SOURCES; -1: none),
+        kept up to date by this workspace's edits (for filters and colouring a map)."""
+        if self._labels_cache is None:
+            ids = np.full(self.row_count, -1, np.int64)
+            sources = np.full(self.row_count, -1, np.int8)
+            found = self.conn.execute("SELECT row, label, source FROM row_labels").fetchall()
+            if found:
+                rows = np.fromiter((r for r, _, _ in found), np.int64, len(found))
+                ids[rows] = np.fromiter((lb for _, lb, _ in found), np.int64, len(found))
+                codes = {name: i for i, name in enumerate(schema.LABEL_SOURCES)}
+                sources[rows] = np.fromiter((codes[s] for _, _, s in found), np.int8, len(found))
+            self._labels_cache = (ids, sources)
+        return self._labels_cache
+
+    def _edited(self, edit: Edit | None) -> Edit | None:
+        if edit is not None and self._labels_cache is not None:
+            ids, sources = self._labels_cache
+            ids[edit.rows] = edit.labels
+            sources[edit.rows] = edit.sources
+        return edit
+
+    def set_label(self, rows: int | Sequence[int] | np.ndarray, label: str | None, source: str = "typed",
+                  ctx: TaskContext | None = None) -> Edit | None:
+        """Give ``rows`` the label named ``label`` (made if new; None clears it), in one edit.
+        Returns the edit, or None when nothing changed. Cancelling through ``ctx`` changes nothing."""
+        rows = np.unique(np.asarray(rows, dtype=np.int64).reshape(-1))
+        return self.set_labels(rows, [label] * len(rows), source, ctx)
+
+    @_translated
+    def set_labels(self, rows: Sequence[int] | np.ndarray, labels: Sequence[str | None], source: str = "typed",
+                   ctx: TaskContext | None = None) -> Edit | None:
+        """Give each of ``rows`` its label in ``labels`` (None clears it; new names are made), all
+        in one edit (one undo). Returns the edit, or None when nothing changed."""
+        conn = self.writable()
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        self._check_rows(rows)
+        with transaction(conn):
+            done = labelling.label_rows(conn, rows, labels, source, ctx)
+        return self._edited(done)
+
+    def clear_label(self, rows: int | Sequence[int] | np.ndarray, ctx: TaskContext | None = None) -> Edit | None:
+        return self.set_label(rows, None, ctx=ctx)
+
+    @_translated
+    def add_label(self, name: str, colour: str | None = None, key: int | None = None) -> Edit:
+        """A new label (the next free colour and key 1-9 unless given)."""
+        with transaction(self.writable()) as conn:
+            return labelling.add_label(conn, name, colour, key)
+
+    @_translated
+    def change_label(self, name: str, *, new_name: str | None = None, colour: str | None = None,
+                     key: int | None | str = "keep") -> Edit | None:
+        """Rename a label, change its colour, or give it a key (1-9; None: no key). A key another
+        label has moves to this one, and that label gets this one's old key."""
+        with transaction(self.writable()) as conn:
+            return labelling.change_label(conn, name, new_name, colour, key)
+
+    @_translated
+    def merge_labels(self, name: str, into: str) -> Edit:
+        """Give the rows labelled ``name`` the label ``into`` and remove ``name``, in one edit."""
+        with transaction(self.writable()) as conn:
+            done = labelling.merge_labels(conn, name, into)
+        return self._edited(done)
+
+    @_translated
+    def delete_label(self, name: str) -> Edit:
+        """Remove a label; its rows become unlabelled (undo brings both back)."""
+        with transaction(self.writable()) as conn:
+            done = labelling.delete_label(conn, name)
+        return self._edited(done)
+
+    # --- undo and redo ------------------------------------------------------------------------
+
+    @_translated
+    def undo(self) -> Edit | None:
+        conn = self.writable()
+        with transaction(conn):
+            done = edits.undo(conn)
+        return self._edited(done)
+
+    @_translated
+    def redo(self) -> Edit | None:
+        conn = self.writable()
+        with transaction(conn):
+            done = edits.redo(conn)
+        return self._edited(done)
+
+    def history(self) -> list[LogEntry]:
+        return edits.history(self.conn)
+
+    def can_undo(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM edits WHERE undone = 0 LIMIT 1").fetchone() is not None
+
+    def can_redo(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM edits WHERE undone = 1 LIMIT 1").fetchone() is not None
+
+    # --- selections and settings --------------------------------------------------------------
+
+    @_translated
+    def save_selection(self, name: str, rows: Sequence[int] | np.ndarray) -> None:
+        """Keep ``rows`` under ``name`` (replacing a selection of that name)."""
+        conn = self.writable()
+        name = edits.check_name(name)
+        rows = np.unique(np.asarray(rows, dtype=np.int64).reshape(-1))
+        self._check_rows(rows)
+        now = time.time()
+        with transaction(conn):
+            conn.execute("INSERT INTO selections(name, rows, created, updated) VALUES (?, ?, ?, ?) ON CONFLICT(name)"
+                         " DO UPDATE SET rows = excluded.rows, updated = excluded.updated", (name, rows.astype("<i8").tobytes(), now, now))
+
+    def selection(self, name: str) -> np.ndarray:
+        found = self.conn.execute("SELECT rows FROM selections WHERE name = ?", (name,)).fetchone()
+        if found is None:
+            raise RowError(f"no selection {name!r} in this workspace (selections: {', '.join(self.selections()) or 'none'})")
+        return np.frombuffer(found[0], dtype="<i8").astype(np.int64)
+
+    def selections(self) -> list[str]:
+        return [n for (n,) in self.conn.execute("SELECT name FROM selections ORDER BY name")]
+
+    @_translated
+    def delete_selection(self, name: str) -> None:
+        conn = self.writable()
+        with transaction(conn):
+            conn.execute("DELETE FROM selections WHERE name = ?", (name,))
+
+    def setting(self, key: str, default=None):
+        """A saved setting (model, extraction options, a view's state): a JSON value."""
+        found = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(found[0]) if found else default
+
+    def settings(self) -> dict:
+        return {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM settings ORDER BY key")}
+
+    @_translated
+    def set_setting(self, key: str, value) -> None:
+        conn = self.writable()
+        with transaction(conn):
+            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
+
+    # --- checks -------------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """SQLite's full integrity check of the file: the problems found (none: an empty list)."""
+        try:
+            found = [msg for (msg,) in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as err:
+            return [str(err)]
+        return [] if found == ["ok"] else found
