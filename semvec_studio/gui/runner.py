@@ -19,9 +19,9 @@ Only plain data crosses the thread boundary, as signal payloads: the job going i
 with its traceback text) coming out. Workers never touch widgets.
 
 Responsiveness: the worker holds the GIL only between torch operations, so the GUI thread runs
-between them. The one long GIL hold measured was Python's full garbage collection, which scans
-every tracked object (~0.4 M after torch and transformers are imported: ~300 ms on a slow CPU)
-and can be triggered by the worker's allocations. While a job runs, the objects that existed
+between them. The one long GIL hold is Python's full garbage collection, which scans every
+tracked object (hundreds of thousands once torch and transformers are imported; the pause is in
+README's responsiveness figures) and can be triggered by the worker's allocations. While a job runs, the objects that existed
 before it sit in the collector's permanent generation (``gc.freeze``), so collections during the
 job scan only what the job allocates; they return to the normal generations when it ends.
 """
