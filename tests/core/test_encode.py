@@ -32,9 +32,12 @@ def loaded(path):
 
 
 def direct_hidden(lm, text, layer):
+    """The model's own hidden state for one text, given the ids and the mask (the encode loop passes
+    no token type ids: single texts have one segment, and a GPT-2 would add an embedding for them;
+    some tokenizer versions return them for GPT-2 all the same)."""
     enc = lm.tokenizer(text, return_tensors="pt")
     with torch.inference_mode():
-        out = lm.model(**enc, output_hidden_states=True)
+        out = lm.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], output_hidden_states=True)
     return out.hidden_states[layer][0].numpy()
 
 
