@@ -134,16 +134,29 @@ class WindowActions:
     cancel: QAction
     export: QAction
     recent_files: QMenu
+    recent_workspaces: QMenu
+    save_copy: QAction
+    close_workspace: QAction
     window: object
 
     def refresh_recent(self) -> None:
-        self.recent_files.clear()
-        paths = st.recent(self.window.settings, st.RECENT_FILES)
-        for path in paths:
-            action = self.recent_files.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.window.text_panel.open_files([p]))
-        self.recent_files.setEnabled(bool(paths))
+        w = self.window
+        for menu, paths, open_one in ((self.recent_files, st.recent(w.settings, st.RECENT_FILES), lambda p: w.text_panel.open_files([p])),
+                                      (self.recent_workspaces, w.session.recent(), lambda p: w.session.open(p, chosen=True))):
+            menu.clear()
+            for path in paths:
+                action = menu.addAction(Path(path).name)
+                action.setToolTip(path)
+                action.setStatusTip(path)
+                action.triggered.connect(lambda _=False, p=path, f=open_one: f(p))
+            menu.setEnabled(bool(paths))
+        self.refresh_workspace()
+
+    def refresh_workspace(self) -> None:
+        """Save a copy and Close need an open workspace."""
+        is_open = self.window.session.ws is not None
+        self.save_copy.setEnabled(is_open)
+        self.close_workspace.setEnabled(is_open)
 
 
 def _action(window, menu: QMenu, text: str, shortcut, slot, tip: str = "") -> QAction:
@@ -160,6 +173,16 @@ def build_menus(window) -> WindowActions:
     """File / Run / View / Help menus with the app's shortcuts."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
+    session = window.session
+    _action(window, file_menu, "New workspace from file(s)…", "Ctrl+N", session.choose_new,
+            "Make a workspace (a .semvec file) from CSV, TSV, JSONL or TXT files: its rows, labels and views are kept")
+    _action(window, file_menu, "Open workspace…", "Ctrl+Alt+O", session.choose_open, "Open a .semvec workspace")
+    recent_workspaces = file_menu.addMenu("Recent workspaces")
+    save_copy = _action(window, file_menu, "Save a copy as…", None, session.choose_copy,
+                        "Write a copy of the workspace, with every edit made so far, under another name")
+    close_workspace = _action(window, file_menu, "Close workspace", "Ctrl+W", session.close_by_user,
+                              "Close the workspace (every edit is saved already)")
+    file_menu.addSeparator()
     open_texts = _action(window, file_menu, "Open texts…", "Ctrl+O", window.text_panel.choose_file,
                          "Open a .txt, .csv, .tsv or .jsonl file, one text per line or row")
     open_model = _action(window, file_menu, "Open model folder…", "Ctrl+Shift+O", window.model_panel.choose_folder,
@@ -178,14 +201,15 @@ def build_menus(window) -> WindowActions:
     embed.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
     cancel = _action(window, run_menu, "Cancel", "Esc", window.cancel, "Stop the running job")
     view_menu = bar.addMenu("&View")
-    _action(window, view_menu, "Tokens and words", "Ctrl+1", lambda: window.views.setCurrentIndex(0))
-    _action(window, view_menu, "Texts", "Ctrl+2", lambda: window.views.setCurrentIndex(1))
-    _action(window, view_menu, "Map", "Ctrl+3", lambda: window.views.setCurrentIndex(2))
-    _action(window, view_menu, "Train", "Ctrl+4", lambda: window.views.setCurrentIndex(3))
+    for index, title in enumerate(("Data", "Tokens and words", "Texts", "Map", "Train")):
+        _action(window, view_menu, title, f"Ctrl+{index + 1}", lambda _=False, i=index: window.views.setCurrentIndex(i))
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "About SemVec Studio", None, lambda: QMessageBox.about(
         window, "About SemVec Studio",
         f"SemVec Studio {semvec_studio.__version__}\nToken, word and sentence vectors of transformer models."))
-    actions = WindowActions(open_texts, open_model, embed, cancel, export, recent_files, window)
+    actions = WindowActions(open_texts, open_model, embed, cancel, export, recent_files, recent_workspaces, save_copy,
+                            close_workspace, window)
+    session.opened.connect(lambda _ws: actions.refresh_workspace())
+    session.closed.connect(actions.refresh_workspace)
     actions.refresh_recent()
     return actions

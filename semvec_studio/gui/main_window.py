@@ -1,5 +1,6 @@
-"""The main window: model, texts and controls on the left; token/word and sentence views on the
-right; progress, ETA and Cancel in the status bar. All model work goes through the one runner.
+"""The main window: model, texts and controls on the left; the open workspace's Data view and the
+token/word, sentence, map and train views on the right; progress, ETA and Cancel in the status
+bar. All model work goes through the one runner.
 
 The window appears before torch is imported: the views (whose modules import the core's torch
 code) are created once the first model load has imported torch on the runner thread.
@@ -23,13 +24,17 @@ from semvec_studio.gui.chrome import StatusArea, ask_stop_training, build_menus,
 from semvec_studio.gui.jobs import TRAIN_GROUP, embed_levels, load_model
 from semvec_studio.gui.notifier import Notifier
 from semvec_studio.gui.panels.controls_panel import ControlsPanel
+from semvec_studio.gui.panels.data_view import DataView
 from semvec_studio.gui.panels.export_dialog import ExportDialog, start_export
 from semvec_studio.gui.panels.model_panel import ModelPanel
 from semvec_studio.gui.panels.text_panel import TextPanel
 from semvec_studio.gui.runner import Runner
+from semvec_studio.gui.workspace_bridge import LABEL, WorkspaceBridge
+from semvec_studio.gui.workspace_session import WorkspaceSession
 
-TOKENS_TAB, SENTENCES_TAB, MAP_TAB, TRAIN_TAB = 0, 1, 2, 3
-VIEW_TITLES = ("Tokens && words", "Texts", "Map", "Train")
+DATA_TAB, TOKENS_TAB, SENTENCES_TAB, MAP_TAB, TRAIN_TAB = 0, 1, 2, 3, 4
+VIEW_TITLES = ("Data", "Tokens && words", "Texts", "Map", "Train")
+HEAVY_TABS = (TOKENS_TAB, SENTENCES_TAB, MAP_TAB, TRAIN_TAB)  # made once torch is imported
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +72,8 @@ class MainWindow(QMainWindow):
         self.model_panel = ModelPanel()
         self.text_panel = TextPanel(self.runner, self.notifier)
         self.controls = ControlsPanel()
+        self.data_view = DataView()
+        self.session = WorkspaceSession(self.runner, self.notifier, self.settings, self)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("left_splitter")
         for w in (self.model_panel, self.text_panel, self.controls):
@@ -75,7 +82,8 @@ class MainWindow(QMainWindow):
         self.left.setStretchFactor(1, 1)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
-        for title in VIEW_TITLES:
+        self.views.addTab(self.data_view, VIEW_TITLES[DATA_TAB])
+        for title in VIEW_TITLES[1:]:
             waiting = QLabel("The views appear when the model is loaded…")
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.views.addTab(waiting, title)
@@ -86,6 +94,7 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([380, 900])
+        self.views.setCurrentIndex(TOKENS_TAB)  # until a workspace is open (or the last session's tab is restored)
         self.setCentralWidget(self.splitter)
         self.views.currentChanged.connect(self._on_view_changed)
         self.actions = build_menus(self)
@@ -99,6 +108,9 @@ class MainWindow(QMainWindow):
         self.runner.log.connect(lambda _job, msg: self.notifier.status(msg))
         self.runner.started.connect(lambda *_: self.notifier.clear_error())  # the user moved on
         self.status_area.cancelRequested.connect(self.cancel_job)
+        self.bridge = WorkspaceBridge(self)
+        self.session.recentChanged.connect(self.actions.refresh_recent)
+        self.session.chosen.connect(lambda: self.views.setCurrentIndex(DATA_TAB))
 
     def _ensure_views(self) -> None:
         """Create the token/word, sentence and map views (their modules import torch and
@@ -112,7 +124,8 @@ class MainWindow(QMainWindow):
         made = heavy.build(self)
         self.token_view, self.sentence_view, self.map_panel, self.training_panel = made.all()
         self.views.blockSignals(True)  # no transient tab changes (they would hide and show the left column)
-        for index, (view, title) in enumerate(zip(made.all(), VIEW_TITLES)):
+        for index, view in zip(HEAVY_TABS, made.all()):
+            title = VIEW_TITLES[index]
             old = self.views.widget(index)
             self.views.removeTab(index)
             old.deleteLater()
@@ -125,12 +138,19 @@ class MainWindow(QMainWindow):
     # --- start-up ----------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Load the start-up model and texts (the demo corpus, or the FILEs); embed them when ready."""
+        """Load the start-up model and texts (a workspace named among the FILEs, the FILEs, the last
+        workspace, or the demo corpus); embed them when ready."""
         model, files, demo = self._initial
         device = self.model_panel.device.currentText()
         dtype = self.model_panel.dtype.currentText()
         self.load_model(model, device, dtype, False)
-        if files:
+        workspaces = [f for f in files if f.lower().endswith(".semvec")]
+        files = [f for f in files if f not in workspaces]
+        if workspaces:
+            self.session.open(workspaces[0], chosen=True)
+        elif not files and self.session.reopen_last():
+            pass  # the workspace puts back the rows its views showed
+        elif files:
             self._embed_pending = True
             self.text_panel.open_files(files)
         elif demo:
@@ -171,11 +191,26 @@ class MainWindow(QMainWindow):
             self._options_restored = True
             self.controls.restore(st.read_json(self.settings, window_settings.OPTIONS_KEY, {}))
         self.controls.blockSignals(False)
-        self.setWindowTitle(f"SemVec Studio — {lm.info.name}")
+        self.update_title()
         self.notifier.status(f"Model ready: {lm.info.name}, {lm.num_layers} layers × {lm.hidden_size} dims on {lm.device}")
         self.modelLoaded.emit(lm)
         if self._embed_pending or self.sets:
             self._maybe_embed()
+
+    def model_spec(self) -> str:
+        """The loaded model as it was asked for (a folder, or the default's name)."""
+        return self._good_model_args[0] if self.lm is not None else ""
+
+    def options_ready(self) -> bool:
+        """True once the vector options were restored (they then mean what the user chose)."""
+        return self._options_restored
+
+    def update_title(self) -> None:
+        ws = self.session.ws
+        parts = [ws.path.name + (" (read-only)" if ws.read_only else "")] if ws is not None else []
+        if self.lm is not None:
+            parts.append(self.lm.info.name)
+        self.setWindowTitle(" — ".join([*parts, "SemVec Studio"]))
 
     def _on_model_failed(self, exc: BaseException, details: str) -> None:
         self._model_job = None
@@ -229,6 +264,21 @@ class MainWindow(QMainWindow):
             on_cancel=lambda: self.notifier.status("Embedding cancelled; the views still show the previous result."),
         )
         return self._embed_job
+
+    def embed_when_ready(self, switch_to_map: bool = False) -> None:
+        """Embed the texts now, or as soon as the model has loaded; optionally show the Map."""
+        self._embed_pending = True
+        if self.lm is not None and not self.model_loading():
+            self._maybe_embed()
+        if switch_to_map:
+            self.views.setCurrentIndex(MAP_TAB)
+
+    def refresh_labels(self, rows) -> None:
+        """New labels for the texts the views show (``rows``: workspace rows, one per text)."""
+        labels = [r.label or "" for r in rows]
+        self.text_panel.set_column(LABEL, labels)
+        if self.map_panel is not None and self.texts:
+            self.map_panel.update_columns(self.text_panel.columns_for(self.texts))
 
     def _maybe_embed(self) -> None:
         if self.runner.has_pending("text"):
@@ -372,6 +422,10 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
         if folders:
             self.model_panel.request(folders[0])
+        workspaces = [f for f in files if f.lower().endswith(".semvec")]
+        files = [f for f in files if f not in workspaces]
+        if workspaces:
+            self.session.open(workspaces[0], chosen=True)
         if files:
             self.text_panel.open_files(files)
 
@@ -397,4 +451,5 @@ class MainWindow(QMainWindow):
         self.hide()
         QApplication.processEvents()  # let the window disappear before the wait
         self.runner.shutdown()
+        self.session.close()  # keeps the model and options in the workspace
         super().closeEvent(event)

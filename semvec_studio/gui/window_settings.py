@@ -25,9 +25,10 @@ def restore_layout(window) -> None:
     device, dtype = s.value("model/device"), s.value("model/dtype")
     if isinstance(device, str) and isinstance(dtype, str):
         window.model_panel.set_device_dtype(device, dtype)
-    view = s.value("layout/view")
-    if isinstance(view, str) and view.isdigit():
-        window.views.setCurrentIndex(int(view))
+    view = s.value("layout/tab")
+    titles = [window.views.tabText(i) for i in range(window.views.count())]
+    if isinstance(view, str) and view in titles:
+        window.views.setCurrentIndex(titles.index(view))
 
 
 def restore_view_layouts(window, views) -> None:
@@ -49,7 +50,7 @@ def save_settings(window, *, options: bool) -> None:
     for view in (window.token_view, window.sentence_view, window.map_panel, window.training_panel):
         if view is not None:
             s.setValue(f"layout/{type(view).__name__}", view.splitter.saveState())
-    s.setValue("layout/view", str(window.views.currentIndex()))
+    s.setValue("layout/tab", window.views.tabText(window.views.currentIndex()))
     s.setValue("model/device", window.model_panel.device.currentText())
     s.setValue("model/dtype", window.model_panel.dtype.currentText())
     if options:

@@ -47,7 +47,7 @@ def workspace_path(path: str | os.PathLike) -> Path:
     return path.absolute()
 
 
-def _check_place(path: Path, overwrite: bool) -> None:
+def check_place(path: Path, overwrite: bool) -> None:
     if not path.parent.is_dir():
         raise OutputError(f"{path.parent}: folder does not exist; create it first or choose another place for the workspace.")
     if not os.access(path.parent, os.W_OK):
@@ -63,7 +63,7 @@ def create_workspace(path: str | os.PathLike, files: Sequence[str | os.PathLike]
     """Make the workspace ``path`` from ``files`` and open it. Nothing is left on failure or cancel."""
     ctx = ctx or NullContext()
     path = workspace_path(path)
-    _check_place(path, overwrite)
+    check_place(path, overwrite)
     if not files:
         raise UsageError("no input given; pass at least one CSV, TSV, JSONL or TXT file")
     lock = WorkspaceLock(path)
@@ -82,13 +82,13 @@ def create_workspace(path: str | os.PathLike, files: Sequence[str | os.PathLike]
             conn.execute("COMMIT")
         finally:
             conn.close()
-        _sync(tmp)
+        sync(tmp)
         if overwrite:  # the old file's -wal must never be replayed into the new one
             for sidecar in ("-wal", "-shm"):
                 path.with_name(path.name + sidecar).unlink(missing_ok=True)
             shutil.rmtree(data_dir_of(path), ignore_errors=True)
         os.replace(tmp, path)
-        _sync(path.parent)
+        sync(path.parent)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         lock.release()
@@ -116,7 +116,7 @@ def _indexes_made_after(conn: sqlite3.Connection, table: str) -> Iterator[None]:
         conn.execute(sql)
 
 
-def _sync(path: Path) -> None:
+def sync(path: Path) -> None:
     """Flush ``path`` (a file, or a folder's entries) to disk; folders cannot be on Windows."""
     try:
         fd = os.open(path, os.O_RDONLY)

@@ -168,6 +168,13 @@ class ProjectionPanel(QWidget):
             self._follow_level()
             self._auto_project()
 
+    def update_columns(self, columns: dict[str, list[str]]) -> None:
+        """New values of the table's columns for the same points (labels edited in the Data view):
+        the colours follow, the map stays."""
+        self.columns = dict(columns)
+        if self.map is not None and self.map.kind == "map":
+            self.show_colors(self.toolbar.color_key())
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         self._follow_level()

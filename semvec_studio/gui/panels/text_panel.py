@@ -270,6 +270,12 @@ class TextPanel(QWidget):
         self.message.clear()
         self._update_summary()
 
+    def set_column(self, name: str, values: list[str]) -> None:
+        """Replace the column ``name`` that travels with the texts (one value per text), e.g. labels
+        edited since the texts were set."""
+        if len(values) == len(self._texts):
+            self._columns[name] = list(values)
+
     def _on_large_paste(self, text: str, replace_all: bool) -> None:
         pasted = [line.strip() for line in text.split("\n") if line.strip()]
         before = [] if replace_all else self.texts()

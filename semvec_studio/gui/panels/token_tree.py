@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyledItemDelegate
 
@@ -168,11 +168,14 @@ def _word_row(rows: TextRows, w: int, norm: str) -> list[QStandardItem]:
     return [_item(str(rows.words["word"][w]), "word", w), _item(""), _item(_span_text(s, e)), _item(norm)]
 
 
-def fill_tree_model(model: QStandardItemModel, rows: TextRows, dark: bool = False) -> tuple[dict[int, QStandardItem], dict[int, QStandardItem]]:
+def fill_tree_model(model: QStandardItemModel, rows: TextRows, dark: bool = False) -> tuple[dict[int, QPersistentModelIndex],
+                                                                                             dict[int, QPersistentModelIndex]]:
     """Words as parent rows with their pieces as children; pieces of no word (special tokens,
     whitespace) stay top-level.
 
-    Returns the first-column item of each piece and of each word, keyed by their row in ``rows``.
+    Returns the index of each piece's and each word's first cell, keyed by their row in ``rows``
+    (persistent indexes, not the items: a Python wrapper kept for an item the model deletes can be
+    handed back by PySide for another object later made at the same address).
     """
     model.clear()
     unknown = QBrush(QColor(UNKNOWN_DARK if dark else UNKNOWN_LIGHT))
@@ -198,4 +201,5 @@ def fill_tree_model(model: QStandardItemModel, rows: TextRows, dark: bool = Fals
         items = _piece_row(rows, k, piece_norms[k], unknown)
         word_items[w].appendRow(items)
         piece_items[k] = items[0]
-    return piece_items, word_items
+    return ({k: QPersistentModelIndex(item.index()) for k, item in piece_items.items()},
+            {w: QPersistentModelIndex(item.index()) for w, item in word_items.items()})

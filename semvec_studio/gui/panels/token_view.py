@@ -106,7 +106,8 @@ class TokenView(QWidget):
         tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        tree.viewport().installEventFilter(self)
+        self._tree_viewport = tree.viewport()
+        self._tree_viewport.installEventFilter(self)  # (events may come before self.tree is set)
         return tree
 
     def _build_vectors_tab(self) -> QWidget:
@@ -203,10 +204,10 @@ class TokenView(QWidget):
 
     def select_piece(self, k: int) -> None:
         """Make piece ``k`` (row of the text's pieces, 0-based) the current row of the tree."""
-        self.tree.setCurrentIndex(self._piece_items[k].index())
+        self.tree.setCurrentIndex(self._piece_items[k])
 
     def select_word(self, w: int) -> None:
-        self.tree.setCurrentIndex(self._word_items[w].index())
+        self.tree.setCurrentIndex(self._word_items[w])
 
     def selected_piece(self) -> int | None:
         """The current piece, or the first piece of the current word; None when nothing is."""
@@ -370,6 +371,6 @@ class TokenView(QWidget):
             self.request_layer_profile()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if obj is self.tree.viewport() and event.type() == QEvent.Type.Leave:
+        if obj is self._tree_viewport and event.type() == QEvent.Type.Leave:
             self._restore_selection_highlight()
         return super().eventFilter(obj, event)

@@ -1,0 +1,494 @@
+"""The Data view: every row of the open workspace in a virtual table, with search, filters, sort,
+labelling from the keyboard, undo and redo, named selections, and "send to the views".
+
+Labelling: select rows and press a label's number key (1-9; the legend under the table says
+which), 0 or Delete clears; with one row selected the cursor then moves to the next row, so a
+column of texts is labelled at one key per row. The label cell can also be typed into (a new name
+makes a new label). Every edit is committed at once; Ctrl+Z and Ctrl+Shift+Z undo and redo, also
+after the workspace was closed and opened again. A filter that depends on labels (e.g. Unlabelled)
+keeps a row just labelled until the filters change or Refresh (F5) is pressed, so the cursor does
+not jump.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.wording import count
+from semvec_studio.core.workspace.store import Workspace
+from semvec_studio.core.workspace.views import RowFilter, RowView
+from semvec_studio.gui.notifier import InlineMessage
+from semvec_studio.gui.workspace_model import LABEL_COLUMN, ROW_COLUMN, TEXT_COLUMN, RowTableModel
+
+SEND_LIMIT = 5000  # rows sent to the views at once (the views hold every vector in memory)
+SEARCH_MODES = (("Words", "words"), ("Contains", "contains"), ("Regex", "regex"))
+SORTS = (("Row order", "row"), ("Text", "text"), ("Label", "label"), ("Search rank", "rank"))
+_SORT_OF_COLUMN = {ROW_COLUMN: "row", LABEL_COLUMN: "label", TEXT_COLUMN: "text"}
+ALL, UNLABELLED = "\x00all", "\x00unlabelled"
+_WORDS_HINT = 'Search words: plain words, "a phrase", prefix*'
+
+
+class LabelDelegate(QStyledItemDelegate):
+    """The label cell's editor: the workspace's labels to choose from, or a new name to type."""
+
+    def __init__(self, model: RowTableModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def createEditor(self, parent, option, index):
+        box = QComboBox(parent)
+        box.setEditable(True)
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        box.addItem("")
+        box.addItems([lb.name for lb in self.model.ws.labels()] if self.model.ws is not None else [])
+        return box
+
+    def setEditorData(self, editor, index) -> None:
+        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole) or "")
+        editor.lineEdit().selectAll()
+
+    def setModelData(self, editor, model, index) -> None:
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+class DataView(QWidget):
+    """See the module doc. ``sendRequested(rows)``: show these row numbers in the other views."""
+
+    sendRequested = Signal(object)
+    edited = Signal()  # a label edit, undo or redo (the window updates its title and views)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws: Workspace | None = None
+        self.model = RowTableModel(self)
+        self._descending = False
+        self._build()
+        self.set_workspace(None)
+
+    # --- construction -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_WORDS_HINT)
+        self.search_mode = QComboBox()
+        for text, mode in SEARCH_MODES:
+            self.search_mode.addItem(text, mode)
+        self.search_mode.setToolTip("Words: the word index (whole words, \"phrases\", prefix*), ranked; "
+                                    "Contains: a piece of text anywhere; Regex: a Python regular expression")
+        self.label_filter = QComboBox()
+        self.label_filter.setToolTip("Show the rows with this label")
+        self.source_filter = QComboBox()
+        self.source_filter.setToolTip("Show the rows of one file")
+        self.selection_filter = QComboBox()
+        self.selection_filter.setToolTip("Show a named selection")
+        self.sort = QComboBox()
+        for text, key in SORTS:
+            self.sort.addItem(text, key)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Apply the filters again (F5): rows labelled since leave a label filter")
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.search_mode)
+        for w in (self.label_filter, self.source_filter, self.selection_filter, self.sort):
+            top.addWidget(w, 1)
+        top.addWidget(self.refresh_button)
+        self.message = InlineMessage()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(LABEL_COLUMN, LabelDelegate(self.model, self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # a million rows: no per-row sizing
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(False)
+        self.table.installEventFilter(self)
+        self.counts = QLabel()
+        self.keys = QLabel()
+        self.keys.setWordWrap(True)
+        self.new_label = QPushButton("New label…")
+        self.undo_button = QPushButton("Undo")
+        self.redo_button = QPushButton("Redo")
+        self.save_selection = QPushButton("Save selection…")
+        self.save_selection.setToolTip("Keep the selected rows under a name (the Selection filter shows them again)")
+        self.send_button = QPushButton("Send to views")
+        self.send_button.setToolTip(f"Show the selected rows (or, with one row or none selected, the rows shown here, up to "
+                                    f"{SEND_LIMIT:,}) in the token, text and map views")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.keys, 1)
+        for w in (self.new_label, self.undo_button, self.redo_button, self.save_selection, self.send_button):
+            bottom.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self._timer = QTimer(self, singleShot=True, interval=350)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._on_search_changed)
+        self.search.returnPressed.connect(self.apply_filters)
+        self.search_mode.currentIndexChanged.connect(self._on_mode_changed)
+        for combo in (self.label_filter, self.source_filter, self.selection_filter, self.sort):
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+        header.sectionClicked.connect(self._on_header_clicked)
+        self.refresh_button.clicked.connect(self.apply_filters)
+        self.new_label.clicked.connect(self.ask_new_label)
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
+        self.save_selection.clicked.connect(self.ask_save_selection)
+        self.send_button.clicked.connect(self.send)
+        self.model.labelEdited.connect(self._on_edited)
+        self.model.editFailed.connect(lambda exc: self.message.show_error(exc.for_gui()))
+        for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo), (QKeySequence.StandardKey.Redo, self.redo),
+                           (QKeySequence("Ctrl+Shift+Z"), self.redo), (QKeySequence("F5"), self.apply_filters)):
+            action = QAction(self)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # --- the workspace ----------------------------------------------------------------------------
+
+    def set_workspace(self, ws: Workspace | None) -> None:
+        self.ws = ws
+        self.message.clear()
+        for w in (self.search, self.search_mode, self.label_filter, self.source_filter, self.selection_filter, self.sort,
+                  self.refresh_button, self.table, self.send_button, self.save_selection):
+            w.setEnabled(ws is not None)
+        self._fill_combos()
+        if ws is None:
+            self.model.set_view(None)
+            self.counts.setText("No workspace is open: File > New workspace from file(s)… or File > Open workspace…")
+            self._update_buttons()
+            return
+        if ws.read_only:
+            self.message.show_info(f"Read-only: {ws.read_only_reason}.")
+        self.apply_filters()
+
+    def _fill_combos(self) -> None:
+        ws = self.ws
+        kept = (self.label_filter.currentData(), self.source_filter.currentData(), self.selection_filter.currentData())
+        for combo in (self.label_filter, self.source_filter, self.selection_filter):
+            combo.blockSignals(True)
+            combo.clear()
+        self.label_filter.addItem("All labels", ALL)
+        self.label_filter.addItem("Unlabelled", UNLABELLED)
+        self.source_filter.addItem("All files", ALL)
+        self.selection_filter.addItem("No selection", ALL)
+        if ws is not None:
+            for lb in ws.labels():
+                self.label_filter.addItem(lb.name, lb.name)
+            for source in ws.sources():
+                self.source_filter.addItem(f"{source.name.rsplit('/', 1)[-1]} ({source.row_count:,})", source.id)
+            for name in ws.selections():
+                self.selection_filter.addItem(name, name)
+        for combo, value in zip((self.label_filter, self.source_filter, self.selection_filter), kept):
+            found = combo.findData(value)
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+        self.selection_filter.setVisible(self.selection_filter.count() > 1)
+        self._update_keys()
+
+    def _update_keys(self) -> None:
+        if self.ws is None:
+            self.keys.clear()
+            return
+        keyed = [f"{lb.key} {lb.name}" for lb in sorted(self.ws.labels(), key=lambda lb: lb.key or 99) if lb.key]
+        if self.ws.read_only:
+            self.keys.setText("Read-only: labels cannot be changed here.")
+        elif keyed:
+            self.keys.setText("Keys: " + " · ".join(keyed) + " · 0 clears · Ctrl+Z undoes")
+        else:
+            self.keys.setText("No labels yet: New label… makes one (its number key then labels the selected rows)")
+
+    def filter(self) -> RowFilter:
+        query = self.search.text().strip()
+        mode = self.search_mode.currentData()
+        label = self.label_filter.currentData()
+        source = self.source_filter.currentData()
+        selection = self.selection_filter.currentData()
+        return RowFilter(
+            labels=() if label in (ALL, UNLABELLED, None) else (label,),
+            unlabelled=label == UNLABELLED,
+            sources=() if source in (ALL, None) else (source,),
+            selection=None if selection in (ALL, None) else selection,
+            words=query if query and mode == "words" else None,
+            contains=query if query and mode == "contains" else None,
+            regex=query if query and mode == "regex" else None,
+        )
+
+    def apply_filters(self) -> None:
+        """Make the view anew from the search, filters and sort (keeps the current row when it is still shown)."""
+        self._timer.stop()
+        if self.ws is None:
+            return
+        current = self.current_row()
+        sort = self.sort.currentData()
+        f = self.filter()
+        if sort == "rank" and not f.words:
+            sort = "row"
+        try:
+            view = RowView(self.ws, f, sort, descending=self._descending)
+        except SemvecError as exc:
+            self.message.show_error(exc.for_gui())
+            return
+        if not self.ws.read_only or self.message.kind == "error":
+            self.message.clear()
+        if self.ws.read_only:
+            self.message.show_info(f"Read-only: {self.ws.read_only_reason}.")
+        self.model.set_view(view)
+        self._size_columns()
+        self._update_counts()
+        position = None if current is None else view.position(current)
+        if position is not None:
+            self.select_positions([position])
+        self._update_buttons()
+
+    def _size_columns(self) -> None:
+        """Row number and label narrow, the text wide (all the room left when few columns follow it)."""
+        header = self.table.horizontalHeader()
+        digits = self.fontMetrics().horizontalAdvance("0" * max(3, len(str(self.ws.row_count))))
+        self.table.setColumnWidth(ROW_COLUMN, digits + 16)
+        self.table.setColumnWidth(LABEL_COLUMN, max(120, self.fontMetrics().horizontalAdvance("M" * 8)))
+        extra = self.model.columnCount() - TEXT_COLUMN - 1
+        for column in range(TEXT_COLUMN + 1, self.model.columnCount()):
+            self.table.setColumnWidth(column, 140)
+        header.setStretchLastSection(False)
+        if extra <= 2:
+            header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(TEXT_COLUMN, 520)
+
+    def _update_counts(self) -> None:
+        if self.ws is None or self.model.view is None:
+            return
+        shown, total = len(self.model.view), self.ws.row_count
+        unlabelled = self.ws.label_counts()[None]
+        what = count(total, "row") if shown == total else f"{shown:,} of {count(total, 'row')}"
+        self.counts.setText(f"{what} · {unlabelled:,} unlabelled")
+
+    def _update_buttons(self) -> None:
+        writable = self.ws is not None and not self.ws.read_only
+        self.undo_button.setEnabled(writable and self.ws.can_undo())
+        self.redo_button.setEnabled(writable and self.ws.can_redo())
+        self.new_label.setEnabled(writable)
+        self.save_selection.setEnabled(writable)
+
+    def _on_search_changed(self, text: str) -> None:
+        if self.search_mode.currentData() == "words" or not text:
+            self._timer.start()  # the word index answers at once; a scan waits for Return
+
+    def _on_mode_changed(self) -> None:
+        mode = self.search_mode.currentData()
+        self.search.setPlaceholderText(_WORDS_HINT if mode == "words" else
+                                       "Search a piece of text (Return)" if mode == "contains" else "Search a regular expression (Return)")
+        if self.search.text().strip():
+            self.apply_filters()
+
+    def _on_filter_changed(self) -> None:
+        self.apply_filters()
+
+    def _on_header_clicked(self, column: int) -> None:
+        key = _SORT_OF_COLUMN.get(column)
+        if key is None:
+            return
+        if self.sort.currentData() == key:
+            self._descending = not self._descending
+        else:
+            self._descending = False
+        self.sort.blockSignals(True)
+        self.sort.setCurrentIndex(self.sort.findData(key))
+        self.sort.blockSignals(False)
+        self.apply_filters()
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def selected_positions(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
+    def selected_rows(self) -> np.ndarray:
+        return self.model.rows_at(self.selected_positions())
+
+    def current_row(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or self.model.view is None:
+            return None
+        return self.model.view.row_at(index.row())
+
+    def select_positions(self, positions: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for p in positions:
+            selection.select(self.model.index(p, 0), flags)
+        if positions:
+            selection.setCurrentIndex(self.model.index(positions[-1], TEXT_COLUMN), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(self.model.index(positions[-1], TEXT_COLUMN))
+
+    def show_row(self, row: int) -> bool:
+        """Select row number ``row`` (clearing the filters when they hide it)."""
+        if self.model.view is None:
+            return False
+        position = self.model.view.position(row)
+        if position is None:
+            self.search.clear()
+            for combo in (self.label_filter, self.source_filter, self.selection_filter):
+                combo.setCurrentIndex(0)
+            self.apply_filters()
+            position = self.model.view.position(row)
+        if position is None:
+            return False
+        self.select_positions([position])
+        return True
+
+    # --- labelling ----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and not self.table.state() == QAbstractItemView.State.EditingState:
+            key, mods = event.key(), event.modifiers()
+            if mods & ~(Qt.KeyboardModifier.KeypadModifier) == Qt.KeyboardModifier.NoModifier:
+                if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+                    self.label_key(key - Qt.Key.Key_0)
+                    return True
+                if key in (Qt.Key.Key_0, Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                    self.label_selected(None)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def label_key(self, key: int) -> None:
+        if self.ws is None:
+            return
+        found = [lb for lb in self.ws.labels() if lb.key == key]
+        if not found:
+            self.message.show_info(f"No label has the key {key}: New label… makes one, and the first nine labels get the keys 1-9.")
+            return
+        self.label_selected(found[0].name)
+
+    def label_selected(self, name: str | None) -> None:
+        """Label the selected rows (one edit); with one row selected, move to the next row."""
+        positions = self.selected_positions()
+        if not positions and self.table.currentIndex().isValid():
+            positions = [self.table.currentIndex().row()]
+        if not positions or self.ws is None:
+            return
+        edit = self.model.label_rows(positions, name)
+        if edit is not None and len(positions) == 1 and positions[0] + 1 < self.model.rowCount():
+            self.select_positions([positions[0] + 1])
+
+    def _on_edited(self, _edit) -> None:
+        self.message.clear() if self.message.kind == "error" else None
+        if self.label_filter.count() - 2 != len(self.ws.labels()):
+            self._fill_combos()  # a typed label made a new one
+        self._update_counts()
+        self._update_buttons()
+        self.edited.emit()
+
+    def ask_new_label(self) -> None:
+        if self.ws is None:
+            return
+        name, ok = QInputDialog.getText(self, "New label", "Name of the new label:")
+        if ok and name.strip():
+            self.add_label(name.strip())
+
+    def add_label(self, name: str) -> bool:
+        try:
+            self.ws.add_label(name)
+        except SemvecError as exc:
+            self.message.show_error(exc.for_gui())
+            return False
+        self._fill_combos()
+        self.model.refresh()
+        self._update_buttons()
+        self.edited.emit()
+        return True
+
+    def undo(self) -> None:
+        self._step(self.ws.undo if self.ws is not None else None, "undo")
+
+    def redo(self) -> None:
+        self._step(self.ws.redo if self.ws is not None else None, "redo")
+
+    def _step(self, fn, what: str) -> None:
+        if fn is None or self.ws.read_only:
+            return
+        try:
+            edit = fn()
+        except SemvecError as exc:
+            self.message.show_error(exc.for_gui())
+            return
+        if edit is None:
+            self.message.show_info(f"Nothing to {what}.")
+            return
+        self.message.show_info(("Undone: " if what == "undo" else "Redone: ") + edit.description)
+        self._fill_combos()
+        self.model.refresh()
+        self._update_counts()
+        self._update_buttons()
+        if len(edit.rows):
+            position = self.model.view.position(int(edit.rows[0]))
+            if position is not None:
+                self.table.scrollTo(self.model.index(position, TEXT_COLUMN))
+        self.edited.emit()
+
+    def ask_save_selection(self) -> None:
+        rows = self.selected_rows()
+        if not len(rows):
+            self.message.show_info("Select some rows first (click, Shift+click, Ctrl+click).")
+            return
+        name, ok = QInputDialog.getText(self, "Save selection", f"Name for these {len(rows):,} rows:")
+        if ok and name.strip():
+            self.keep_selection(name.strip(), rows)
+
+    def keep_selection(self, name: str, rows: np.ndarray) -> bool:
+        try:
+            self.ws.save_selection(name, rows)
+        except SemvecError as exc:
+            self.message.show_error(exc.for_gui())
+            return False
+        self._fill_combos()
+        self.message.show_info(f"Saved {count(len(rows), 'row')} as '{name}' (the Selection filter shows them).")
+        return True
+
+    # --- to the other views -------------------------------------------------------------------
+
+    def rows_to_send(self) -> tuple[np.ndarray, int]:
+        """The selected rows (two or more), else the rows shown; cut to :data:`SEND_LIMIT`.
+        Returns (rows, how many there were before the cut)."""
+        rows = self.selected_rows()
+        if len(rows) < 2 and self.model.view is not None:
+            rows = self.model.view.rows_at(0, len(self.model.view))
+        return rows[:SEND_LIMIT], len(rows)
+
+    def send(self) -> None:
+        rows, total = self.rows_to_send()
+        if not len(rows):
+            self.message.show_info("No rows to send: the filters hide every row.")
+            return
+        if total > len(rows):
+            self.message.show_info(f"The first {len(rows):,} of {total:,} rows went to the views; select rows or filter to choose others.")
+        self.sendRequested.emit(rows)

@@ -1,0 +1,118 @@
+"""Between the open workspace and the window's views: rows sent from the Data view become the
+texts the other views embed (with their labels and columns for the map's colours); opening a
+workspace puts back its model, options and the rows its views showed; closing it keeps them.
+
+What the views showed is the setting :data:`VIEW_ROWS_KEY` (row numbers), the model
+:data:`MODEL_KEY` and the vector options :data:`OPTIONS_KEY`, all in the workspace file, so a
+workspace opened on another machine shows the same. A workspace that never sent rows shows its
+first :data:`FIRST_VIEW_ROWS` rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject
+
+from semvec_studio.core.checkpoints import DEFAULT_MODEL
+from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.wording import count
+from semvec_studio.core.workspace.store import Workspace
+
+VIEW_ROWS_KEY = "views.rows"
+MODEL_KEY = "model"
+OPTIONS_KEY = "options"
+FIRST_VIEW_ROWS = 1000
+LABEL = "label"
+
+
+class WorkspaceBridge(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.rows: np.ndarray | None = None  # the workspace rows the views show, one per text
+        session, data = window.session, window.data_view
+        session.opened.connect(self._on_opened)
+        session.closing.connect(self._on_closing)
+        session.closed.connect(self._on_closed)
+        data.sendRequested.connect(lambda rows: self.send(rows, remember=True, show=True))
+        data.edited.connect(self._on_edited)
+
+    @property
+    def ws(self) -> Workspace | None:
+        return self.window.session.ws
+
+    def _on_opened(self, ws: Workspace) -> None:
+        w = self.window
+        w.data_view.set_workspace(ws)
+        w.update_title()
+        options = ws.setting(OPTIONS_KEY)
+        if isinstance(options, dict):
+            w.controls.restore(options)
+        model = ws.setting(MODEL_KEY)
+        if isinstance(model, str) and model != w.model_spec() and (model == DEFAULT_MODEL or Path(model).is_dir()):
+            w.load_model(model, w.model_panel.device.currentText(), w.model_panel.dtype.currentText(), False)
+        saved = ws.setting(VIEW_ROWS_KEY)
+        if isinstance(saved, list) and all(isinstance(r, int) for r in saved):
+            rows = np.asarray([r for r in saved if 0 <= r < ws.row_count], dtype=np.int64)
+        else:
+            rows = np.arange(min(ws.row_count, FIRST_VIEW_ROWS), dtype=np.int64)
+        if len(rows):
+            self.send(rows, remember=False, show=False)
+
+    def _on_closing(self, ws: Workspace) -> None:
+        self.keep_state(ws)
+
+    def keep_state(self, ws: Workspace | None = None) -> None:
+        """Write the model and options into the workspace (when it can be written)."""
+        ws = ws or self.ws
+        if ws is None or ws.read_only or ws.closed:
+            return
+        w = self.window
+        try:
+            if w.lm is not None:
+                ws.set_setting(MODEL_KEY, w.model_spec())
+            if w.options_ready():
+                ws.set_setting(OPTIONS_KEY, w.controls.state())
+        except SemvecError as exc:
+            w.notifier.error(exc)
+
+    def _on_closed(self) -> None:
+        self.rows = None
+        self.window.data_view.set_workspace(None)
+        self.window.update_title()
+
+    def send(self, rows: np.ndarray, *, remember: bool, show: bool) -> None:
+        """Show workspace rows ``rows`` in the views: their texts go to the texts panel (rows
+        without text are left out), their label and columns travel along for the map."""
+        ws, w = self.ws, self.window
+        if ws is None:
+            return
+        try:
+            found = [r for r in ws.read_rows(np.asarray(rows, dtype=np.int64)) if r.text]
+        except SemvecError as exc:
+            w.notifier.error(exc)
+            return
+        if not found:
+            w.data_view.message.show_info("These rows have no text to embed.")
+            return
+        columns: dict[str, list[str]] = {LABEL: [r.label or "" for r in found]}
+        for name in w.data_view.model.extra_columns():
+            if name != LABEL:
+                columns[name] = [str(r.values().get(name, "")) for r in found]
+        self.rows = np.asarray([r.row for r in found], dtype=np.int64)
+        w.text_panel.set_texts([r.text for r in found], str(ws.path), columns)
+        if remember and not ws.read_only:
+            try:
+                ws.set_setting(VIEW_ROWS_KEY, self.rows.tolist())
+            except SemvecError as exc:
+                w.notifier.error(exc)
+        w.notifier.status(f"{count(len(found), 'row')} of {ws.path.name} in the views")
+        w.embed_when_ready(switch_to_map=show)
+
+    def _on_edited(self) -> None:
+        """A label changed in the Data view: the map's label colours follow."""
+        if self.rows is None or self.ws is None:
+            return
+        self.window.refresh_labels(self.ws.read_rows(self.rows))

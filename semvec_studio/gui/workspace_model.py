@@ -1,0 +1,181 @@
+"""The Data view's table model: a workspace's rows (a :class:`RowView`), read from SQLite a page at a time.
+
+Qt asks only for the cells it paints, so the model holds a few pages of rows (:data:`PAGE_ROWS`
+each, the last :data:`PAGES_KEPT` used) whatever the number of rows; a million rows cost a page
+read per scroll step, not a million Python objects. The label cell is editable: an edit is one
+committed workspace edit (source "typed"), undone with Ctrl+Z.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.workspace.edits import Edit
+from semvec_studio.core.workspace.store import Row, Workspace
+from semvec_studio.core.workspace.views import RowView
+
+PAGE_ROWS = 256
+PAGES_KEPT = 32
+SHOWN_CHARS = 400  # of a long text in its cell (the whole text is in the tooltip, up to TIP_CHARS)
+TIP_CHARS = 2000
+LINE_BREAK = "\u2424"  # ␤: a line break inside one text, shown on its one line
+ROW_COLUMN, LABEL_COLUMN, TEXT_COLUMN = 0, 1, 2
+_FIXED = ("#", "Label", "Text")
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def one_line(text: str, limit: int = SHOWN_CHARS) -> str:
+    text = text.replace("\r\n", LINE_BREAK).replace("\n", LINE_BREAK).replace("\r", LINE_BREAK)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class RowTableModel(QAbstractTableModel):
+    """Row number, label, text, then the other original columns of the files."""
+
+    labelEdited = Signal(object)  # the Edit a typed label made
+    editFailed = Signal(object)  # the exception (a user error: read-only, a bad name)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.view: RowView | None = None
+        self._extra: list[str] = []
+        self._label_columns: set[str] = set()
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._colours: dict[str, QColor] = {}
+
+    # --- content --------------------------------------------------------------------------------
+
+    @property
+    def ws(self) -> Workspace | None:
+        return None if self.view is None else self.view.ws
+
+    def set_view(self, view: RowView | None) -> None:
+        self.beginResetModel()
+        self.view = view
+        self._pages.clear()
+        if view is None:
+            self._extra = []
+        else:
+            texts = {s.text_column for s in view.ws.sources() if s.text_index is not None}
+            self._extra = [c for c in view.ws.columns() if c not in texts]
+            self._label_columns = {s.label_column for s in view.ws.sources() if s.label_column}
+        self._read_labels()
+        self.endResetModel()
+
+    def _read_labels(self) -> None:
+        self._colours = {} if self.ws is None else {lb.name: QColor(lb.colour) for lb in self.ws.labels()}
+
+    def refresh(self) -> None:
+        """Read the rows again (after an edit, undo or redo): the visible cells repaint."""
+        self._pages.clear()
+        self._read_labels()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def row(self, position: int) -> Row:
+        page, offset = divmod(position, PAGE_ROWS)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self.view.page(page * PAGE_ROWS, (page + 1) * PAGE_ROWS)
+            self._pages[page] = rows
+            if len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return rows[offset]
+
+    def rows_at(self, positions: list[int]) -> np.ndarray:
+        """The row numbers at ``positions`` of the view."""
+        return np.asarray([self.view.row_at(p) for p in positions], dtype=np.int64)
+
+    def extra_columns(self) -> list[str]:
+        """The original columns shown after the text."""
+        return list(self._extra)
+
+    def column_name(self, column: int) -> str:
+        """The header of ``column``: a file's label column is '… (file)', beside the Label the user edits."""
+        if column < len(_FIXED):
+            return _FIXED[column]
+        name = self._extra[column - len(_FIXED)]
+        return f"{name} (file)" if name in self._label_columns else name
+
+    # --- Qt model -------------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() or self.view is None else len(self.view)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_FIXED) + len(self._extra)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and section < self.columnCount():
+            return self.column_name(section)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.column() == LABEL_COLUMN and self.ws is not None and not self.ws.read_only:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self.view is None:
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            row = self.row(index.row())
+            if column == ROW_COLUMN:
+                return str(row.row)
+            if column == LABEL_COLUMN:
+                return row.label or ""
+            if column == TEXT_COLUMN:
+                return one_line(row.text)
+            return one_line(str(row.values().get(self._extra[column - len(_FIXED)], "")))
+        if role == Qt.ItemDataRole.DecorationRole and column == LABEL_COLUMN:
+            label = self.row(index.row()).label
+            return self._colours.get(label) if label else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(self.row(index.row()), column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == ROW_COLUMN:
+            return _RIGHT
+        return None
+
+    def _tooltip(self, row: Row, column: int) -> str | None:
+        if column == LABEL_COLUMN:
+            if not row.label:
+                return "No label: type one, or press its number key"
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.label_time)) if row.label_time else ""
+            return f"{row.label} ({row.label_source}{', ' + when if when else ''})"
+        if column == TEXT_COLUMN:
+            text = row.text if len(row.text) <= TIP_CHARS else row.text[:TIP_CHARS] + "…"
+            return f"{text}\n\n{row.source.name}, line {row.line}"
+        if column == ROW_COLUMN:
+            return f"Row {row.row}: {row.source.name}, line {row.line}"
+        return None
+
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != LABEL_COLUMN or self.ws is None:
+            return False
+        name = str(value or "").strip() or None
+        edit = self.label_rows([index.row()], name)
+        return edit is not None
+
+    def label_rows(self, positions: list[int], name: str | None, source: str = "typed") -> Edit | None:
+        """Give the rows at ``positions`` the label ``name`` (None clears it), in one edit."""
+        if self.ws is None or not positions:
+            return None
+        try:
+            edit = self.ws.set_label(self.rows_at(positions), name, source)
+        except SemvecError as exc:
+            self.editFailed.emit(exc)
+            return None
+        self.refresh()
+        if edit is not None:
+            self.labelEdited.emit(edit)
+        return edit

@@ -1,0 +1,220 @@
+"""Workspaces in the app (pytest-qt, offscreen, a tiny random BERT): make one from the sample CSV
+with the New workspace dialog, label rows with the number keys in the Data view, close the window,
+open it again (the labels, the rows the views showed and the map are back); undo, search, typed
+labels, send to views, a copy, the read-only second opener, a file that is not a workspace, and
+cancelling the making of a workspace (no file is left)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QInputDialog
+
+from semvec_studio.core.resources import demo_corpus_path
+from semvec_studio.core.workspace.store import Workspace
+from tests.gui.conftest import EMBED_MS
+
+MS = 30_000
+
+
+@pytest.fixture
+def reviews() -> Path:
+    path = demo_corpus_path().with_name("reviews.csv")
+    assert path.is_file()
+    return path
+
+
+def click_row(qtbot, table, position: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    index = table.model().index(position, 2)
+    table.scrollTo(index)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, table.visualRect(index).center())
+
+
+def make_workspace(qtbot, window, files, path: Path, label_column: str | None = None):
+    """File > New workspace from file(s): the dialog (as the user fills it), Create, and wait until it is open."""
+    dialog = window.session.new_from_files([str(f) for f in files])
+    dialog.path.setText(str(path))
+    dialog.label_column.setCurrentText(label_column or "(no labels)")
+    with qtbot.waitSignal(window.session.opened, timeout=MS):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    return window.session.ws
+
+
+def new_label(qtbot, window, monkeypatch, name: str) -> None:
+    """The Data view's New label… button, the name typed into its question."""
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (name, True))
+    qtbot.mouseClick(window.data_view.new_label, Qt.MouseButton.LeftButton)
+
+
+def labels_shown(window, positions) -> list[str]:
+    model = window.data_view.model
+    return [model.index(p, 1).data() for p in positions]
+
+
+def test_a_workspace_made_from_the_sample_csv_keeps_its_labels_and_map_across_a_restart(
+        qtbot, make_window, tiny_bert, reviews, tmp_path, monkeypatch):
+    from semvec_studio.gui.main_window import DATA_TAB, MAP_TAB
+
+    window = make_window(tiny_bert)
+    target = tmp_path / "reviews.semvec"
+    with qtbot.waitSignal(window.embedded, timeout=EMBED_MS):  # its first rows go to the views
+        ws = make_workspace(qtbot, window, [reviews], target)
+    assert ws.row_count == 280 and window.windowTitle().startswith("reviews.semvec — ")
+    window.views.setCurrentIndex(DATA_TAB)
+    view = window.data_view
+    assert view.model.rowCount() == 280 and view.counts.text() == "280 rows · 280 unlabelled"
+    new_label(qtbot, window, monkeypatch, "positive")
+    new_label(qtbot, window, monkeypatch, "negative")
+    assert "1 positive · 2 negative" in view.keys.text()
+    click_row(qtbot, view.table, 0)
+    for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_1):  # one key per row; the cursor moves down
+        qtbot.keyClick(view.table, key)
+    assert labels_shown(window, range(4)) == ["positive", "negative", "positive", ""]
+    assert [(r.label, r.label_source) for r in ws.rows(0, 3)] == [("positive", "typed"), ("negative", "typed"), ("positive", "typed")]
+    assert view.counts.text() == "280 rows · 277 unlabelled"
+    with qtbot.waitSignal(window.map_panel.projected, timeout=MS):
+        window.views.setCurrentIndex(MAP_TAB)
+    qtbot.waitUntil(lambda: "positive" in window.map_panel.scatter.categories.names, timeout=MS)  # the edits colour the map
+    points = len(window.map_panel.scatter)
+    texts = list(window.texts)
+    window.close()
+    assert target.is_file() and not Path(str(target) + ".lock").exists()
+
+    again = make_window(tiny_bert)  # the same settings: the last workspace opens again
+    with qtbot.waitSignal(again.embedded, timeout=EMBED_MS):
+        pass
+    assert again.session.ws is not None and again.session.ws.path == target
+    assert labels_shown(again, range(4)) == ["positive", "negative", "positive", ""]
+    assert again.texts == texts
+    with qtbot.waitSignal(again.map_panel.projected, timeout=MS):
+        again.views.setCurrentIndex(MAP_TAB)
+    assert len(again.map_panel.scatter) == points
+    assert {"positive", "negative"} <= set(again.map_panel.scatter.categories.names)
+    again.views.setCurrentIndex(DATA_TAB)
+    again.data_view.table.setFocus()
+    qtbot.keyClick(again.data_view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo across the restart
+    assert labels_shown(again, range(3)) == ["positive", "negative", ""]
+    qtbot.keyClick(again.data_view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert labels_shown(again, range(3)) == ["positive", "negative", "positive"]
+
+
+def test_search_filters_typed_labels_and_send_to_views(qtbot, make_window, tiny_bert, reviews, tmp_path):
+    from semvec_studio.gui.main_window import DATA_TAB, SENTENCES_TAB
+
+    window = make_window(tiny_bert)
+    with qtbot.waitSignal(window.embedded, timeout=EMBED_MS):
+        ws = make_workspace(qtbot, window, [reviews], tmp_path / "r.semvec", label_column="label")
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=MS)  # the word index is built
+    window.views.setCurrentIndex(DATA_TAB)
+    view = window.data_view
+    assert view.model.headerData(3, Qt.Orientation.Horizontal) == "label (file)"
+    qtbot.keyClicks(view.search, "boring")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    hits = [view.model.row(p) for p in range(view.model.rowCount())]
+    assert hits and all("boring" in r.text.lower() for r in hits)
+    assert len(hits) == sum("boring" in t.lower() for t in (r.text for r in ws.rows(0, ws.row_count)))
+    view.search.clear()
+    view.label_filter.setCurrentIndex(view.label_filter.findData("negative"))
+    assert view.model.rowCount() == ws.label_counts()["negative"]
+    view.label_filter.setCurrentIndex(0)
+    # type a new label into the label cell of row 5
+    index = view.model.index(5, 1)
+    view.table.scrollTo(index)
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=view.table.visualRect(index).center())
+    qtbot.keyClick(view.table, Qt.Key.Key_F2)  # (or a double click) edits the cell
+    editor = view.table.viewport().findChild(QComboBox)
+    assert editor is not None and editor.count() == 1 + len(ws.labels())  # blank (clears), then each label
+    editor.setCurrentText("mixed")
+    qtbot.keyClick(editor.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ws.row(5).label == "mixed", timeout=MS)  # the view commits the edit when the editor closes
+    assert ws.row(5).label_source == "typed"
+    assert view.label_filter.findData("mixed") >= 0  # a new label appears among the filters
+    # select rows 10..12 and send them to the views
+    click_row(qtbot, view.table, 10)
+    click_row(qtbot, view.table, 12, Qt.KeyboardModifier.ShiftModifier)
+    with qtbot.waitSignal(window.embedded, timeout=EMBED_MS):
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    assert window.texts == [r.text for r in ws.rows(10, 13)]
+    assert ws.setting("views.rows") == [10, 11, 12]
+    window.views.setCurrentIndex(SENTENCES_TAB)
+    assert window.sentence_view.table_model.rowCount() == 3
+
+
+def test_save_a_copy_keeps_every_edit_and_the_workspace_stays_open(qtbot, make_window, tiny_bert, reviews, tmp_path):
+    window = make_window(tiny_bert)
+    ws = make_workspace(qtbot, window, [reviews], tmp_path / "a.semvec", label_column="label")
+    ws.set_label([0, 1], "checked")
+    messages = []
+    window.notifier.message.connect(messages.append)
+    window.session.save_copy(str(tmp_path / "copy"))
+    qtbot.waitUntil(lambda: any(m.startswith("Saved a copy as") for m in messages), timeout=MS)
+    with Workspace.open(tmp_path / "copy.semvec") as copy:
+        assert copy.row_count == 280 and copy.label_counts() == ws.label_counts()
+    assert window.session.ws is ws and not ws.closed
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_second_opener_gets_it_read_only_and_cannot_label(qtbot, make_window, tiny_bert, reviews, tmp_path):
+    window = make_window(tiny_bert)
+    ws = make_workspace(qtbot, window, [reviews], tmp_path / "a.semvec", label_column="label")
+    window.session.close()
+    holder = Workspace.open(tmp_path / "a.semvec")  # another window (or process) has it open
+    try:
+        assert window.session.open(tmp_path / "a.semvec")
+        view = window.data_view
+        assert window.session.ws.read_only and "(read-only)" in window.windowTitle()
+        assert view.message.message().startswith("Read-only: it is open in")
+        click_row(qtbot, view.table, 0)
+        before = window.session.ws.row(0).label
+        qtbot.keyClick(view.table, Qt.Key.Key_2)
+        assert window.session.ws.row(0).label == before
+        assert not view.model.flags(view.model.index(0, 1)) & Qt.ItemFlag.ItemIsEditable
+    finally:
+        holder.close()
+    del ws
+
+
+@pytest.mark.parametrize("content", [b"text,label\nhello,a\n", b"SQLite format 3\x00" + bytes(200)])
+def test_a_file_that_is_not_a_workspace_gets_one_line_and_is_left_as_it_was(qtbot, make_window, tiny_bert, tmp_path, content):
+    window = make_window(tiny_bert)
+    path = tmp_path / "fake.semvec"
+    path.write_bytes(content)
+    messages = []
+    window.notifier.message.connect(messages.append)
+    assert not window.session.open(path)
+    assert window.session.ws is None and path.read_bytes() == content
+    assert messages and str(path) in messages[-1] and "\n" not in messages[-1]
+
+
+def test_cancelling_the_making_of_a_workspace_leaves_no_file(qtbot, make_window, tiny_bert, tmp_path):
+    window = make_window(tiny_bert)
+    big = tmp_path / "big.csv"
+    big.write_text("text,label\n" + "".join(f"row number {i} of a long file,{i % 3}\n" for i in range(400_000)), encoding="utf-8")
+    dialog = window.session.new_from_files([str(big)])
+    dialog.path.setText(str(tmp_path / "big.semvec"))
+    with qtbot.waitSignal(window.runner.started, timeout=MS):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.cancelled, timeout=MS):
+        qtbot.mouseClick(window.status_area.cancel, Qt.MouseButton.LeftButton)
+    assert window.session.ws is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "settings"]  # no workspace, no partial file
+
+
+def test_the_new_workspace_dialog_previews_the_head_of_a_file_and_refuses_the_same_column_twice(qtbot, make_window, tiny_bert,
+                                                                                               reviews, tmp_path):
+    window = make_window(tiny_bert)
+    copy = tmp_path / "reviews.csv"
+    shutil.copy(reviews, copy)
+    dialog = window.session.new_from_files([str(copy)])
+    assert dialog.path.text() == str(tmp_path / "reviews.semvec")
+    assert dialog.text_column.currentText() == "text" and dialog.label_column.currentText() == "label"
+    assert dialog.table.rowCount() == 20 and dialog.table.item(0, 0).text() == "The concert was not as charming as everyone said."
+    dialog.label_column.setCurrentText("text")
+    assert "both 'text'" in dialog.message.message()
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and not (tmp_path / "reviews.semvec").exists()
+    dialog.reject()
+    assert window.session.ws is None
