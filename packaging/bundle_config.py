@@ -49,6 +49,7 @@ HIDDEN_IMPORTS = (
     "sklearn.neighbors",
     "safetensors.torch",
     "tokenizers",
+    "jieba",  # the zh extra: Chinese words (core.extract.segmenters imports it when a text has Han characters)
 )
 
 # Packages whose every submodule is shipped: openTSNE's Cython modules cimport each other

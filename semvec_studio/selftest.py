@@ -168,6 +168,19 @@ def _extract(state: State) -> str:
     return f"{shapes}, all finite; manifest: torch {versions['torch']}, transformers {versions['transformers']}"
 
 
+@check("chinese")
+def _chinese(state: State) -> str:
+    from semvec_studio.core.extract.segmenters import get_segmenter, jieba_installed, jieba_version
+    from semvec_studio.core.resources import is_frozen
+
+    if not jieba_installed() and not is_frozen():  # the bundle always carries it
+        return "jieba (the zh extra) is not installed: Chinese whole words are one character each"
+    text = "我们在北京大学学习自然语言处理"
+    words = [text[s:e] for s, e in get_segmenter("jieba").spans(text)]
+    expect("北京大学" in words or "北京" in words, f"jieba cut {text} into {words}: its dictionary is missing")
+    return f"jieba {jieba_version()}: {' / '.join(words)}"
+
+
 @check("semantics", needs=("lm",))
 def _semantics(state: State) -> str:
     import numpy as np

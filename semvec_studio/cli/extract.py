@@ -10,6 +10,7 @@ from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pipeline import extract_to_folder
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
+from semvec_studio.core.extract.segmenters import SEGMENTERS
 from semvec_studio.core.io.exporters import EXPORTERS, check_formats
 from semvec_studio.core.workspace.store import Workspace
 
@@ -28,6 +29,12 @@ def add_parser(sub, name: str, help_line: str) -> None:
     g.add_argument("--layers", nargs="+", default=["-1"], help="layer indices: 0 = embeddings, -1 = last (default); several are combined")
     g.add_argument("--layer-combine", default="mean", choices=tuple(LAYER_COMBINERS))
     g.add_argument("--word-pooling", default="mean", choices=tuple(WORD_POOLERS))
+    g.add_argument("--segmenter", default="auto", choices=tuple(SEGMENTERS),
+                   help="what a word is (token and word levels): auto (default): Chinese words by jieba when installed, else one "
+                        "word per Chinese character, and the tokenizer's words elsewhere; tokenizer: the tokenizer's words; "
+                        "whitespace: runs of non-space characters; jieba: jieba's words (the zh extra)")
+    g.add_argument("--user-dict", metavar="FILE", help="a jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line) for "
+                                                       "--segmenter jieba or auto: each of its words stays one word")
     g.add_argument("--pooling", default="mean", choices=tuple(SENTENCE_POOLERS))
     g.add_argument("--normalize", action="store_true", help="L2-normalise each row")
     g.add_argument("--include-special", action="store_true", help="token level: keep [CLS], [SEP] and other special tokens")
@@ -48,7 +55,7 @@ def run(args) -> int:
     options = ExtractOptions(
         levels=(args.level,), layers=layers_arg(args.layers), layer_combine=args.layer_combine, word_pooling=args.word_pooling,
         pooling=args.pooling, normalize=args.normalize, include_special=args.include_special, max_length=args.max_length,
-        stride=args.stride, truncate=args.truncate, batch_size=args.batch_size,
+        stride=args.stride, truncate=args.truncate, batch_size=args.batch_size, segmenter=args.segmenter, user_dict=args.user_dict,
     )
     options.check()  # every option that needs no model, before the inputs are read
     if not args.inputs and not args.workspace:

@@ -43,9 +43,11 @@ def add_input_args(p: argparse.ArgumentParser, *, required: bool = True) -> None
 
 
 def add_csv_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("labelled CSV/TSV")
+    g = p.add_argument_group("labelled file (CSV/TSV or JSON lines)")
     g.add_argument("--text-column", help="column with the texts (default: 'text' or 'sentence')")
     g.add_argument("--label-column", help="column with the labels (default: 'label', 'class', 'category', ...)")
+    g.add_argument("--text-field", help="JSON lines (.jsonl) files: the field with the texts (default: 'text' or 'sentence')")
+    g.add_argument("--label-field", help="JSON lines (.jsonl) files: the field with the labels (default: 'label')")
     g.add_argument("--encoding", help="file encoding (default: UTF-8, else detected with a warning)")
     g.add_argument("--delimiter", help="delimiter (default: sniffed; .tsv files: tab)")
     g.add_argument("--no-quoting", action="store_true", help="fields are not quoted (sentences may contain bare \")")

@@ -22,7 +22,7 @@ from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.atomic import atomic_file
 from semvec_studio.core.errors import Cancelled, InputError, UsageError
 from semvec_studio.core.io.metadata import escape_cell
-from semvec_studio.core.train.data import CsvOptions, LabelledData, read_labelled
+from semvec_studio.core.train.data import CsvOptions, LabelledData, is_jsonl, read_labelled
 from semvec_studio.core.train.infer import evaluate, load_classifier
 from semvec_studio.core.train.loop import PHASE, resume_params, train
 from semvec_studio.core.train.metrics import format_report
@@ -98,7 +98,8 @@ def _add_inference_args(p) -> None:
 def _add_evaluate(sub, name: str, help_line: str) -> None:
     p = sub.add_parser(name, help=help_line)
     p.add_argument("checkpoint", metavar="CKPT", help="a folder written by 'semvec train'")
-    p.add_argument("--csv", metavar="FILE", help="labelled file (.csv or .tsv); with --held-out, default: the file CKPT was validated on")
+    p.add_argument("--csv", metavar="FILE", help="labelled file (.csv, .tsv or .jsonl); with --held-out, default: the file CKPT was "
+                                                 "validated on")
     p.add_argument("--held-out", action="store_true", help="only the rows CKPT held out for validation (reproduces its metrics.json)")
     add_csv_args(p)
     _add_inference_args(p)
@@ -130,7 +131,12 @@ def evaluation_data(args, ckpt: str) -> LabelledData:
         raise UsageError("--csv FILE is required (the labelled file to evaluate on), or --held-out.")
     options = CsvOptions(args.delimiter or saved.get("delimiter"), args.encoding or saved.get("encoding"),
                          not args.no_quoting and saved.get("quoting", True))
-    data = read_labelled(csv_file, args.text_column or saved.get("text_column"), args.label_column or saved.get("label_column"), options)
+    if is_jsonl(csv_file):  # the run's saved options of the same kind of file fill in what is not given
+        data = read_labelled(csv_file, args.text_column, args.label_column, options, text_field=args.text_field or saved.get("text_field"),
+                             label_field=args.label_field or saved.get("label_field"))
+    else:
+        data = read_labelled(csv_file, args.text_column or saved.get("text_column"), args.label_column or saved.get("label_column"), options,
+                             text_field=args.text_field, label_field=args.label_field)
     if args.held_out:
         if data.sha256 not in (split.get("train_sha256"), split.get("val_sha256")):
             raise InputError(f"{data.path}: not the file {ckpt} was trained or validated on (its content differs); --held-out needs that file.")

@@ -23,7 +23,8 @@ def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def base_manifest(lm, options, layers, max_len: int, stride: int, dim: int) -> dict:
+def base_manifest(lm, options, layers, max_len: int, stride: int, dim: int, *, segmenter: dict | None = None) -> dict:
+    """The manifest's common part; ``segmenter``: how words were found (token and word levels), else None."""
     info = lm.info
     return {
         "model": {
@@ -37,6 +38,7 @@ def base_manifest(lm, options, layers, max_len: int, stride: int, dim: int) -> d
         "layers_resolved": list(layers),
         "layer_combine": options.layer_combine,
         "word_pooling": options.word_pooling,
+        "segmenter": segmenter,
         "pooling": options.pooling,
         "normalize": options.normalize,
         "include_special": options.include_special,

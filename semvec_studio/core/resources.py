@@ -1,4 +1,5 @@
-"""Where the files shipped with the app live (``resources/``: demo corpus, sample labelled CSV...).
+"""Where the files shipped with the app live (``resources/``: demo corpora, sample labelled CSVs, in
+English and Chinese: :data:`DEMOS`).
 
 One locator for the three ways the app runs, tried in this order:
 
@@ -20,13 +21,19 @@ from pathlib import Path
 
 from semvec_studio.core.errors import InputError
 
-__all__ = ["DEMO_CORPUS", "DEMO_LABELLED_CSV", "MARKER", "candidates", "demo_corpus_path",
-           "demo_labelled_csv_path", "is_frozen", "resource_path", "resources_dir"]
+__all__ = ["DEMOS", "DEMO_CORPUS", "DEMO_CORPUS_ZH", "DEMO_LABELLED_CSV", "DEMO_LABELLED_CSV_ZH", "MARKER", "candidates",
+           "demo_corpus_path", "demo_corpus_zh_path", "demo_labelled_csv_path", "demo_labelled_csv_zh_path", "demo_path",
+           "is_frozen", "resource_path", "resources_dir"]
 
 RESOURCES = "resources"
 DATA_FILES_DIR = Path("share") / "semvec-studio" / RESOURCES
 DEMO_CORPUS = Path("demo") / "corpus.txt"
 DEMO_LABELLED_CSV = Path("demo") / "reviews.csv"
+DEMO_CORPUS_ZH = Path("demo") / "corpus_zh.txt"  # 21 sentences with 行, 打, 花, 长, 会 in their several senses
+DEMO_LABELLED_CSV_ZH = Path("demo") / "reviews_zh.csv"  # 300 short synthetic reviews, text,label (正面/负面)
+# The demo files by (kind, language): "corpus" is one text a line, "labelled" a CSV with text,label.
+DEMOS = {("corpus", "en"): DEMO_CORPUS, ("labelled", "en"): DEMO_LABELLED_CSV,
+         ("corpus", "zh"): DEMO_CORPUS_ZH, ("labelled", "zh"): DEMO_LABELLED_CSV_ZH}
 MARKER = DEMO_CORPUS
 
 
@@ -88,3 +95,20 @@ def demo_corpus_path() -> Path | None:
 def demo_labelled_csv_path() -> Path | None:
     """The sample labelled CSV (columns ``text,label``), or None when not shipped."""
     return _optional(DEMO_LABELLED_CSV)
+
+
+def demo_path(kind: str, language: str = "en") -> Path | None:
+    """The demo file of ``kind`` ("corpus" or "labelled") in ``language`` ("en", "zh"), or None
+    when there is none or it is not shipped."""
+    relative = DEMOS.get((kind, language))
+    return None if relative is None else _optional(relative)
+
+
+def demo_corpus_zh_path() -> Path | None:
+    """The Chinese demo corpus (one text per line), or None when not shipped."""
+    return _optional(DEMO_CORPUS_ZH)
+
+
+def demo_labelled_csv_zh_path() -> Path | None:
+    """The Chinese sample labelled CSV (columns ``text,label``), or None when not shipped."""
+    return _optional(DEMO_LABELLED_CSV_ZH)

@@ -201,7 +201,7 @@ def test_word_alignment_property(request, which):
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.lists(_texts, min_size=1, max_size=3))
     def check(texts):
-        out = extract(lm, texts, ExtractOptions(levels=("token", "word")))
+        out = extract(lm, texts, ExtractOptions(levels=("token", "word"), segmenter="tokenizer"))
         tok, word = out["token"], out["word"]
         for t, text in enumerate(texts):
             enc = lm.tokenizer(text).encodings[0]

@@ -74,6 +74,8 @@ def test_the_data_folder_is_disposable_and_keyed_by_options(ws, lm):
     first = sentence_vectors(ws, lm, ExtractOptions())
     cls = sentence_vectors(ws, lm, ExtractOptions(pooling="cls"))
     assert first.path != cls.path and vectors_key(lm, ExtractOptions()) in first.path.name
+    # sentence vectors never see the words: another segmenter or batch size reuses the same vectors
+    assert sentence_vectors(ws, lm, ExtractOptions(segmenter="whitespace", batch_size=3)).path == first.path
     assert not np.allclose(first.vectors, cls.vectors)
     assert sorted(e.path.name for e in datadir.entries(ws)) == sorted([first.path.name, cls.path.name])
     assert datadir.data_size(ws) > 0

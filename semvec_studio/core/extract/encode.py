@@ -1,9 +1,10 @@
 """The encode loop: texts -> token, whole-word and sentence vectors in one forward pass.
 
 Texts are tokenised once by the fast tokenizer (offsets, ``word_ids()``, special-token mask),
-cut into windows when longer than the model allows, sorted by length and batched, each batch
-padded only to its own longest window. Results are written into preallocated float32 buffers in
-input order, one chunk of texts at a time, and handed to a sink (memory or a streamed .npy file).
+their words found by the word segmenter (token and word levels), cut into windows when longer
+than the model allows, sorted by length and batched, each batch padded only to its own longest
+window. Results are written into preallocated float32 buffers in input order, one chunk of texts
+at a time, and handed to a sink (memory or a streamed .npy file).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import torch
 
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS, combined_dim
+from semvec_studio.core.extract.segmenters import Segmenter, get_segmenter, has_han
 from semvec_studio.core.extract.windows import TextPlan, plan_text
 from semvec_studio.core.io.sinks import MemorySink, Sink
 from semvec_studio.core.io.vectors import SENTENCE_TEXT_CHARS, EmbeddingSet
@@ -64,11 +66,13 @@ def extract(
     sinks = sinks or {level: MemorySink() for level in options.levels}
     for level in options.levels:
         sinks[level].open(level, dim)
+    need_words = bool({"token", "word"} & set(options.levels))
+    segmenter = get_segmenter(options.segmenter, options.user_dict) if need_words else None
     stats = {"texts": len(texts), "windowed_texts": 0, "truncated_texts": 0, "windows": 0, "tokens": 0}
     started = time.perf_counter()
     ctx.report(0, len(texts), "tokenising")
     done = 0
-    for chunk in _chunks(lm, texts, options, max_len, stride, stats, ctx):
+    for chunk in _chunks(lm, texts, options, max_len, stride, stats, ctx, segmenter):
         _run_chunk(lm, texts, chunk, options, layers, dim, ctx, done, len(texts))
         done += len(chunk.plans)
         for level in options.levels:
@@ -76,16 +80,17 @@ def extract(
             if options.normalize:
                 l2_normalize(buf)
             sinks[level].append(buf, _chunk_metadata(level, texts, chunk, options.include_special))
-    manifest = base_manifest(lm, options, layers, max_len, stride, dim)
+    manifest = base_manifest(lm, options, layers, max_len, stride, dim, segmenter=segmenter.info if segmenter else None)
     manifest.update(stats, seconds=round(time.perf_counter() - started, 3))
     ctx.report(len(texts), len(texts), "done")
     return {level: sinks[level].close({**manifest, "level": level}) for level in options.levels}
 
 
-def _chunks(lm, texts, options, max_len, stride, stats, ctx):
+def _chunks(lm, texts, options, max_len, stride, stats, ctx, segmenter: Segmenter | None):
     """Tokenise texts in groups and yield chunks bounded in texts and (for token/word) tokens."""
     tok = lm.tokenizer
-    need_tokens = bool({"token", "word"} & set(options.levels))
+    need_tokens = segmenter is not None
+    note = segmenter.note if segmenter else None
     plans: list[TextPlan] = []
     start = 0
     n_tok = 0
@@ -95,7 +100,12 @@ def _chunks(lm, texts, options, max_len, stride, stats, ctx):
         enc = tok(list(texts[g0 : g0 + group]), add_special_tokens=True, return_offsets_mapping=True,
                   return_special_tokens_mask=True, return_attention_mask=False, truncation=False, verbose=False)
         for k, e in enumerate(enc.encodings):
-            plan = plan_text(e, texts[g0 + k], max_len, stride, options.truncate)
+            text = texts[g0 + k]
+            if note and has_han(text):
+                ctx.log(note)
+                note = None
+            spans = segmenter.spans(text) if segmenter else None
+            plan = plan_text(e, text, max_len, stride, options.truncate, spans)
             stats["windowed_texts"] += len(plan.windows) > 1
             stats["truncated_texts"] += plan.truncated
             stats["windows"] += len(plan.windows)

@@ -1,5 +1,5 @@
-"""What to extract: :class:`ExtractOptions` (levels, layers and how they combine, pooling, windows
-of long texts), checked in two steps before any text is encoded: on its own (:meth:`check`, before
+"""What to extract: :class:`ExtractOptions` (levels, layers and how they combine, pooling, word
+segmentation, windows of long texts), checked in two steps before any text is encoded: on its own (:meth:`check`, before
 the model or the inputs are read) and against the loaded model (:meth:`check_for`: its layers,
 its length limit and how many special tokens its tokenizer adds to each window).
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
+from semvec_studio.core.extract.segmenters import check_segmenter
 from semvec_studio.core.io.vectors import LEVELS
 from semvec_studio.core.models import LoadedModel
 
@@ -18,7 +19,9 @@ MIN_LENGTH = 4
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    """What to extract. ``layers`` index ``hidden_states`` (0 = embeddings, negative from the top)."""
+    """What to extract. ``layers`` index ``hidden_states`` (0 = embeddings, negative from the top);
+    ``segmenter`` finds the words of the token and word levels, ``user_dict`` is a jieba user
+    dictionary (see :mod:`semvec_studio.core.extract.segmenters`)."""
 
     levels: tuple[str, ...] = ("sentence",)
     layers: tuple[int, ...] = (-1,)
@@ -31,10 +34,12 @@ class ExtractOptions:
     stride: int | None = None
     truncate: bool = False
     batch_size: int = 32
+    segmenter: str = "auto"
+    user_dict: str | None = None
 
     def check(self) -> None:
-        """Everything that can be checked without a model: choices, counts, and that windows overlap
-        by less than their length."""
+        """Everything that can be checked without a model: choices, counts, that windows overlap
+        by less than their length, the segmenter and its user dictionary."""
         for name, value, registry in (
             ("--level", self.levels, LEVELS),
             ("--layer-combine", (self.layer_combine,), LAYER_COMBINERS),
@@ -57,6 +62,7 @@ class ExtractOptions:
         if self.stride is not None and self.max_length is not None and not self.truncate and self.stride >= self.max_length:
             raise UsageError(f"--stride {self.stride}: the overlap must be smaller than the window (--max-length "
                              f"{self.max_length}); lower --stride or raise --max-length.")
+        check_segmenter(self.segmenter, self.user_dict)
 
     def check_for(self, lm: LoadedModel) -> None:
         """:meth:`check`, then what depends on the model: its layers, its length limit, and room in

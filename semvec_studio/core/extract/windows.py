@@ -9,6 +9,9 @@ Whitespace-only pieces (byte-level BPE's lone ``Ġ``, ``Ċ`` or the bytes of a n
 a SentencePiece ``▁`` before a space) belong to no word: the tokenizer gives them a word id of
 their own, but a word made of whitespace has no text, so they keep their token row with a
 ``word_index`` of -1 and make no word row.
+
+Words are the tokenizer's (``word_ids()``) unless a word segmenter gives character spans
+(:mod:`semvec_studio.core.extract.segmenters`, which says how spans are aligned to pieces).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from semvec_studio.core.errors import UsageError
+from semvec_studio.core.extract.segmenters import Spans, piece_words
 
 _FAR = 1 << 30
 
@@ -77,8 +81,9 @@ def _trim(text: str, offsets, special) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def plan_text(encoding, text: str, max_len: int, stride: int, truncate: bool) -> TextPlan:
-    """Build the plan of one text from its fast-tokenizer ``Encoding``."""
+def plan_text(encoding, text: str, max_len: int, stride: int, truncate: bool, spans: Spans | None = None) -> TextPlan:
+    """Build the plan of one text from its fast-tokenizer ``Encoding``; ``spans``: a segmenter's
+    words (none: the tokenizer's words)."""
     ids = list(encoding.ids)
     tokens = list(encoding.tokens)
     offsets = encoding.offsets
@@ -98,7 +103,12 @@ def plan_text(encoding, text: str, max_len: int, stride: int, truncate: bool) ->
     if n_suf:
         is_special[n - n_suf :] = True
     starts, ends = _trim(text, offsets, is_special)
-    word_index, word_starts, word_ends = _word_runs(word_ids, is_special | (starts == ends))
+    no_word = is_special | (starts == ends)
+    if spans:
+        labels = piece_words(spans, [None if no_word[i] else w for i, w in enumerate(word_ids)], starts, ends, text)
+        word_index, word_starts, word_ends = _segment_runs(labels, starts, ends)
+    else:
+        word_index, word_starts, word_ends = _word_runs(word_ids, no_word)
     content = np.nonzero(~is_special)[0]
     if n <= max_len:
         windows, source = [ids], None
@@ -129,6 +139,28 @@ def _word_runs(word_ids, no_word) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         word_index[i] = len(starts) - 1
         prev = w
     return word_index, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+def _segment_runs(labels, starts, ends) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of consecutive pieces with the same word label (None: no word, ends the run); a piece
+    that shares characters with the run before it joins that run, so no character is in two words."""
+    word_index = np.full(len(labels), -1, dtype=np.int64)
+    run_starts, run_ends = [], []
+    prev, run_end = None, -1
+    for i, label in enumerate(labels):
+        if label is None:
+            prev = None
+            continue
+        if prev is None or (label != prev and starts[i] >= run_end):
+            run_starts.append(i)
+            run_ends.append(i + 1)
+            run_end = ends[i]
+        else:
+            run_ends[-1] = i + 1
+            run_end = max(run_end, ends[i])
+        word_index[i] = len(run_starts) - 1
+        prev = label
+    return word_index, np.asarray(run_starts, dtype=np.int64), np.asarray(run_ends, dtype=np.int64)
 
 
 def window_starts(n_content: int, size: int, stride: int) -> list[int]:

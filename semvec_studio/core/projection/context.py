@@ -4,6 +4,7 @@ The rows of a word across the texts, and the map's parameters made to fit so few
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +15,10 @@ from semvec_studio.core.projection.project import project
 from semvec_studio.core.tasks import TaskContext
 
 __all__ = ["context_params", "project_rows", "word_rows"]
+
+# Han ideographs, as core.extract.segmenters.HAN_RANGES (projection sits below extract; a test keeps them equal)
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_ALL_HAN = re.compile(f"[{HAN_RANGES}]+")
 
 
 def context_params(params: ProjectionParams, m: int) -> ProjectionParams:
@@ -31,8 +36,18 @@ def context_params(params: ProjectionParams, m: int) -> ProjectionParams:
 
 def word_rows(words: EmbeddingSet, word: str) -> np.ndarray:
     """Rows (int64, ascending) of a word-level set whose word is ``word`` (case-insensitive,
-    surrounding spaces ignored)."""
+    surrounding spaces ignored); for ``word`` of Han characters only, also the rows whose word
+    contains it.
+
+    A Chinese word is a compound whose characters carry its meaning: with jieba's words, 行 is in
+    银行 (bank), 行走 (walk) and 一行 (a line), and the rows of those words are the occurrences of
+    行 in context (with a character-level segmentation they are rows of 行 itself). Other scripts
+    match whole words only: "bank" is not "banker"."""
     w = word.strip().lower()
+    if not w:
+        return np.zeros(0, dtype=np.int64)
+    if _ALL_HAN.fullmatch(w):
+        return np.asarray([i for i, s in enumerate(words.metadata["word"]) if w in str(s).lower()], dtype=np.int64)
     return np.asarray([i for i, s in enumerate(words.metadata["word"]) if str(s).lower() == w], dtype=np.int64)
 
 

@@ -1,21 +1,27 @@
-"""Labelled tables for training: read, check, map labels to ids, split, tokenise and batch.
+"""Labelled files for training: read, check, map labels to ids, split, tokenise and batch.
 
-Files are read with :func:`semvec_studio.core.io.texts.read_table` (delimiter sniffing, BOM,
-encodings, ``quoting=False`` for files whose sentences contain bare ``"``). Every problem a user
-can fix is a :class:`~semvec_studio.core.errors.InputError` naming the file, line and column.
+CSV/TSV files are read with :func:`semvec_studio.core.io.tables.read_table` (delimiter sniffing,
+BOM, encodings, ``quoting=False`` for files whose sentences contain bare ``"``); JSON lines files
+(.jsonl, one object a line, as CLUE's ``{"sentence": ..., "label": ..., "label_desc": ...}``)
+take the text and the label from two fields. Every problem a user can fix is a
+:class:`~semvec_studio.core.errors.InputError` naming the file, line and column or field.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from semvec_studio.core.errors import InputError, UsageError
-from semvec_studio.core.io.tables import Table, pick_column, read_table
+from semvec_studio.core.io.decoding import decode_file
+from semvec_studio.core.io.tables import TEXT_COLUMNS, Table, pick_column, read_table
 from semvec_studio.core.tasks import TaskContext
 from semvec_studio.core.train.params import TrainParams
 
@@ -92,10 +98,25 @@ def _lines(lines: Sequence[int]) -> str:
     return shown + (f" and {len(lines) - SHOWN_LINES} more" if len(lines) > SHOWN_LINES else "")
 
 
+def is_jsonl(path: str | os.PathLike) -> bool:
+    return Path(path).suffix.lower() == ".jsonl"
+
+
 def read_labelled(path: str | os.PathLike, text_column: str | None = None, label_column: str | None = None,
-                  options: CsvOptions = CsvOptions()) -> LabelledData:
-    """Read a labelled CSV/TSV. Rows with an empty text are skipped and counted; a row with a
-    text and no label is an error naming its line and column."""
+                  options: CsvOptions = CsvOptions(), *, text_field: str | None = None, label_field: str | None = None) -> LabelledData:
+    """Read a labelled CSV/TSV (``text_column``, ``label_column``) or JSON lines file (``text_field``,
+    ``label_field``). Rows with an empty text are skipped and counted; a row with a text and no
+    label is an error naming its line and column."""
+    jsonl = is_jsonl(path)
+    for given, flag, applies in ((text_column, "--text-column", not jsonl), (label_column, "--label-column", not jsonl),
+                                 (text_field, "--text-field", jsonl), (label_field, "--label-field", jsonl)):
+        if given is not None and not applies:
+            kind, other = ("a JSON lines file", "--text-field and --label-field") if jsonl else ("a CSV/TSV file", "--text-column and --label-column")
+            raise UsageError(f"{flag} {given}: {os.fspath(path)} is {kind}; name its fields with {other}",
+                             gui=f"{os.fspath(path)} is {kind}; its {'fields' if jsonl else 'columns'} are named elsewhere",
+                             field=flag.removeprefix("--").replace("-", "_"))
+    if jsonl:
+        return read_labelled_jsonl(path, text_field, label_field, options.encoding)
     table: Table = read_table(path, delimiter=options.delimiter, encoding=options.encoding, quoting=options.quoting)
     name = table.path
     t_col = pick_column(table.header, text_column, name)
@@ -121,6 +142,63 @@ def read_labelled(path: str | os.PathLike, text_column: str | None = None, label
         raise InputError(f"{name}: no labelled rows (column '{data.text_column}' is empty in every row);"
                          " give a file with one text and one label per row")
     return data
+
+
+def read_labelled_jsonl(path: str | os.PathLike, text_field: str | None = None, label_field: str | None = None,
+                        encoding: str | None = None) -> LabelledData:
+    """Read a labelled JSON lines file: the text from ``text_field`` (default 'text' or 'sentence'),
+    the label from ``label_field`` (default 'label'); a number label is read as its digits."""
+    name, text, _, warnings = decode_file(path, encoding)
+    data = LabelledData(name, [], [], [], text_field or "", label_field or "", file_sha256(path), warnings=list(warnings))
+    for line, raw in enumerate(io.StringIO(text, newline=""), start=1):
+        if not raw.strip():
+            continue
+        record = _json_record(raw, name, line)
+        data.text_column = data.text_column or next((k for k in TEXT_COLUMNS if k in record), TEXT_COLUMNS[0])
+        data.label_column = data.label_column or next((k for k in LABEL_COLUMNS if k in record), LABEL_COLUMNS[0])
+        value = _json_field(record, data.text_column, name, line, "--text-field", "text_field")
+        label = _json_field(record, data.label_column, name, line, "--label-field", "label_field")
+        if not isinstance(value, (str, type(None))):
+            raise InputError(f"{name}, line {line}: field '{data.text_column}' is a {type(value).__name__}, not a text;"
+                             " pass the field with the texts with --text-field", gui=f"{name}, line {line}: field"
+                             f" '{data.text_column}' is a {type(value).__name__}, not a text; choose the field with the texts",
+                             field="text_field")
+        value = (value or "").strip()
+        if not value:
+            data.skipped_empty.append(line)
+            continue
+        if isinstance(label, (dict, list)) or label is None or str(label).strip() == "":
+            raise InputError(f"{name}, line {line}, field '{data.label_column}': no label for the text '{value[:40]}';"
+                             " give it a label (a string or a number) or remove the line")
+        data.texts.append(value)
+        data.labels.append(str(label).strip())
+        data.lines.append(line)
+    if data.skipped_empty:
+        data.warnings.append(f"{name}: skipped {len(data.skipped_empty)} line(s) with an empty '{data.text_column}'"
+                             f" (line {_lines(data.skipped_empty)})")
+    if not data.texts:
+        raise InputError(f"{name}: no labelled lines; give one JSON object a line with a text and a label")
+    return data
+
+
+def _json_record(raw: str, name: str, line: int) -> dict:
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{name}, line {line}: not valid JSON ({err.msg}, column {err.colno}); each line must be one JSON object") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{name}, line {line}: a JSON {type(record).__name__}, not an object; each line must be one JSON object"
+                         " such as {\"text\": ..., \"label\": ...}")
+    return record
+
+
+def _json_field(record: dict, key: str, name: str, line: int, flag: str, option: str):
+    if key not in record:
+        fields = ", ".join(f"'{k}'" for k in record) or "none"
+        what = f"{name}, line {line}: no field '{key}' (fields: {fields});"
+        raise InputError(f"{what} give every line one, or pass the right field with {flag}",
+                         gui=f"{what} give every line one, or choose the right field", field=option)
+    return record[key]
 
 
 @dataclass(frozen=True)
@@ -274,8 +352,16 @@ def load_data(params: TrainParams, ctx: TaskContext) -> RunData:
     """Read the params' files and split them, with warnings to ``ctx.log``."""
     opts = CsvOptions(params.delimiter, params.encoding, params.quoting)
     ctx.report(0, None, "reading data")
-    data = read_labelled(params.csv, params.text_column, params.label_column, opts)
-    val = read_labelled(params.val_csv, params.text_column, params.label_column, opts) if params.val_csv else None
+
+    mixed = bool(params.val_csv) and is_jsonl(params.csv) != is_jsonl(params.val_csv)  # each file takes the options of its kind
+
+    def read(path: str) -> LabelledData:
+        columns = (None, None) if mixed and is_jsonl(path) else (params.text_column, params.label_column)
+        fields = (None, None) if mixed and not is_jsonl(path) else (params.text_field, params.label_field)
+        return read_labelled(path, *columns, opts, text_field=fields[0], label_field=fields[1])
+
+    data = read(params.csv)
+    val = read(params.val_csv) if params.val_csv else None
     for w in data.warnings + (val.warnings if val else []):
         ctx.log(w)
     train_set, val_set, labels = split_data(data, val, params.val_split, params.seed)

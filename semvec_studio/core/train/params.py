@@ -27,7 +27,7 @@ DATA, VALIDATION, MODEL, TRAINING, PROBE, RUN = "labelled file", "validation", "
 class TrainParams:
     """Everything a run needs. ``run=False`` fields say how to run it, not what to compute."""
 
-    csv: str = option("", help="labelled training file (.csv or .tsv); not needed with --resume", label="Labelled file",
+    csv: str = option("", help="labelled training file (.csv, .tsv or .jsonl); not needed with --resume", label="Labelled file",
                       group=DATA, saved=False)
     output: str = option("", help="output folder: the model, metrics.json, loss.csv, params.json", label="Output folder",
                          group=RUN, flag="--output", saved=False)
@@ -35,6 +35,10 @@ class TrainParams:
                                      group=DATA, saved=False)
     label_column: str | None = option(None, help="column with the labels (default: 'label', 'class', 'category', ...)",
                                       label="Label column", group=DATA, saved=False)
+    text_field: str | None = option(None, help="JSON lines (.jsonl) files: the field with the texts (default: 'text' or 'sentence', "
+                                    "as in CLUE)", label="Text field", group=DATA, saved=False, form=False)
+    label_field: str | None = option(None, help="JSON lines (.jsonl) files: the field with the labels (default: 'label'; CLUE's "
+                                     "label names are in 'label_desc')", label="Label field", group=DATA, saved=False, form=False)
     delimiter: str | None = option(None, help="delimiter (default: sniffed; .tsv files: tab)", label="Delimiter", group=DATA,
                                    saved=False)
     encoding: str | None = option(None, help="file encoding (default: UTF-8, else detected with a warning)", label="Encoding",

@@ -55,9 +55,11 @@ class CachedVectors:
 
 
 def vectors_key(lm: LoadedModel, options: ExtractOptions) -> str:
-    """What made a set of sentence vectors, hashed: weights, options (not the batch size), precision."""
+    """What made a set of sentence vectors, hashed: weights, options (not the batch size or the word
+    segmenter), precision."""
     opts = asdict(replace(options, levels=("sentence",)))
-    opts.pop("batch_size")
+    for word_only in ("batch_size", "segmenter", "user_dict"):  # sentence vectors never see the words
+        opts.pop(word_only)
     made_by = {"weights_sha256": lm.info.weights_sha256, "model_type": lm.info.model_type, "dtype": lm.dtype, "options": opts}
     return hashlib.sha256(json.dumps(made_by, sort_keys=True).encode()).hexdigest()[:16]
 
