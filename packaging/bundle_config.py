@@ -50,6 +50,7 @@ HIDDEN_IMPORTS = (
     "safetensors.torch",
     "tokenizers",
     "jieba",  # the zh extra: Chinese words (core.extract.segmenters imports it when a text has Han characters)
+    "gensim.models",  # the static extra: static word vectors (core.compare.static)
 )
 
 # Packages whose every submodule is shipped: openTSNE's Cython modules cimport each other
@@ -62,7 +63,7 @@ EXCLUDES = (
     # other GUI toolkits and interactive tools
     "tkinter", "_tkinter", "PyQt5", "PyQt6", "PySide2", "IPython", "jupyter_client", "ipykernel", "matplotlib",
     # test and development tools, installed by the `test` and `bench` extras, never by the app
-    "pytest", "_pytest", "pytestqt", "hypothesis", "gensim", "sentence_transformers", "accelerate", "psutil",
+    "pytest", "_pytest", "pytestqt", "hypothesis", "sentence_transformers", "accelerate", "psutil",
     "setuptools", "pip", "pkg_resources", "Cython", "sphinx", "docutils",
     # optional imports of the libraries, each guarded by them (try/except ImportError or find_spec):
     # hf_xet (Hub downloads: the app is offline), pydantic (not used by any code path of the app)

@@ -31,6 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "project": ("semvec_studio.cli.project", "add a 2-D map (projection.tsv) to an extract output folder"),
     "workspace": ("semvec_studio.cli.workspace", "make, fill, label, inspect and export a workspace (a .semvec file)"),
     "search": ("semvec_studio.cli.search", "find a workspace's rows by meaning (or by words, or a regular expression)"),
+    "compare": ("semvec_studio.cli.compare", "two extraction folders of the same rows: k-NN overlap per row and linear CKA"),
+    "layers": ("semvec_studio.cli.layers", "the layer lab: probe accuracy, word similarity, anisotropy and CKA per layer"),
+    "static": ("semvec_studio.cli.static", "static word vectors: build them from a model over a corpus, score a file on word pairs"),
 }
 
 
