@@ -6,6 +6,10 @@ What the views showed is the setting :data:`VIEW_ROWS_KEY` (row numbers), the mo
 :data:`MODEL_KEY` and the vector options :data:`OPTIONS_KEY`, all in the workspace file, so a
 workspace opened on another machine shows the same. A workspace that never sent rows shows its
 first :data:`FIRST_VIEW_ROWS` rows.
+
+A search by meaning asked for in the Data view runs here, on the runner (group
+:data:`MEANING_GROUP`), with the window's model and its layer and pooling options; the first
+:data:`MARKED_ROWS` rows it ranks are marked on the map when the map shows them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from PySide6.QtCore import QObject
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
 from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.wording import count
+from semvec_studio.core.workspace.meaning import Ranking, rank_by_meaning
 from semvec_studio.core.workspace.store import Workspace
 
 VIEW_ROWS_KEY = "views.rows"
@@ -25,6 +31,8 @@ MODEL_KEY = "model"
 OPTIONS_KEY = "options"
 FIRST_VIEW_ROWS = 1000
 LABEL = "label"
+MEANING_GROUP = "meaning"
+MARKED_ROWS = 20
 
 
 class WorkspaceBridge(QObject):
@@ -32,12 +40,14 @@ class WorkspaceBridge(QObject):
         super().__init__(window)
         self.window = window
         self.rows: np.ndarray | None = None  # the workspace rows the views show, one per text
+        self.meaning_job: int | None = None
         session, data = window.session, window.data_view
         session.opened.connect(self._on_opened)
         session.closing.connect(self._on_closing)
         session.closed.connect(self._on_closed)
         data.sendRequested.connect(lambda rows: self.send(rows, remember=True, show=True))
         data.edited.connect(self._on_edited)
+        data.meaningRequested.connect(self.search_meaning)
 
     @property
     def ws(self) -> Workspace | None:
@@ -79,6 +89,9 @@ class WorkspaceBridge(QObject):
             w.notifier.error(exc)
 
     def _on_closed(self) -> None:
+        if self.meaning_job is not None:
+            self.window.runner.cancel(self.meaning_job)
+            self.meaning_job = None
         self.rows = None
         self.window.data_view.set_workspace(None)
         self.window.update_title()
@@ -116,3 +129,49 @@ class WorkspaceBridge(QObject):
         if self.rows is None or self.ws is None:
             return
         self.window.refresh_labels(self.ws.read_rows(self.rows))
+
+    # --- search by meaning ------------------------------------------------------------------------
+
+    def meaning_options(self) -> ExtractOptions:
+        """Sentence vectors as the window's options make them (layers, their combination, pooling)."""
+        w = self.window
+        opts = w.controls.options()
+        return ExtractOptions(levels=("sentence",), layers=opts.layers(w.lm.num_layers), layer_combine=opts.layer_combine,
+                              pooling=opts.pooling, normalize=opts.normalize)
+
+    def search_meaning(self, query: str) -> int | None:
+        """Rank the workspace's rows by meaning to ``query`` on the runner; returns the job id."""
+        ws, w = self.ws, self.window
+        view = w.data_view
+        if ws is None:
+            return None
+        if w.lm is None or w.model_loading():
+            view.message.show_error("Search by meaning needs a model: wait for it to load, or choose one on the left.")
+            return None
+        self.meaning_job = w.runner.submit(
+            rank_by_meaning, ws, w.lm, query, self.meaning_options(), name=f"Ranking {count(ws.row_count, 'row')} by meaning",
+            group=MEANING_GROUP, on_result=self._on_ranked,
+            on_error=lambda exc, details: w.notifier.error(exc, details, inline=view.message),
+            on_cancel=lambda: view.message.show_info("Search by meaning cancelled."),
+        )
+        return self.meaning_job
+
+    def _on_ranked(self, ranking: Ranking) -> None:
+        self.meaning_job = None
+        w = self.window
+        w.data_view.show_ranking(ranking)
+        self.mark_ranked()
+        w.notifier.status(f"{count(len(ranking), 'row')} ranked by meaning to “{ranking.query}”")
+
+    def mark_ranked(self) -> None:
+        """Mark on the map the best :data:`MARKED_ROWS` rows of the search by meaning it shows."""
+        w = self.window
+        top = w.data_view.ranked_rows(MARKED_ROWS)
+        if self.rows is None or w.map_panel is None or not len(top):
+            return
+        texts = np.flatnonzero(np.isin(self.rows, top))
+        if w.map_panel.mark_texts(texts) is None:
+            return
+        missing = len(top) - len(texts)
+        w.notifier.status(f"The map marks {len(texts)} of the best {count(len(top), 'row')} by meaning"
+                          + (f"; {missing} are not in the views (select them in the Data view and Send to views)" if missing else ""))

@@ -27,6 +27,7 @@ TIP_CHARS = 2000
 LINE_BREAK = "\u2424"  # ␤: a line break inside one text, shown on its one line
 ROW_COLUMN, LABEL_COLUMN, TEXT_COLUMN = 0, 1, 2
 _FIXED = ("#", "Label", "Text")
+SCORE = "Score"  # after the text, in a ranked view (a search by meaning): the row's cosine to the query
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -44,7 +45,7 @@ class RowTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.view: RowView | None = None
-        self._extra: list[str] = []
+        self._extra: list[str] = []  # the columns after the text: the score (ranked views), then the files' others
         self._label_columns: set[str] = set()
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._colours: dict[str, QColor] = {}
@@ -63,7 +64,7 @@ class RowTableModel(QAbstractTableModel):
             self._extra = []
         else:
             texts = {s.text_column for s in view.ws.sources() if s.text_index is not None}
-            self._extra = [c for c in view.ws.columns() if c not in texts]
+            self._extra = ([SCORE] if view.scores is not None else []) + [c for c in view.ws.columns() if c not in texts]
             self._label_columns = {s.label_column for s in view.ws.sources() if s.label_column}
         self._read_labels()
         self.endResetModel()
@@ -96,7 +97,10 @@ class RowTableModel(QAbstractTableModel):
 
     def extra_columns(self) -> list[str]:
         """The original columns shown after the text."""
-        return list(self._extra)
+        return [c for c in self._extra if c != SCORE or self.view is None or self.view.scores is None]
+
+    def is_score(self, column: int) -> bool:
+        return column >= len(_FIXED) and self.view is not None and self.view.scores is not None and column == len(_FIXED)
 
     def column_name(self, column: int) -> str:
         """The header of ``column``: a file's label column is '… (file)', beside the Label the user edits."""
@@ -136,13 +140,15 @@ class RowTableModel(QAbstractTableModel):
                 return row.label or ""
             if column == TEXT_COLUMN:
                 return one_line(row.text)
+            if self.is_score(column):
+                return f"{self.view.score_at(index.row()):.3f}"
             return one_line(str(row.values().get(self._extra[column - len(_FIXED)], "")))
         if role == Qt.ItemDataRole.DecorationRole and column == LABEL_COLUMN:
             label = self.row(index.row()).label
             return self._colours.get(label) if label else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(self.row(index.row()), column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == ROW_COLUMN:
+        if role == Qt.ItemDataRole.TextAlignmentRole and (column == ROW_COLUMN or self.is_score(column)):
             return _RIGHT
         return None
 
@@ -157,6 +163,8 @@ class RowTableModel(QAbstractTableModel):
             return f"{text}\n\n{row.source.name}, line {row.line}"
         if column == ROW_COLUMN:
             return f"Row {row.row}: {row.source.name}, line {row.line}"
+        if self.is_score(column):
+            return "Search by meaning: the cosine of this row's sentence vector to the query's"
         return None
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -18,7 +18,8 @@ from semvec_studio.core.tasks import RecordingContext
 from semvec_studio.core.workspace import datadir
 from semvec_studio.core.workspace.derived import load_cached, sentence_vectors, vectors_key
 from semvec_studio.core.workspace.importing import add_files, create_workspace
-from semvec_studio.core.workspace.meaning import search_meaning, workspace_options
+from semvec_studio.core.workspace.meaning import rank_by_meaning, search_meaning, workspace_options
+from semvec_studio.core.workspace.views import RowFilter, RowView
 
 TEXTS = ["The bank raised interest rates.", "", "We sat on the river bank.", "Cats and dogs.", "  ",
          "A quick brown fox jumps over the lazy dog.", "Stock markets fell sharply today."]
@@ -123,3 +124,19 @@ def test_search_by_meaning_with_the_bundled_model(tmp_path):
         assert search_meaning(ws, "baking a cake", model=lm, top=1)[0].row == 3
         shutil.rmtree(ws.data_dir)
         assert [h.row for h in search_meaning(ws, "shares dropped on the exchange", model=lm, top=2)][0] == 5
+
+
+def test_rank_by_meaning_orders_every_row_with_a_text_and_a_ranked_view_keeps_the_order_under_filters(ws, lm):
+    ranking = rank_by_meaning(ws, lm, "We sat on the river bank.", ExtractOptions())
+    assert sorted(ranking.rows.tolist()) == [0, 2, 3, 5, 6] and ranking.rows[0] == 2  # rows without text have no vector
+    assert ranking.scores[0] == pytest.approx(1.0, abs=1e-5) and (np.diff(ranking.scores) <= 0).all()
+    top = search_meaning(ws, "We sat on the river bank.", model=lm, options=ExtractOptions(), top=3)
+    assert [h.row for h in top] == ranking.rows[:3].tolist()
+    assert [h.score for h in top] == pytest.approx(ranking.scores[:3].tolist(), abs=1e-6)
+    ws.set_label([0, 3, 6], "keep")
+    view = RowView.ranked(ws, ranking.rows, ranking.scores, RowFilter(labels=("keep",)))
+    expected = [r for r in ranking.rows.tolist() if r in (0, 3, 6)]
+    assert [view.row_at(i) for i in range(len(view))] == expected
+    assert [view.score_at(i) for i in range(len(view))] == pytest.approx([float(ranking.scores[ranking.rows.tolist().index(r)]) for r in expected])
+    with pytest.raises(UsageError):
+        rank_by_meaning(ws, lm, "   ")

@@ -218,3 +218,39 @@ def test_the_new_workspace_dialog_previews_the_head_of_a_file_and_refuses_the_sa
     assert dialog.isVisible() and not (tmp_path / "reviews.semvec").exists()
     dialog.reject()
     assert window.session.ws is None
+
+
+def test_search_by_meaning_ranks_the_rows_shows_scores_and_marks_the_map(qtbot, make_window, tiny_bert, reviews, tmp_path):
+    from semvec_studio.gui.main_window import DATA_TAB, MAP_TAB
+
+    window = make_window(tiny_bert)
+    with qtbot.waitSignal(window.embedded, timeout=EMBED_MS):
+        ws = make_workspace(qtbot, window, [reviews], tmp_path / "m.semvec", label_column="label")
+    with qtbot.waitSignal(window.map_panel.projected, timeout=MS):
+        window.views.setCurrentIndex(MAP_TAB)
+    window.views.setCurrentIndex(DATA_TAB)
+    view = window.data_view
+    target = ws.rows(37, 38)[0]
+    view.search_mode.setCurrentIndex(view.search_mode.findData("meaning"))
+    qtbot.keyClicks(view.search, target.text)
+    assert view.model.view.scores is None  # nothing is ranked before Return
+    with qtbot.waitSignal(window.runner.finished, timeout=MS):
+        qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.model.view.scores is not None, timeout=MS)
+    model = view.model
+    assert model.rowCount() == 280 and model.headerData(3, Qt.Orientation.Horizontal) == "Score"
+    assert model.row(0).row == 37 and model.index(0, 3).data() == "1.000"  # the row whose text is the query
+    scores = [float(model.index(p, 3).data()) for p in range(model.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    assert "ranked by meaning" in view.counts.text()
+    point_of_37 = int(list(window.bridge.rows).index(37))
+    marked = set(window.map_panel.map.text_ids()[window.map_panel.search_hits].tolist())
+    assert point_of_37 in marked and len(marked) == 20  # the map marks the texts of the best 20 rows
+    view.label_filter.setCurrentIndex(view.label_filter.findData("negative"))  # filters still apply, the order stays
+    shown = [model.row(p) for p in range(model.rowCount())]
+    assert shown and all(r.label == "negative" for r in shown)
+    assert [float(model.index(p, 3).data()) for p in range(model.rowCount())] == sorted(
+        (float(model.index(p, 3).data()) for p in range(model.rowCount())), reverse=True)
+    view.search.clear()  # back to the rows in their order, without scores
+    qtbot.waitUntil(lambda: model.view.scores is None, timeout=MS)
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "label (file)"

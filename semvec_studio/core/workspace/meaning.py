@@ -71,23 +71,59 @@ def best_rows(cached: CachedVectors, query: np.ndarray, top: int) -> tuple[np.nd
     return keep_pos[order], keep_score[order]
 
 
+def _query_vector(lm: LoadedModel, query: str, options: ExtractOptions) -> np.ndarray:
+    return extract(lm, [query], replace(options, levels=("sentence",)))["sentence"].vectors[0]
+
+
+def _checked_query(query: str) -> str:
+    query = (query or "").strip()
+    if not query:
+        raise UsageError("search: give a query with some words")
+    return query
+
+
 def search_meaning(ws: Workspace, query: str, *, model: str | os.PathLike | LoadedModel = "default", options: ExtractOptions | None = None,
                    top: int = 10, device: str = "auto", dtype: str = "float32", allow_pickle: bool = False,
                    ctx: TaskContext | None = None) -> list[Hit]:
     """The ``top`` rows nearest ``query`` in meaning, best first."""
     ctx = ctx or NullContext()
-    query = (query or "").strip()
-    if not query:
-        raise UsageError("search: give a query with some words")
+    query = _checked_query(query)
     if top < 1:
         raise UsageError(f"--top {top}: must be at least 1")
     options = workspace_options(ws) if options is None else options
     lm = model if isinstance(model, LoadedModel) else load_model(model, device=device, dtype=dtype, allow_pickle=allow_pickle, ctx=ctx)
     cached = sentence_vectors(ws, lm, options, ctx)
-    q = extract(lm, [query], replace(options, levels=("sentence",)))["sentence"].vectors[0]
-    positions, scores = best_rows(cached, q, top)
+    positions, scores = best_rows(cached, _query_vector(lm, query, options), top)
     rows = np.asarray(cached.rows[positions], dtype=np.int64)
     return _describe(ws, rows, scores)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every row with a sentence vector, nearest ``query`` first: ``rows`` and their cosine ``scores``."""
+
+    query: str
+    rows: np.ndarray
+    scores: np.ndarray
+    model: str
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def rank_by_meaning(ws: Workspace, lm: LoadedModel, query: str, options: ExtractOptions | None = None,
+                    ctx: TaskContext | None = None) -> Ranking:
+    """All rows ranked by the cosine of their sentence vectors to ``query``'s (for a table that
+    shows them best first, with their scores); vectors missing from the data folder are computed
+    and kept there first. Rows without text have no vector and are left out."""
+    ctx = ctx or NullContext()
+    query = _checked_query(query)
+    options = workspace_options(ws) if options is None else options
+    cached = sentence_vectors(ws, lm, options, ctx)
+    ctx.check_cancelled()
+    positions, scores = best_rows(cached, _query_vector(lm, query, options), max(len(cached), 1))
+    rows = np.asarray(cached.rows[positions], dtype=np.int64)
+    return Ranking(query, rows, np.asarray(scores, dtype=np.float32), lm.info.name)
 
 
 def _describe(ws: Workspace, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:

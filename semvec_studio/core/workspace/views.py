@@ -144,7 +144,27 @@ class RowView:
             rows = np.arange(ws.row_count, dtype=np.int64) if mask is None else np.flatnonzero(mask).astype(np.int64)
             ordered = SORTS[sort](ws, rows, filter, ctx)
             self.order = ordered[::-1].copy() if descending else ordered
+        self.scores: np.ndarray | None = None  # one per position, for a ranked view (see ranked)
         self._inverse: np.ndarray | None = None
+
+    @classmethod
+    def ranked(cls, ws: Workspace, rows, scores, filter: RowFilter = RowFilter(), *, ctx: TaskContext | None = None) -> RowView:
+        """``rows`` in the order given (best first) with their ``scores`` (e.g. a search by meaning),
+        less the rows ``filter`` hides."""
+        view = cls.__new__(cls)
+        view.ws, view.filter, view.sort, view.descending = ws, filter, "score", False
+        rows, scores = np.asarray(rows, dtype=np.int64), np.asarray(scores, dtype=np.float32)
+        if len(rows) != len(scores):
+            raise ValueError(f"{len(rows)} rows but {len(scores)} scores")
+        mask = _mask(ws, filter, ctx or NullContext())
+        if mask is not None:
+            keep = mask[rows]
+            rows, scores = rows[keep], scores[keep]
+        view.order, view.scores, view._inverse = rows, scores, None
+        return view
+
+    def score_at(self, position: int) -> float | None:
+        return None if self.scores is None else float(self.scores[position])
 
     def __len__(self) -> int:
         return self.ws.row_count if self.order is None else len(self.order)

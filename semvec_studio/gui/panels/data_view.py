@@ -8,6 +8,11 @@ makes a new label). Every edit is committed at once; Ctrl+Z and Ctrl+Shift+Z und
 after the workspace was closed and opened again. A filter that depends on labels (e.g. Unlabelled)
 keeps a row just labelled until the filters change or Refresh (F5) is pressed, so the cursor does
 not jump.
+
+Search by meaning (the "Meaning" search mode, Return): the window embeds the query with the
+current model and ranks every row by the cosine of its sentence vector (kept in the workspace's
+data folder) to the query's; the table shows the rows best first with a Score column, and the
+label, file and selection filters still apply. The map marks the ranked rows it shows.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from semvec_studio.gui.notifier import InlineMessage
 from semvec_studio.gui.workspace_model import LABEL_COLUMN, ROW_COLUMN, TEXT_COLUMN, RowTableModel
 
 SEND_LIMIT = 5000  # rows sent to the views at once (the views hold every vector in memory)
-SEARCH_MODES = (("Words", "words"), ("Contains", "contains"), ("Regex", "regex"))
+SEARCH_MODES = (("Words", "words"), ("Contains", "contains"), ("Regex", "regex"), ("Meaning", "meaning"))
 SORTS = (("Row order", "row"), ("Text", "text"), ("Label", "label"), ("Search rank", "rank"))
 _SORT_OF_COLUMN = {ROW_COLUMN: "row", LABEL_COLUMN: "label", TEXT_COLUMN: "text"}
 ALL, UNLABELLED = "\x00all", "\x00unlabelled"
@@ -72,6 +77,7 @@ class DataView(QWidget):
     """See the module doc. ``sendRequested(rows)``: show these row numbers in the other views."""
 
     sendRequested = Signal(object)
+    meaningRequested = Signal(str)  # rank the rows by meaning to this query (the window runs the job)
     edited = Signal()  # a label edit, undo or redo (the window updates its title and views)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -79,6 +85,7 @@ class DataView(QWidget):
         self.ws: Workspace | None = None
         self.model = RowTableModel(self)
         self._descending = False
+        self.ranking = None  # the last search by meaning (core.workspace.meaning.Ranking) while its query is in the box
         self._build()
         self.set_workspace(None)
 
@@ -92,7 +99,8 @@ class DataView(QWidget):
         for text, mode in SEARCH_MODES:
             self.search_mode.addItem(text, mode)
         self.search_mode.setToolTip("Words: the word index (whole words, \"phrases\", prefix*), ranked; "
-                                    "Contains: a piece of text anywhere; Regex: a Python regular expression")
+                                    "Contains: a piece of text anywhere; Regex: a Python regular expression; "
+                                    "Meaning: rows ranked by the cosine of their sentence vectors to the query's (Return)")
         self.label_filter = QComboBox()
         self.label_filter.setToolTip("Show the rows with this label")
         self.source_filter = QComboBox()
@@ -150,7 +158,7 @@ class DataView(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=350)
         self._timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._on_search_changed)
-        self.search.returnPressed.connect(self.apply_filters)
+        self.search.returnPressed.connect(self._on_return)
         self.search_mode.currentIndexChanged.connect(self._on_mode_changed)
         for combo in (self.label_filter, self.source_filter, self.selection_filter, self.sort):
             combo.currentIndexChanged.connect(self._on_filter_changed)
@@ -175,6 +183,7 @@ class DataView(QWidget):
 
     def set_workspace(self, ws: Workspace | None) -> None:
         self.ws = ws
+        self.ranking = None
         self.message.clear()
         for w in (self.search, self.search_mode, self.label_filter, self.source_filter, self.selection_filter, self.sort,
                   self.refresh_button, self.table, self.send_button, self.save_selection):
@@ -236,7 +245,7 @@ class DataView(QWidget):
             unlabelled=label == UNLABELLED,
             sources=() if source in (ALL, None) else (source,),
             selection=None if selection in (ALL, None) else selection,
-            words=query if query and mode == "words" else None,
+            words=query if query and mode == "words" else None,  # "meaning" ranks the rows instead (see show_ranking)
             contains=query if query and mode == "contains" else None,
             regex=query if query and mode == "regex" else None,
         )
@@ -251,8 +260,12 @@ class DataView(QWidget):
         f = self.filter()
         if sort == "rank" and not f.words:
             sort = "row"
+        ranked = self.ranking is not None and self.meaning_query() == self.ranking.query
         try:
-            view = RowView(self.ws, f, sort, descending=self._descending)
+            if ranked:
+                view = RowView.ranked(self.ws, self.ranking.rows, self.ranking.scores, f)
+            else:
+                view = RowView(self.ws, f, sort, descending=self._descending)
         except SemvecError as exc:
             self.message.show_error(exc.for_gui())
             return
@@ -290,6 +303,8 @@ class DataView(QWidget):
         shown, total = len(self.model.view), self.ws.row_count
         unlabelled = self.ws.label_counts()[None]
         what = count(total, "row") if shown == total else f"{shown:,} of {count(total, 'row')}"
+        if self.model.view.scores is not None:
+            what += f" · ranked by meaning to “{self.ranking.query}” ({self.ranking.model}), best first"
         self.counts.setText(f"{what} · {unlabelled:,} unlabelled")
 
     def _update_buttons(self) -> None:
@@ -300,15 +315,48 @@ class DataView(QWidget):
         self.save_selection.setEnabled(writable)
 
     def _on_search_changed(self, text: str) -> None:
-        if self.search_mode.currentData() == "words" or not text:
-            self._timer.start()  # the word index answers at once; a scan waits for Return
+        if self.search_mode.currentData() == "words" or not text.strip():
+            self._timer.start()  # the word index answers at once; a scan or a search by meaning waits for Return
+
+    def meaning_query(self) -> str | None:
+        """The query of a search by meaning in the box (None in another mode or when empty)."""
+        query = self.search.text().strip()
+        return query if query and self.search_mode.currentData() == "meaning" else None
+
+    def _on_return(self) -> None:
+        query = self.meaning_query()
+        if query is None:
+            self.apply_filters()
+        elif self.ranking is not None and self.ranking.query == query:
+            self.apply_filters()
+        else:
+            self.message.show_info(f"Ranking the rows by meaning to “{query}”…")
+            self.meaningRequested.emit(query)
+
+    def show_ranking(self, ranking) -> None:
+        """Show the rows of a search by meaning (a core Ranking), best first, with their scores."""
+        if self.ws is None or ranking.query != self.meaning_query():
+            return  # the box changed while the rows were ranked
+        self.ranking = ranking
+        self.message.clear()
+        self.apply_filters()
+        self.table.scrollToTop()
+
+    def ranked_rows(self, limit: int) -> np.ndarray:
+        """The first ``limit`` rows of the search by meaning on screen (empty when none)."""
+        view = self.model.view
+        if view is None or view.scores is None:
+            return np.zeros(0, dtype=np.int64)
+        return view.rows_at(0, limit)
 
     def _on_mode_changed(self) -> None:
         mode = self.search_mode.currentData()
         self.search.setPlaceholderText(_WORDS_HINT if mode == "words" else
-                                       "Search a piece of text (Return)" if mode == "contains" else "Search a regular expression (Return)")
+                                       "Search a piece of text (Return)" if mode == "contains" else
+                                       "Search by meaning: describe what you look for (Return)" if mode == "meaning" else
+                                       "Search a regular expression (Return)")
         if self.search.text().strip():
-            self.apply_filters()
+            self._on_return() if mode == "meaning" else self.apply_filters()
 
     def _on_filter_changed(self) -> None:
         self.apply_filters()

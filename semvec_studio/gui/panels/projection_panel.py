@@ -349,6 +349,17 @@ class ProjectionPanel(QWidget):
         self.searched.emit(len(hits))
         return hits
 
+    def mark_texts(self, text_ids) -> np.ndarray | None:
+        """Highlight, as a search does, the points of texts ``text_ids`` (a search by meaning's
+        best rows). Returns the points marked (None when there is no map)."""
+        if self.map is None:
+            return None
+        hits = np.flatnonzero(np.isin(self.map.text_ids(), np.asarray(text_ids, dtype=np.int64)))
+        self.scatter.set_marks("search", hits)
+        self.search_hits = hits
+        self.searched.emit(len(hits))
+        return hits
+
     # --- a point, the selection, Layer path (the explorer does the work) ---------------------------
 
     def _on_clicked(self, i: int) -> None:
