@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         current = self.views.currentIndex()
         made = heavy.build(self)
         self.token_view, self.sentence_view, self.map_panel, self.training_panel = made.all()
+        self.map_panel.map_store = self.bridge.maps  # maps kept in the open workspace's data folder
         self.views.blockSignals(True)  # no transient tab changes (they would hide and show the left column)
         for index, view in zip(HEAVY_TABS, made.all()):
             title = VIEW_TITLES[index]
@@ -445,6 +446,9 @@ class MainWindow(QMainWindow):
         """Close at once: the window goes away first, then running jobs are stopped (an
         extraction within a batch; a training run saves its checkpoint) and the thread joined."""
         if self.training_running() and not self.interrupted and not ask_stop_training(self):
+            event.ignore()
+            return
+        if not self.interrupted and not self.session.confirm_close():  # an untitled workspace: Save, Discard or Cancel
             event.ignore()
             return
         self.save_settings()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 ORGANISATION = "SemVec"
 APPLICATION = "SemVec Studio"
@@ -26,6 +27,16 @@ def open_settings() -> QSettings:
     if path:
         return QSettings(path, QSettings.Format.IniFormat)
     return QSettings(ORGANISATION, APPLICATION)
+
+
+def app_data_folder() -> Path:
+    """Where the app keeps its own files (untitled workspaces): beside ``$SEMVEC_STUDIO_SETTINGS``
+    when it is set, else the platform's application data folder."""
+    path = os.environ.get(SETTINGS_ENV)
+    if path:
+        return Path(path).absolute().parent
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(found) if found else Path.home() / ".semvec-studio"
 
 
 def read_json(settings: QSettings, key: str, default):

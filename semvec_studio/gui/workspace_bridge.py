@@ -21,9 +21,8 @@ from PySide6.QtCore import QObject
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
 from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.wording import count
-from semvec_studio.core.workspace.meaning import Ranking, rank_by_meaning
+from semvec_studio.core.workspace.maps import load_map, save_map
 from semvec_studio.core.workspace.store import Workspace
 
 VIEW_ROWS_KEY = "views.rows"
@@ -35,12 +34,33 @@ MEANING_GROUP = "meaning"
 MARKED_ROWS = 20
 
 
+class WorkspaceMaps:
+    """The map panel's store of maps: the open workspace's data folder (nothing when none is open)."""
+
+    def __init__(self, bridge: WorkspaceBridge) -> None:
+        self.bridge = bridge
+
+    def load(self, key: str):
+        ws = self.bridge.ws
+        return None if ws is None else load_map(ws, key)
+
+    def save(self, key: str, proj) -> None:
+        ws = self.bridge.ws
+        if ws is None or ws.read_only:
+            return
+        try:
+            save_map(ws, key, proj)
+        except OSError as exc:  # the data folder is a cache: the map is made again next time
+            self.bridge.window.notifier.status(f"The map could not be kept in {ws.data_dir} ({exc.strerror})")
+
+
 class WorkspaceBridge(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
         self.rows: np.ndarray | None = None  # the workspace rows the views show, one per text
         self.meaning_job: int | None = None
+        self.maps = WorkspaceMaps(self)
         session, data = window.session, window.data_view
         session.opened.connect(self._on_opened)
         session.closing.connect(self._on_closing)
@@ -48,6 +68,7 @@ class WorkspaceBridge(QObject):
         data.sendRequested.connect(lambda rows: self.send(rows, remember=True, show=True))
         data.edited.connect(self._on_edited)
         data.meaningRequested.connect(self.search_meaning)
+        data.pasteRequested.connect(session.paste_texts)
 
     @property
     def ws(self) -> Workspace | None:
@@ -132,8 +153,11 @@ class WorkspaceBridge(QObject):
 
     # --- search by meaning ------------------------------------------------------------------------
 
-    def meaning_options(self) -> ExtractOptions:
-        """Sentence vectors as the window's options make them (layers, their combination, pooling)."""
+    def meaning_options(self):
+        """Sentence vectors as the window's options make them (layers, their combination, pooling):
+        an ExtractOptions (its module imports torch, so only once a model is loaded)."""
+        from semvec_studio.core.extract.options import ExtractOptions  # noqa: PLC0415 - torch, after a model load
+
         w = self.window
         opts = w.controls.options()
         return ExtractOptions(levels=("sentence",), layers=opts.layers(w.lm.num_layers), layer_combine=opts.layer_combine,
@@ -145,6 +169,8 @@ class WorkspaceBridge(QObject):
         view = w.data_view
         if ws is None:
             return None
+        from semvec_studio.core.workspace.meaning import rank_by_meaning  # noqa: PLC0415 - imports torch: only once a model is loaded
+
         if w.lm is None or w.model_loading():
             view.message.show_error("Search by meaning needs a model: wait for it to load, or choose one on the left.")
             return None
@@ -156,7 +182,7 @@ class WorkspaceBridge(QObject):
         )
         return self.meaning_job
 
-    def _on_ranked(self, ranking: Ranking) -> None:
+    def _on_ranked(self, ranking) -> None:
         self.meaning_job = None
         w = self.window
         w.data_view.show_ranking(ranking)

@@ -6,23 +6,32 @@ word index is built afterwards on the runner, with its own connection, so rows c
 labelled at once. The last workspace is opened again at start (the setting
 :data:`REOPEN_KEY`, on by default). What the views showed (the rows sent to them) and the model
 and options are kept in the workspace, so opening it again shows them again.
+
+Pasted texts (the Data view's Paste texts, Ctrl+V) become rows: of the open workspace, or, when
+none is open, of a new untitled one kept in the app's data folder (``untitled/``). An untitled
+workspace is a workspace like any other (every edit committed, reopened after a crash), but
+closing it asks whether to save it under a name (a copy made with SQLite's backup), to discard
+it, or not to close.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.errors import OutputError, SemvecError
 from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.copying import save_copy
-from semvec_studio.core.workspace.importing import create_workspace
+from semvec_studio.core.workspace.importing import add_files, create_workspace
+from semvec_studio.core.workspace.readers import ImportOptions
 from semvec_studio.core.workspace.records import EXTENSION
 from semvec_studio.core.workspace.search import build_index, index_pending
-from semvec_studio.core.workspace.store import Workspace
+from semvec_studio.core.workspace.store import Workspace, data_dir_of
 from semvec_studio.gui import settings as st
 from semvec_studio.gui.panels.workspace_dialog import NewWorkspace, NewWorkspaceDialog
 
@@ -32,6 +41,25 @@ REOPEN_KEY = "workspace/reopen"
 WORKSPACE_GROUP, INDEX_GROUP = "workspace", "index"
 FILES_FILTER = "Texts and tables (*.csv *.tsv *.jsonl *.txt);;All files (*)"
 WORKSPACE_FILTER = f"SemVec workspaces (*{EXTENSION})"
+UNTITLED = "Untitled"
+PASTE_LIMIT = 100_000  # pasted lines added at once (on the GUI thread: a paste is small; a file is a New workspace)
+
+
+def untitled_folder() -> Path:
+    return st.app_data_folder() / "untitled"
+
+
+def pasted_file(texts: list[str]) -> Path:
+    """The pasted texts as a text file (one a line) in the untitled folder: the rows' source."""
+    folder = untitled_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / time.strftime("pasted %Y-%m-%d %H-%M-%S.txt")
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(time.strftime(f"pasted %Y-%m-%d %H-%M-%S ({n}).txt"))
+    path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    return path
 
 
 def _create(request: NewWorkspace, ctx) -> str:
@@ -93,6 +121,92 @@ class WorkspaceSession(QObject):
         )
         return self.create_job
 
+    # --- pasted texts ------------------------------------------------------------------------------
+
+    def is_untitled(self) -> bool:
+        return self.ws is not None and self.ws.path.parent == untitled_folder().absolute()
+
+    def paste_texts(self, text: str) -> int | None:
+        """Each non-blank line of ``text`` becomes a row: of the open workspace, else of a new
+        untitled one (made on the runner; returns its job id). Returns None when added at once."""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines:
+            self.notifier.status("Nothing to paste: the clipboard holds no text.")
+            return None
+        if len(lines) > PASTE_LIMIT:
+            self.notifier.status(f"{len(lines):,} lines is too many to paste (at most {PASTE_LIMIT:,}): save them to a file and "
+                                 "use File > New workspace from file(s)…")
+            return None
+        if self.ws is not None and self.ws.read_only:
+            self.notifier.status(f"{self.ws.path.name} is read-only: {self.ws.read_only_reason}")
+            return None
+        try:
+            source = pasted_file(lines)
+            if self.ws is not None:
+                add_files(self.ws, [source], ImportOptions(fmt="txt"))
+                self.opened.emit(self.ws)  # the views read the new rows
+                self.notifier.status(f"Added {count(len(lines), 'pasted row')} to {self.ws.path.name}")
+                return None
+            folder = untitled_folder()
+            n = 1
+            while (folder / f"{UNTITLED} {n}{EXTENSION}").exists():
+                n += 1
+        except SemvecError as exc:
+            self.notifier.error(exc)
+            return None
+        except OSError as exc:
+            self.notifier.error(OutputError(f"{untitled_folder()}: cannot keep the pasted texts there ({exc.strerror}); "
+                                            "save them to a file and use File > New workspace from file(s)…"))
+            return None
+        return self.create(NewWorkspace(str(folder / f"{UNTITLED} {n}{EXTENSION}"), (str(source),), ImportOptions(fmt="txt"), False))
+
+    def confirm_close(self) -> bool:
+        """Before an untitled workspace with rows closes: Save (a name is asked), Discard or Cancel.
+        False: the user chose Cancel (or cancelled the name), so nothing closes."""
+        if not self.is_untitled() or self.ws.row_count == 0:
+            return True
+        answer = QMessageBox.question(
+            self.parent_widget, "Save the untitled workspace?",
+            f"{self.ws.path.stem} holds {count(self.ws.row_count, 'pasted row')} and their labels. Save it as a workspace file?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard_untitled()
+            return True
+        suggested = str(Path(self.last_folder) / f"{UNTITLED}{EXTENSION}")
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, "Save the workspace as", suggested, WORKSPACE_FILTER)
+        return bool(path) and self.save_untitled(path)
+
+    def save_untitled(self, target: str) -> bool:
+        """Keep the untitled workspace as ``target`` (a complete copy, then the untitled one goes)."""
+        ws = self.ws
+        try:
+            self.closing.emit(ws)  # the views' state goes into the file first
+            saved = save_copy(ws, target, overwrite=True)
+        except SemvecError as exc:
+            self.notifier.error(exc)
+            return False
+        self.discard_untitled()
+        st.push_recent(self.settings, RECENT_WORKSPACES, str(saved))
+        self.settings.setValue(LAST_KEY, str(saved))
+        self.recentChanged.emit()
+        self.notifier.status(f"Saved as {saved}")
+        return True
+
+    def discard_untitled(self) -> None:
+        """Close the untitled workspace and delete it (file, data folder, the pasted files' copies stay)."""
+        if not self.is_untitled():
+            return
+        path = self.ws.path
+        self.close()
+        for leftover in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(data_dir_of(path), ignore_errors=True)
+        if str(self.settings.value(LAST_KEY, "") or "") == str(path):
+            self.settings.setValue(LAST_KEY, "")
+
     def _on_created(self, path: str) -> None:
         self.create_job = None
         if self.open(path, chosen=True):
@@ -117,9 +231,10 @@ class WorkspaceSession(QObject):
             return False
         self.close()
         self.ws = ws
-        self.last_folder = str(Path(path).parent)
-        st.push_recent(self.settings, RECENT_WORKSPACES, path)
-        self.settings.setValue(LAST_KEY, path)
+        if not self.is_untitled():
+            self.last_folder = str(Path(path).parent)
+            st.push_recent(self.settings, RECENT_WORKSPACES, path)
+        self.settings.setValue(LAST_KEY, path)  # an untitled one too: it is reopened after a crash
         self.recentChanged.emit()
         self.opened.emit(ws)
         if chosen:
@@ -154,7 +269,9 @@ class WorkspaceSession(QObject):
         self.closed.emit()
 
     def close_by_user(self) -> None:
-        """File > Close workspace: also not reopened at the next start."""
+        """File > Close workspace: also not reopened at the next start (an untitled one asks first)."""
+        if not self.confirm_close():
+            return
         self.close()
         self.settings.setValue(LAST_KEY, "")
 

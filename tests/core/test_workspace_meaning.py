@@ -140,3 +140,26 @@ def test_rank_by_meaning_orders_every_row_with_a_text_and_a_ranked_view_keeps_th
     assert [view.score_at(i) for i in range(len(view))] == pytest.approx([float(ranking.scores[ranking.rows.tolist().index(r)]) for r in expected])
     with pytest.raises(UsageError):
         rank_by_meaning(ws, lm, "   ")
+
+
+def test_maps_are_kept_by_what_made_them_whole_or_not_at_all(ws):
+    from semvec_studio.core.projection.base import Projection, ProjectionParams
+    from semvec_studio.core.workspace import maps
+
+    vectors = np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32)
+    params = ProjectionParams(method="pca")
+    key = maps.map_key(vectors, "sentence", params)
+    assert key != maps.map_key(vectors, "word", params) and key != maps.map_key(vectors + 1, "sentence", params)
+    assert key != maps.map_key(vectors, "sentence", ProjectionParams(method="pca", seed=1))
+    assert maps.load_map(ws, key) is None
+    proj = Projection(vectors[:, :2].copy(), np.arange(6), "pca", {"method": "pca"}, [0.5, 0.2], {}, "scikit-learn")
+    maps.save_map(ws, key, proj)
+    back = maps.load_map(ws, key)
+    np.testing.assert_array_equal(back.coords, proj.coords)
+    assert back.rows.tolist() == list(range(6)) and back.explained_variance == [0.5, 0.2] and back.method == "pca"
+    (ws.data_dir / maps.MAPS / key / maps.COORDS_FILE).write_bytes(b"damaged")
+    assert maps.load_map(ws, key) is None  # damaged: made again
+    for i in range(maps.MAPS_KEPT + 2):
+        maps.save_map(ws, f"k{i}", proj)
+    folders = [p for p in (ws.data_dir / maps.MAPS).iterdir()]
+    assert len(folders) == maps.MAPS_KEPT and not any(p.name.startswith(".") for p in folders)

@@ -89,8 +89,8 @@ def test_a_workspace_made_from_the_sample_csv_keeps_its_labels_and_map_across_a_
     assert again.session.ws is not None and again.session.ws.path == target
     assert labels_shown(again, range(4)) == ["positive", "negative", "positive", ""]
     assert again.texts == texts
-    with qtbot.waitSignal(again.map_panel.projected, timeout=MS):
-        again.views.setCurrentIndex(MAP_TAB)
+    again.views.setCurrentIndex(MAP_TAB)  # (it reopens on the Map, whose kept map may be back before this)
+    qtbot.waitUntil(lambda: again.map_panel.map is not None, timeout=MS)
     assert len(again.map_panel.scatter) == points
     assert {"positive", "negative"} <= set(again.map_panel.scatter.categories.names)
     again.views.setCurrentIndex(DATA_TAB)
@@ -254,3 +254,96 @@ def test_search_by_meaning_ranks_the_rows_shows_scores_and_marks_the_map(qtbot, 
     view.search.clear()  # back to the rows in their order, without scores
     qtbot.waitUntil(lambda: model.view.scores is None, timeout=MS)
     assert model.headerData(3, Qt.Orientation.Horizontal) == "label (file)"
+
+
+def test_pasted_texts_make_an_untitled_workspace_that_survives_a_crash_and_asks_to_be_saved(
+        qtbot, make_window, tiny_bert, tmp_path, temporary_settings, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+    from semvec_studio.gui.main_window import DATA_TAB
+
+    window = make_window(tiny_bert)
+    window.views.setCurrentIndex(DATA_TAB)
+    QApplication.clipboard().setText("The bank raised rates.\n\n  We sat on the river bank.\nCats and dogs.\n")
+    with qtbot.waitSignal(window.session.opened, timeout=MS):
+        qtbot.mouseClick(window.data_view.paste_button, Qt.MouseButton.LeftButton)
+    ws = window.session.ws
+    untitled = temporary_settings.parent / "untitled" / "Untitled 1.semvec"
+    assert ws.path == untitled and window.session.is_untitled() and window.windowTitle().startswith("Untitled 1.semvec")
+    assert [r.text for r in ws.rows(0, ws.row_count)] == ["The bank raised rates.", "We sat on the river bank.", "Cats and dogs."]
+    QApplication.clipboard().setText("A fourth text.")
+    window.data_view.table.setFocus()
+    qtbot.keyClick(window.data_view.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)  # more rows, same workspace
+    assert ws.row_count == 4 and window.data_view.model.rowCount() == 4
+    ws.set_label([1], "river")
+    window.interrupt()  # gone without a question, as after a crash: the untitled workspace is kept and opens again
+
+    again = make_window(tiny_bert)
+    assert again.session.ws is not None and again.session.ws.path == untitled and again.session.ws.row_count == 4
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel)
+    again.actions.close_workspace.trigger()
+    assert asked == ["Save the untitled workspace?"] and again.session.ws is not None  # Cancel: nothing closed
+    target = tmp_path / "kept.semvec"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    again.actions.close_workspace.trigger()
+    assert again.session.ws is None and not untitled.exists()
+    with Workspace.open(target) as kept:
+        assert kept.row_count == 4 and kept.rows(1, 2)[0].label == "river"
+    assert str(target) in again.session.recent()
+
+
+def test_discarding_an_untitled_workspace_deletes_it(qtbot, make_window, tiny_bert, temporary_settings, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    window = make_window(tiny_bert)
+    QApplication.clipboard().setText("one\ntwo")
+    with qtbot.waitSignal(window.session.opened, timeout=MS):
+        qtbot.mouseClick(window.data_view.paste_button, Qt.MouseButton.LeftButton)
+    path = window.session.ws.path
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not path.exists() and not (path.parent / "Untitled 1.semvec-data").exists()
+
+
+def test_the_last_map_comes_back_from_the_data_folder_and_is_made_again_when_the_folder_is_gone(
+        qtbot, make_window, tiny_bert, reviews, tmp_path, monkeypatch):
+    import numpy as np
+
+    import semvec_studio.gui.panels.projection_panel as panel_module
+    from semvec_studio.gui.main_window import MAP_TAB
+
+    window = make_window(tiny_bert)
+    target = tmp_path / "maps.semvec"
+    with qtbot.waitSignal(window.embedded, timeout=EMBED_MS):
+        make_workspace(qtbot, window, [reviews], target)
+    with qtbot.waitSignal(window.map_panel.projected, timeout=MS):
+        window.views.setCurrentIndex(MAP_TAB)
+    coords = window.map_panel.map.coords.copy()
+    kept = tmp_path / "maps.semvec-data" / "maps"
+    assert len(list(kept.iterdir())) == 1
+    window.close()
+
+    projections = []
+    real_project = panel_module.project
+    monkeypatch.setattr(panel_module, "project", lambda *a, **k: projections.append(1) or real_project(*a, **k))
+    again = make_window(tiny_bert)
+    with qtbot.waitSignal(again.embedded, timeout=EMBED_MS):
+        pass
+    again.views.setCurrentIndex(MAP_TAB)
+    qtbot.waitUntil(lambda: again.map_panel.map is not None, timeout=MS)
+    np.testing.assert_array_equal(again.map_panel.map.coords, coords)
+    assert projections == []  # read from the data folder, not projected again
+    again.close()
+
+    import shutil
+    shutil.rmtree(tmp_path / "maps.semvec-data")  # the data folder is disposable
+    third = make_window(tiny_bert)
+    with qtbot.waitSignal(third.embedded, timeout=EMBED_MS):
+        pass
+    third.views.setCurrentIndex(MAP_TAB)
+    qtbot.waitUntil(lambda: third.map_panel.map is not None, timeout=MS)
+    assert projections == [1] and len(third.map_panel.map.coords) == len(coords)
+    np.testing.assert_allclose(np.abs(third.map_panel.map.coords), np.abs(coords), atol=1e-4)  # PCA again (up to a sign)
+    assert len(list(kept.iterdir())) == 1

@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Sig
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -77,6 +78,7 @@ class DataView(QWidget):
     """See the module doc. ``sendRequested(rows)``: show these row numbers in the other views."""
 
     sendRequested = Signal(object)
+    pasteRequested = Signal(str)  # the clipboard's text: each line a new row (the session adds them)
     meaningRequested = Signal(str)  # rank the rows by meaning to this query (the window runs the job)
     edited = Signal()  # a label edit, undo or redo (the window updates its title and views)
 
@@ -135,6 +137,7 @@ class DataView(QWidget):
         header.setSortIndicatorShown(False)
         self.table.installEventFilter(self)
         self.counts = QLabel()
+        self.counts.setWordWrap(True)  # a long query or message wraps instead of widening the window
         self.keys = QLabel()
         self.keys.setWordWrap(True)
         self.new_label = QPushButton("New label…")
@@ -142,12 +145,15 @@ class DataView(QWidget):
         self.redo_button = QPushButton("Redo")
         self.save_selection = QPushButton("Save selection…")
         self.save_selection.setToolTip("Keep the selected rows under a name (the Selection filter shows them again)")
+        self.paste_button = QPushButton("Paste texts")
+        self.paste_button.setToolTip("Each line on the clipboard becomes a row (Ctrl+V in the table): of this workspace, "
+                                     "or of a new untitled one when none is open")
         self.send_button = QPushButton("Send to views")
         self.send_button.setToolTip(f"Show the selected rows (or, with one row or none selected, the rows shown here, up to "
                                     f"{SEND_LIMIT:,}) in the token, text and map views")
         bottom = QHBoxLayout()
         bottom.addWidget(self.keys, 1)
-        for w in (self.new_label, self.undo_button, self.redo_button, self.save_selection, self.send_button):
+        for w in (self.paste_button, self.new_label, self.undo_button, self.redo_button, self.save_selection, self.send_button):
             bottom.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -169,10 +175,12 @@ class DataView(QWidget):
         self.redo_button.clicked.connect(self.redo)
         self.save_selection.clicked.connect(self.ask_save_selection)
         self.send_button.clicked.connect(self.send)
+        self.paste_button.clicked.connect(self.paste)
         self.model.labelEdited.connect(self._on_edited)
         self.model.editFailed.connect(lambda exc: self.message.show_error(exc.for_gui()))
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo), (QKeySequence.StandardKey.Redo, self.redo),
-                           (QKeySequence("Ctrl+Shift+Z"), self.redo), (QKeySequence("F5"), self.apply_filters)):
+                           (QKeySequence("Ctrl+Shift+Z"), self.redo), (QKeySequence("F5"), self.apply_filters),
+                           (QKeySequence.StandardKey.Paste, self.paste)):
             action = QAction(self)
             action.setShortcut(keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -191,7 +199,8 @@ class DataView(QWidget):
         self._fill_combos()
         if ws is None:
             self.model.set_view(None)
-            self.counts.setText("No workspace is open: File > New workspace from file(s)… or File > Open workspace…")
+            self.counts.setText("No workspace is open: File > New workspace from file(s)…, File > Open workspace…, "
+                                "or Paste texts (one a line) into an untitled workspace")
             self._update_buttons()
             return
         if ws.read_only:
@@ -312,6 +321,7 @@ class DataView(QWidget):
         self.undo_button.setEnabled(writable and self.ws.can_undo())
         self.redo_button.setEnabled(writable and self.ws.can_redo())
         self.new_label.setEnabled(writable)
+        self.paste_button.setEnabled(self.ws is None or writable)
         self.save_selection.setEnabled(writable)
 
     def _on_search_changed(self, text: str) -> None:
@@ -502,6 +512,12 @@ class DataView(QWidget):
             if position is not None:
                 self.table.scrollTo(self.model.index(position, TEXT_COLUMN))
         self.edited.emit()
+
+    def paste(self) -> None:
+        """The clipboard's lines become rows (see :class:`WorkspaceSession.paste_texts`)."""
+        if self.ws is not None and self.ws.read_only:
+            return
+        self.pasteRequested.emit(QApplication.clipboard().text())
 
     def ask_save_selection(self) -> None:
         rows = self.selected_rows()

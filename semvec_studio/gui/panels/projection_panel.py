@@ -22,6 +22,7 @@ from semvec_studio.core.errors import SemvecError, UsageError
 from semvec_studio.core.projection.base import Projection
 from semvec_studio.core.projection.context import project_rows, word_rows
 from semvec_studio.core.projection.project import project
+from semvec_studio.core.workspace.maps import map_key
 from semvec_studio.gui.map_data import (
     LABEL_COLUMN,
     LEVEL_WORD,
@@ -81,6 +82,7 @@ class ProjectionPanel(QWidget):
         self._color_chosen = False  # the user picked a colour for the current vectors
         self._labels: list[str] | None = None
         self._job = None
+        self.map_store = None  # load(key) -> Projection | None and save(key, projection): maps kept (an open workspace)
         self.last_hover = ""
         self.search_hits = np.zeros(0, np.int64)
         self._build()
@@ -219,9 +221,17 @@ class ProjectionPanel(QWidget):
             self.controls.message.show_error(str(exc))
             return None
         self.stale = False
+        key = None
+        if self.map_store is not None:  # a map kept from before (an open workspace's data folder)
+            key = map_key(embset.vectors, level, params)
+            kept = self.map_store.load(key)
+            if kept is not None and len(kept.rows) and int(kept.rows.max()) < len(embset):
+                self._on_projected(level, embset, kept)
+                self.notifier.status(f"The map of these {len(embset):,} {LEVEL_WORD[level]}s, as it was kept")
+                return None
         name = f"Projecting {len(embset):,} {LEVEL_WORD[level]}s ({METHOD_NAMES.get(params.method, params.method)})"
         return self._submit(project, embset.vectors, params, name=name,
-                            on_result=lambda proj: self._on_projected(level, embset, proj))
+                            on_result=lambda proj: self._on_projected(level, embset, proj, key))
 
     def show_word_in_context(self, word: str) -> int | None:
         """Project every occurrence of ``word`` across the texts (runner); returns the job id."""
@@ -259,9 +269,11 @@ class ProjectionPanel(QWidget):
         self._job = None
         self.controls.set_running(False)
 
-    def _on_projected(self, level: str, embset, proj: Projection) -> None:
+    def _on_projected(self, level: str, embset, proj: Projection, key: str | None = None) -> None:
         if self.sets.get(level) is not embset:
             return  # the vectors changed while it ran
+        if key is not None and self.map_store is not None:
+            self.map_store.save(key, proj)
         self.main_map = level_map(level, embset, proj)
         self.show_map(self.main_map)
 
