@@ -201,7 +201,7 @@ def build_menus(window) -> WindowActions:
     embed.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
     cancel = _action(window, run_menu, "Cancel", "Esc", window.cancel, "Stop the running job")
     view_menu = bar.addMenu("&View")
-    for index, title in enumerate(("Data", "Tokens and words", "Texts", "Map", "Train")):
+    for index, title in enumerate(("Data", "Tokens and words", "Texts", "Map", "Compare", "Layers", "Train")):
         _action(window, view_menu, title, f"Ctrl+{index + 1}", lambda _=False, i=index: window.views.setCurrentIndex(i))
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "About SemVec Studio", None, lambda: QMessageBox.about(

@@ -32,9 +32,9 @@ from semvec_studio.gui.runner import Runner
 from semvec_studio.gui.workspace_bridge import LABEL, WorkspaceBridge
 from semvec_studio.gui.workspace_session import WorkspaceSession
 
-DATA_TAB, TOKENS_TAB, SENTENCES_TAB, MAP_TAB, TRAIN_TAB = 0, 1, 2, 3, 4
-VIEW_TITLES = ("Data", "Tokens && words", "Texts", "Map", "Train")
-HEAVY_TABS = (TOKENS_TAB, SENTENCES_TAB, MAP_TAB, TRAIN_TAB)  # made once torch is imported
+DATA_TAB, TOKENS_TAB, SENTENCES_TAB, MAP_TAB, COMPARE_TAB, LAYERS_TAB, TRAIN_TAB = range(7)
+VIEW_TITLES = ("Data", "Tokens && words", "Texts", "Map", "Compare", "Layers", "Train")
+HEAVY_TABS = (TOKENS_TAB, SENTENCES_TAB, MAP_TAB, COMPARE_TAB, LAYERS_TAB, TRAIN_TAB)  # made once torch is imported
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.sets: dict = {}
         self.texts: list[str] = []
         self.token_view = self.sentence_view = self.map_panel = self.training_panel = None
+        self.compare_view = self.layer_lab = None
         self._heavy = None  # semvec_studio.gui.views, once a model has loaded
         self.export_dialog = None
         self.interrupted = False  # closed by Ctrl-C in the terminal (the app then exits 130)
@@ -122,7 +123,8 @@ class MainWindow(QMainWindow):
         self._heavy = heavy
         current = self.views.currentIndex()
         made = heavy.build(self)
-        self.token_view, self.sentence_view, self.map_panel, self.training_panel = made.all()
+        self.token_view, self.sentence_view, self.map_panel = made.tokens, made.sentences, made.map
+        self.compare_view, self.layer_lab, self.training_panel = made.compare, made.layers, made.training
         self.map_panel.map_store = self.bridge.maps  # maps kept in the open workspace's data folder
         self.views.blockSignals(True)  # no transient tab changes (they would hide and show the left column)
         for index, view in zip(HEAVY_TABS, made.all()):
@@ -134,7 +136,7 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(current)
         self.views.blockSignals(False)
         self._on_view_changed(current)
-        window_settings.restore_view_layouts(self, made.all())
+        window_settings.restore_view_layouts(self, made.with_splitters())
 
     # --- start-up ----------------------------------------------------------------------------------
 
@@ -185,6 +187,8 @@ class MainWindow(QMainWindow):
             self.model_panel.set_recent(st.push_recent(self.settings, st.RECENT_MODELS, lm.info.path))
         self.model_panel.show_loaded(lm)
         self._ensure_views()  # torch is imported by now
+        self.compare_view.set_model(lm)
+        self.layer_lab.set_model(lm)
         self.controls.set_poolers(list(self._heavy.WORD_POOLERS), list(self._heavy.SENTENCE_POOLERS))
         self.controls.blockSignals(True)
         self.controls.set_num_layers(lm.num_layers)
@@ -279,7 +283,9 @@ class MainWindow(QMainWindow):
         labels = [r.label or "" for r in rows]
         self.text_panel.set_column(LABEL, labels)
         if self.map_panel is not None and self.texts:
-            self.map_panel.update_columns(self.text_panel.columns_for(self.texts))
+            columns = self.text_panel.columns_for(self.texts)
+            self.map_panel.update_columns(columns)
+            self.layer_lab.set_texts(self.texts, columns)
 
     def _maybe_embed(self) -> None:
         if self.runner.has_pending("text"):
@@ -319,7 +325,10 @@ class MainWindow(QMainWindow):
         self.notifier.status(f"{count(len(texts), 'text')} · {count(len(tokens), 'piece')} · {count(len(words), 'word')} · "
                              f"{tokens.dim} dims · {opts.describe(self.lm.num_layers)}")
         self.actions.export.setEnabled(True)
-        self.map_panel.set_data(sets, texts, self.text_panel.columns_for(texts), self.lm)
+        columns = self.text_panel.columns_for(texts)
+        self.map_panel.set_data(sets, texts, columns, self.lm)
+        self.compare_view.set_texts(texts)
+        self.layer_lab.set_texts(texts, columns)
         self.embedded.emit()
 
     def show_text(self, text_id: int) -> None:
