@@ -1,9 +1,12 @@
 """The compare view's job (core.compare.pair.run), called synchronously on a tiny BERT: the two sides
 are the layers (or layer means) asked for, the overlap and CKA are the core's, B's map is turned
 onto A's keeping A's spread, the layer CKA heatmap comes from the same pass, and bad input or a
-cancel stops it."""
+cancel stops it. A static word-vector file as a side: the words it lacks are left out of both sides
+and counted, the texts level, a damaged file and a missing gensim are one-line errors."""
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from semvec_studio.core.compare.cka import linear_cka
 from semvec_studio.core.compare.overlap import knn_overlap
 from semvec_studio.core.compare.pair import PairParams, SpaceSpec, _align, run
-from semvec_studio.core.errors import Cancelled, UsageError
+from semvec_studio.core.errors import Cancelled, InputError, MissingExtraError, UsageError
 from semvec_studio.core.extract.encode import extract
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import load_model
@@ -85,3 +88,68 @@ def test_bad_input_and_cancel(lm):
         run(PairParams(), TEXTS)
     with pytest.raises(Cancelled):
         run(PairParams(), TEXTS, RecordingContext(cancel_after=1), lm=lm)
+
+
+# --- a static side ------------------------------------------------------------------------------------
+
+
+def write_word2vec_text(path, words, dim=8, seed=0) -> dict[str, np.ndarray]:
+    """A word2vec text file of ``words`` with random vectors; returns them by word."""
+    rng = np.random.default_rng(seed)
+    vectors = {w: rng.normal(size=dim).astype(np.float32) for w in words}
+    lines = [f"{len(words)} {dim}"] + [w + " " + " ".join(f"{x:.6f}" for x in v) for w, v in vectors.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {w: np.array([float(f"{x:.6f}") for x in v], dtype=np.float32) for w, v in vectors.items()}
+
+
+@pytest.fixture
+def static_file(lm, tmp_path):
+    """The words of TEXTS but "river" (three rows), in a word2vec text file."""
+    pytest.importorskip("gensim")
+    words = extract(lm, TEXTS, ExtractOptions(levels=("word",)))["word"].metadata["word"]
+    path = tmp_path / "vecs.txt"
+    return path, write_word2vec_text(path, [w for w in dict.fromkeys(words) if w != "river"])
+
+
+def test_a_static_side_leaves_its_missing_words_out_of_both_sides(lm, static_file):
+    path, table = static_file
+    r = run(PairParams(SpaceSpec((-1,)), SpaceSpec.static_file(str(path)), k=5), TEXTS, lm=lm)
+    full = extract(lm, TEXTS, ExtractOptions(levels=("word",), layers=(-1,)))["word"]
+    words = list(full.metadata["word"])
+    keep = [i for i, w in enumerate(words) if w != "river"]
+    assert len(keep) == len(words) - 3
+    a = full.vectors[keep]
+    b = np.stack([table[words[i]] for i in keep])
+    assert list(r.a.metadata["word"]) == list(r.b.metadata["word"]) == [words[i] for i in keep]
+    assert list(r.a.metadata["text_id"]) == [full.metadata["text_id"][i] for i in keep]
+    np.testing.assert_allclose(r.a.vectors, a, atol=1e-5)
+    np.testing.assert_allclose(r.b.vectors, b, atol=1e-6)
+    np.testing.assert_allclose(r.overlap.overlap, knn_overlap(a, b, 5).overlap)
+    assert r.cka == pytest.approx(linear_cka(a, b), abs=1e-6)
+    assert r.names == (f"last layer ({lm.num_layers})", "static vecs.txt")
+    out = r.left_out
+    assert out.words == ("river",) and out.rows == 3 and out.total_rows == len(words)
+    assert out.total_words == len(set(words)) and out.files == ("vecs.txt",)
+    assert out.describe() == f"static: 1 of {len(set(words))} words not in vecs.txt (left out, 3 of {len(words)} rows): river"
+    assert r.layer_cka.shape == (lm.num_layers + 1, 1) and r.heatmap_columns == ("static vecs.txt",)
+    assert r.heatmap_layers == (lm.num_layers, 0) and r.layer_cka[lm.num_layers, 0] == pytest.approx(r.cka, abs=1e-6)
+    assert not r.same_model
+
+
+def test_a_static_side_a_and_its_refusals(lm, static_file, tmp_path, monkeypatch):
+    path, _ = static_file
+    r = run(PairParams(SpaceSpec.static_file(str(path), limit=1000), SpaceSpec((0,)), heatmap=False), TEXTS, lm=lm)
+    assert r.names == ("static vecs.txt", "layer 0 (embeddings)") and r.layer_cka is None and r.left_out.rows == 3
+    with pytest.raises(UsageError, match="word level"):
+        run(PairParams(SpaceSpec((-1,)), SpaceSpec.static_file(str(path)), level="sentence"), TEXTS, lm=lm)
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text("3 4\nbank 0.1 0.2 0.3 0.4\nriver 0.1 oops\n", encoding="utf-8")
+    with pytest.raises(InputError, match="damaged.txt: line 3"):
+        run(PairParams(SpaceSpec((-1,)), SpaceSpec.static_file(str(damaged))), TEXTS, lm=lm)
+    strangers = tmp_path / "strangers.txt"
+    write_word2vec_text(strangers, ["zyx", "wvu"])
+    with pytest.raises(UsageError, match="only 0 of the .* are in strangers.txt"):
+        run(PairParams(SpaceSpec((-1,)), SpaceSpec.static_file(str(strangers))), TEXTS, lm=lm)
+    monkeypatch.setitem(sys.modules, "gensim.models", None)  # the static extra not installed
+    with pytest.raises(MissingExtraError, match="semvec-studio\\[static\\]"):
+        run(PairParams(SpaceSpec((-1,)), SpaceSpec.static_file(str(path))), TEXTS, lm=lm)

@@ -2,12 +2,15 @@
 keys) on a tiny BERT and the demo corpus: two layers compared, linked maps (a click or a hover in
 one shows in the other, a search marks both), the "most changed" table sorted by overlap as the
 core computes it, a row's neighbour lists with what entered and what left, k measured again,
-cancel (of a queued and of a running job), the layer lab's one row per layer and its exports, and
-bad input as one line in the view."""
+cancel (of a queued and of a running job), a static word-vector file as side B (the words it lacks
+left out of both sides and named in the view; a damaged file, the texts level and a missing gensim
+as one line), the layer lab's one row per layer and its exports, and bad input as one line in the
+view."""
 
 from __future__ import annotations
 
 import csv
+import sys
 import threading
 import time
 from pathlib import Path
@@ -298,6 +301,103 @@ def test_problems_are_one_line_in_the_view(qtbot, view, tmp_path):
     with qtbot.waitSignal(view.failed, timeout=MS):
         qtbot.mouseClick(view.compare_button, Qt.MouseButton.LeftButton)
     assert "no-such-model" in view.message.message() and "\n" not in view.message.message()
+
+
+# --- a static word-vector file as one side ----------------------------------------------------------------
+
+LEFT_OUT_WORD = "river"  # in 4 of PROBE_TEXTS, not in the static file
+
+
+@pytest.fixture
+def static_file(lm, tmp_path):
+    """A word2vec text file with a random vector for each word of PROBE_TEXTS but LEFT_OUT_WORD;
+    returns its path and the vectors as read back (by word)."""
+    pytest.importorskip("gensim")
+    words = [w for w in dict.fromkeys(word_rows(lm).metadata["word"]) if w != LEFT_OUT_WORD]
+    rng = np.random.default_rng(1)
+    lines = [f"{len(words)} 6"] + [w + " " + " ".join(f"{x:.5f}" for x in rng.normal(size=6)) for w in words]
+    path = tmp_path / "vecs.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, {line.split()[0]: np.array(line.split()[1:], dtype=np.float32) for line in lines[1:]}
+
+
+def word_rows(lm, layer: int = -1):
+    return extract(lm, PROBE_TEXTS, ExtractOptions(levels=("word",), layers=(layer,)))["word"]
+
+
+@pytest.fixture
+def static_view(view):
+    """The compare view on PROBE_TEXTS with side B a static file (chosen in its kind box)."""
+    view.set_texts(PROBE_TEXTS)
+    choose_layers(view, "last layer (2)", "last layer (2)")
+    view.side_b.kind.setCurrentIndex(view.side_b.kind.findText("static file"))
+    return view
+
+
+def click_compare_expecting_failure(qtbot, view) -> str:
+    with qtbot.waitSignal(view.failed, timeout=MS):
+        qtbot.mouseClick(view.compare_button, Qt.MouseButton.LeftButton)
+    text = view.message.message()
+    assert "\n" not in text and view.message.kind == "error" and not view.running() and view.compare_button.isEnabled()
+    return text
+
+
+def test_a_static_file_side_leaves_out_its_missing_words_on_both_sides(qtbot, static_view, lm, static_file, monkeypatch):
+    view, (path, table) = static_view, static_file
+    side = view.side_b
+    assert side.static.isVisible() and side.limit.isVisible() and not side.layer.isVisible() and not side.model.isVisible()
+    assert side.limit.value() == 200_000 and view.side_a.layer.isVisible()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    qtbot.mouseClick(side.browse, Qt.MouseButton.LeftButton)  # the "…" button chooses a file for a static side
+    assert side.static.text() == str(path)
+    result = compare(qtbot, view)
+
+    full = word_rows(lm)
+    words = list(full.metadata["word"])
+    keep = [i for i, w in enumerate(words) if w != LEFT_OUT_WORD]
+    assert len(keep) == len(words) - 4
+    a, b = full.vectors[keep], np.stack([table[words[i]] for i in keep])
+    assert list(result.a.metadata["word"]) == list(result.b.metadata["word"]) == [words[i] for i in keep]
+    assert LEFT_OUT_WORD not in view.labels and len(view.map_a) == len(view.map_b) == len(keep)
+    assert len(view.most_changed.shown_rows()) == len(keep)
+    np.testing.assert_allclose(result.b.vectors, b, atol=1e-6)
+    np.testing.assert_allclose(result.overlap.overlap, knn_overlap(a, b, 10).overlap)
+    assert result.cka == pytest.approx(linear_cka(a, b), abs=1e-5)
+    assert f"{result.cka:.3f}" in view.summary.text() and f"{len(keep)} words" in view.summary.text()
+    assert view.left_out.isVisible()
+    assert view.left_out.text() == (f"static: 1 of {len(set(words))} words not in vecs.txt "
+                                    f"(left out, 4 of {len(words)} rows): {LEFT_OUT_WORD}")
+    assert "static vecs.txt" in view.title_b.text() and "static vecs.txt" in view.neighbours.head_b.text()
+    assert view.heatmap.image_shape() == (lm.num_layers + 1, 1)  # each layer against the static vectors
+
+    side.kind.setCurrentIndex(side.kind.findText("model layer"))  # two layers again: nothing left out, the line goes
+    choose_layers(view, "layer 1", "last layer (2)")
+    compare(qtbot, view)
+    assert not view.left_out.isVisible() and len(view.result) == len(words)
+
+
+def test_a_damaged_static_file_is_a_message_and_the_view_stays_usable(qtbot, static_view, static_file, tmp_path):
+    view, (path, _) = static_view, static_file
+    assert "choose the file" in click_compare_expecting_failure(qtbot, view)  # no file yet
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text("3 4\nbank 0.1 0.2 0.3 0.4\nriver 0.5 oops\n", encoding="utf-8")
+    qtbot.keyClicks(view.side_b.static, str(damaged))
+    text = click_compare_expecting_failure(qtbot, view)
+    assert "damaged.txt" in text and "line 3" in text and view.result is None
+    view.side_b.static.clear()
+    qtbot.keyClicks(view.side_b.static, str(path))
+    assert len(compare(qtbot, view)) > 0 and view.message.message() == ""
+
+
+def test_a_static_side_refuses_texts_and_a_missing_gensim(qtbot, static_view, static_file, monkeypatch):
+    view, (path, _) = static_view, static_file
+    qtbot.keyClicks(view.side_b.static, str(path))
+    view.level.setCurrentIndex(view.level.findText("texts"))
+    assert "words level" in click_compare_expecting_failure(qtbot, view)
+    view.level.setCurrentIndex(view.level.findText("words"))
+    monkeypatch.setitem(sys.modules, "gensim.models", None)  # the optional static extra not installed
+    text = click_compare_expecting_failure(qtbot, view)
+    assert "needs the optional package 'gensim'" in text and "semvec-studio[static]" in text
 
 
 # --- the layer lab ----------------------------------------------------------------------------------------

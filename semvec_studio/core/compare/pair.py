@@ -1,8 +1,9 @@
 """Two embeddings of the same texts side by side: the compare view's one job.
 
 :func:`run` takes two :class:`SpaceSpec` (a layer, or the mean of a few layers, of the current model
-or of another local checkpoint: a base model and its fine-tuned copy), makes one forward pass per
-model with every layer (``layer_combine="concat"``), and from it:
+or of another local checkpoint: a base model and its fine-tuned copy; or a static word-vector file,
+word2vec, GloVe or fastText ``.vec``, at word level), makes one forward pass per model with every
+layer (``layer_combine="concat"``), and from it:
 
 - the two spaces as :class:`~semvec_studio.core.io.vectors.EmbeddingSet` (their manifests say
   which layers were averaged), checked to hold the same rows;
@@ -15,7 +16,12 @@ model with every layer (``layer_combine="concat"``), and from it:
   of Procrustes shrinks a map that fits A badly towards its centre, which on screen reads as "B is
   smaller", not as "B differs";
 - with ``heatmap``, the layer-by-layer CKA matrix: the model against itself (one model) or A's
-  model's layers against B's (two models), from the same forward passes.
+  model's layers against B's (two models), from the same forward passes; against a static side,
+  each layer of the model against the static vectors (one column).
+
+A static side (:mod:`~semvec_studio.core.compare.static`) gives each whole-word row of the model's
+words the file's vector for that word. Rows whose word the file lacks cannot be compared: they are
+left out of both sides (:class:`LeftOut` says which), so both still hold the same rows.
 
 No Qt here; the GUI submits :func:`run` to its runner, tests call it synchronously.
 """
@@ -23,6 +29,7 @@ No Qt here; the GUI submits :func:`run` to its runner, tests call it synchronous
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -30,6 +37,7 @@ from semvec_studio.core.compare.cka import cka_matrix
 from semvec_studio.core.compare.folders import compare_sets
 from semvec_studio.core.compare.overlap import NeighbourOverlap
 from semvec_studio.core.compare.procrustes import Alignment, align_maps
+from semvec_studio.core.compare.static import StaticLookup, StaticVectors, load_static, static_word_rows
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.encode import extract
 from semvec_studio.core.extract.options import ExtractOptions
@@ -39,9 +47,10 @@ from semvec_studio.core.projection.base import ProjectionParams
 from semvec_studio.core.projection.project import project
 from semvec_studio.core.tasks import NullContext, TaskContext
 
-__all__ = ["LEVELS", "PairComparison", "PairParams", "SpaceSpec", "layer_name", "run"]
+__all__ = ["LEVELS", "LeftOut", "PairComparison", "PairParams", "SpaceSpec", "layer_name", "run"]
 
 LEVELS = ("word", "sentence")
+SHOWN_LEFT_OUT = 8  # words named in LeftOut.describe()
 
 
 def layer_name(layer: int) -> str:
@@ -51,10 +60,22 @@ def layer_name(layer: int) -> str:
 @dataclass(frozen=True)
 class SpaceSpec:
     """One side: the mean of ``layers`` (indices of ``hidden_states``: 0 = embeddings, negative
-    from the top, -1 = last) of ``model`` (None: the model at hand; else a local checkpoint)."""
+    from the top, -1 = last) of ``model`` (None: the model at hand; else a local checkpoint); or,
+    with ``static``, the vectors of a static word-vector file (``limit``: its first, most frequent,
+    N words; the words come from the other side's model, or the model at hand)."""
 
     layers: tuple[int, ...] = (-1,)
     model: str | None = None
+    static: str | None = None
+    limit: int | None = None
+
+    @classmethod
+    def static_file(cls, path: str, limit: int | None = None) -> SpaceSpec:
+        return cls((), None, str(path), limit)
+
+    @property
+    def is_static(self) -> bool:
+        return self.static is not None
 
     def resolved(self, num_layers: int, model_name: str = "the model") -> tuple[int, ...]:
         """The layers as indices 0..num_layers, in order, without repeats."""
@@ -70,7 +91,9 @@ class SpaceSpec:
         return tuple(sorted(set(out)))
 
     def describe(self, num_layers: int) -> str:
-        """How the GUI names this side: "layer 3", "last layer (6)", "mean of layers 3-6"."""
+        """How the GUI names this side: "layer 3", "last layer (6)", "mean of layers 3-6", "static glove.txt"."""
+        if self.is_static:
+            return f"static {Path(self.static).name}"
         layers = self.resolved(num_layers)
         if len(layers) == 1:
             return f"last layer ({num_layers})" if layers[0] == num_layers else f"layer {layer_name(layers[0])}"
@@ -95,11 +118,35 @@ class PairParams:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Word rows left out of both sides because a static side's file has no vector for their word:
+    ``words`` (distinct, in order of first use) of ``total_words`` distinct words, ``rows`` of
+    ``total_rows`` rows; ``files``: the static files' names."""
+
+    files: tuple[str, ...]
+    words: tuple[str, ...]
+    rows: int
+    total_words: int
+    total_rows: int
+
+    def describe(self, shown: int = SHOWN_LEFT_OUT) -> str:
+        """One line: "static: 12 of 194 words not in glove.txt (left out): foo, bar, …"."""
+        some = ", ".join(self.words[:shown]) + (", …" if len(self.words) > shown else "")
+        rows = f", {self.rows:,} of {self.total_rows:,} rows" if self.rows != len(self.words) else ""
+        return (f"static: {len(self.words):,} of {self.total_words:,} words not in {' or '.join(self.files)} "
+                f"(left out{rows}): {some}")
+
+
+@dataclass(frozen=True)
 class PairComparison:
     """``a``/``b``: the two spaces; ``coords_a``/``coords_b``: their maps (float64 ``[n, 2]``, B
     already aligned onto A); ``names``: how each side is called; ``layer_cka``: the layer-by-layer
     CKA matrix (rows: A's model's layers 0..L, columns: B's, or A's again), with
-    ``heatmap_layers`` the single layers A and B use (None for a mix)."""
+    ``heatmap_layers`` the single layers A and B use (None for a mix). With a static side,
+    ``layer_cka`` is the contextual side's model's layers (rows) against the static vectors (one
+    column, named in ``heatmap_columns``), ``heatmap_layers`` (the contextual layer, 0), and
+    ``left_out`` says which word rows the file lacked (None: none); ``models`` names the file for a
+    static side, and ``kinds`` says which side is which ("model" or "static")."""
 
     a: EmbeddingSet
     b: EmbeddingSet
@@ -113,6 +160,9 @@ class PairComparison:
     layer_cka: np.ndarray | None = None
     heatmap_layers: tuple[int | None, int | None] = (None, None)
     same_model: bool = True
+    heatmap_columns: tuple[str, ...] | None = None
+    left_out: LeftOut | None = None
+    kinds: tuple[str, str] = ("model", "model")  # each side's kind: "model" or "static"
 
     def __len__(self) -> int:
         return len(self.a)
@@ -130,6 +180,10 @@ def _check(params: PairParams, texts) -> None:
         raise UsageError(f"comparing texts needs at least 3 texts; there are {len(texts)}.")
     if int(params.k) < 1:
         raise UsageError(f"k {params.k}: must be at least 1.", field="k")
+    if params.level != "word" and (params.a.is_static or params.b.is_static):
+        raise UsageError(f"static vectors are vectors of whole words; compare at the word level, not the {params.level} level.",
+                         gui="A static vector file gives whole words only: choose the words level (texts have no static vector).",
+                         field="level")
 
 
 def _all_layers(model: LoadedModel, texts, params: PairParams, ctx: TaskContext) -> EmbeddingSet:
@@ -154,42 +208,121 @@ def _map(vectors: np.ndarray, params: PairParams, ctx: TaskContext) -> np.ndarra
     return np.asarray(proj.coords, dtype=np.float64)
 
 
+def _models(params: PairParams, lm: LoadedModel | None, ctx: TaskContext) -> dict[str | None, LoadedModel]:
+    """The models to encode the texts with, keyed by ``SpaceSpec.model``: the contextual sides'
+    (A's first), or the model at hand when both sides are static (it gives the words)."""
+    needed = list(dict.fromkeys(s.model for s in (params.a, params.b) if not s.is_static)) or [None]
+    out: dict[str | None, LoadedModel] = {}
+    for key in needed:
+        if key is None:
+            if lm is None:
+                raise UsageError("no model is loaded: load one first.")
+            out[key] = lm
+        else:
+            out[key] = load_model(key, device=params.device, dtype=params.dtype, ctx=ctx)
+    return out
+
+
+def _open_static(params: PairParams, ctx: TaskContext) -> dict[str, StaticVectors]:
+    """``{"a"|"b": vectors}`` for each static side, read before the forward pass (so that a
+    damaged file or a missing extra is told at once); one file asked for twice is read once."""
+    opened: dict[tuple[str, int | None], StaticVectors] = {}
+    out = {}
+    for name, spec in (("a", params.a), ("b", params.b)):
+        if spec.is_static:
+            key = (spec.static, spec.limit)
+            if key not in opened:
+                ctx.check_cancelled()
+                opened[key] = load_static(spec.static, limit=spec.limit, ctx=ctx)
+            out[name] = opened[key]
+    return out
+
+
+def _left_out(params: PairParams, lookups: dict[str, StaticLookup], words: EmbeddingSet) -> tuple[np.ndarray, LeftOut | None]:
+    """The rows every static side has a vector for, and what was left out (None: nothing)."""
+    found = np.ones(len(words), dtype=bool)
+    for lookup in lookups.values():
+        found &= lookup.found
+    files = tuple(dict.fromkeys(Path(s.static).name for s in (params.a, params.b) if s.is_static))
+    all_words = list(dict.fromkeys(words.metadata["word"]))
+    kept = np.flatnonzero(found)
+    if len(kept) < 2:
+        raise UsageError(f"only {len(set(words.metadata['word'][i] for i in kept))} of the {len(all_words):,} words of these "
+                         f"texts {'is' if len(kept) == 1 else 'are'} in {' or '.join(files)}; a comparison needs at least 2 "
+                         "(is the file for this language, and for words spelled as these texts spell them?).")
+    if found.all():
+        return kept, None
+    missing = tuple(dict.fromkeys(w for w, ok in zip(words.metadata["word"], found) if not ok))
+    return kept, LeftOut(files, missing, int((~found).sum()), len(all_words), len(words))
+
+
+def _sides(params: PairParams, models, stacked, lookups, kept) -> list[EmbeddingSet]:
+    out = []
+    for name, spec in (("a", params.a), ("b", params.b)):
+        side = lookups[name].embset if spec.is_static else _side(stacked[spec.model], models[spec.model], spec)
+        out.append(side if len(kept) == len(side) else side.subset(kept))
+    return out
+
+
+def _names(params: PairParams, models: dict) -> tuple[tuple[str, str], tuple[str, str]]:
+    specs = (params.a, params.b)
+    names = [s.describe(0 if s.is_static else models[s.model].num_layers) for s in specs]
+    owners = [s.static if s.is_static else models[s.model].info.name for s in specs]
+    contextual = [i for i, s in enumerate(specs) if not s.is_static]
+    two_models = len(contextual) == 2 and models[specs[0].model] is not models[specs[1].model]
+    for i in contextual:
+        if two_models or (len(contextual) == 1 and specs[i].model is not None):
+            names[i] = f"{names[i]} of {owners[i]}"
+    return (names[0], names[1]), (owners[0], owners[1])
+
+
 def run(params: PairParams, texts, ctx: TaskContext | None = None, *, lm: LoadedModel | None = None) -> PairComparison:
     """Compare ``params.a`` and ``params.b`` on ``texts`` (see the module doc); ``lm``: the model
-    at hand, used for a side whose ``model`` is None."""
+    at hand, used for a side whose ``model`` is None (and for the words of two static sides)."""
     ctx = ctx or NullContext()
     _check(params, texts)
-    loaded: dict[str | None, LoadedModel] = {}
-    if lm is not None:
-        loaded[None] = lm
-    for spec in (params.a, params.b):
-        if spec.model not in loaded:
-            if spec.model is None:
-                raise UsageError("no model is loaded: load one first.")
-            loaded[spec.model] = load_model(spec.model, device=params.device, dtype=params.dtype, ctx=ctx)
-    model_a, model_b = loaded[params.a.model], loaded[params.b.model]
-    same = model_a is model_b
-    stacked_a = _all_layers(model_a, texts, params, ctx)
-    stacked_b = stacked_a if same else _all_layers(model_b, texts, params, ctx)
-    a, b = _side(stacked_a, model_a, params.a), _side(stacked_b, model_b, params.b)
-    names = (params.a.describe(model_a.num_layers), params.b.describe(model_b.num_layers))
-    models = (model_a.info.name, model_b.info.name)
-    if not same:
-        names = (f"{names[0]} of {models[0]}", f"{names[1]} of {models[1]}")
+    models = _models(params, lm, ctx)
+    static = _open_static(params, ctx)
+    stacked = {key: _all_layers(model, texts, params, ctx) for key, model in models.items()}
+    words = next(iter(stacked.values()))  # the rows a static side gives vectors for
+    lookups: dict[str, StaticLookup] = {name: static_word_rows(vectors, words) for name, vectors in static.items()}
+    kept, left_out = _left_out(params, lookups, words) if lookups else (np.arange(len(words)), None)
+    if left_out is not None:
+        stacked = {key: s.subset(kept) for key, s in stacked.items()}
+    a, b = _sides(params, models, stacked, lookups, kept)
+    names, owners = _names(params, models)
     ctx.check_cancelled()
     compared = compare_sets(a, b, params.k, params.metric, ctx=ctx, names=("A", "B"))
     ctx.check_cancelled()
     coords_a = _map(a.vectors, params, ctx)
     raw_b = _map(b.vectors, params, ctx)
     alignment = _align(raw_b, coords_a)
-    layer_cka, marked = None, (None, None)
-    if params.heatmap:
-        left = _layer_spaces(stacked_a, model_a)
-        layer_cka = cka_matrix(left, None if same else _layer_spaces(stacked_b, model_b), ctx=ctx)
-        ra, rb = params.a.resolved(model_a.num_layers), params.b.resolved(model_b.num_layers)
-        marked = (ra[0] if len(ra) == 1 else None, rb[0] if len(rb) == 1 else None)
-    return PairComparison(a, b, coords_a, alignment.apply(raw_b), alignment, compared.overlap, compared.cka, names, models,
-                          layer_cka, marked, same)
+    same = len(models) == 1 and not lookups
+    layer_cka, marked, columns = _heatmap(params, models, stacked, (a, b), ctx) if params.heatmap else (None, (None, None), None)
+    return PairComparison(a, b, coords_a, alignment.apply(raw_b), alignment, compared.overlap, compared.cka, names, owners,
+                          layer_cka, marked, same, columns, left_out,
+                          tuple("static" if s.is_static else "model" for s in (params.a, params.b)))
+
+
+def _single(spec: SpaceSpec, model: LoadedModel) -> int | None:
+    layers = spec.resolved(model.num_layers)
+    return layers[0] if len(layers) == 1 else None
+
+
+def _heatmap(params: PairParams, models, stacked, sides, ctx: TaskContext):
+    """The layer CKA matrix, the cells to mark and the static columns' names (see PairComparison)."""
+    specs = (params.a, params.b)
+    contextual = [s for s in specs if not s.is_static]
+    if not contextual:
+        return None, (None, None), None
+    left = _layer_spaces(stacked[contextual[0].model], models[contextual[0].model])
+    if len(contextual) == 1:
+        static = 1 if specs[1].is_static else 0
+        matrix = cka_matrix(left, [sides[static].vectors], ctx=ctx)
+        return matrix, (_single(contextual[0], models[contextual[0].model]), 0), (specs[static].describe(0),)
+    model_a, model_b = models[params.a.model], models[params.b.model]
+    right = None if model_a is model_b else _layer_spaces(stacked[params.b.model], model_b)
+    return cka_matrix(left, right, ctx=ctx), (_single(params.a, model_a), _single(params.b, model_b)), None
 
 
 def _spread(coords: np.ndarray) -> float:

@@ -1,5 +1,5 @@
 """Widgets of the Compare view: the choice of one side (a layer or layer mix of the current model or
-of another checkpoint folder), the "most changed" table (a model over the comparison's rows, sorted
+of another checkpoint folder, or a static word-vector file), the "most changed" table (a model over the comparison's rows, sorted
 by a proxy), and a row's two neighbour lists with what entered and what left."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSizePolicy,
+    QSpinBox,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -29,6 +30,10 @@ from PySide6.QtWidgets import (
 from semvec_studio.core.compare.pair import SpaceSpec
 
 LAST_MIX = 4
+SIDE_KINDS = (("model layer", "model"), ("static file", "static"))
+STATIC_LIMIT = 200_000  # the first (most frequent) words read from a static file, by default
+STATIC_LIMIT_MAX = 100_000_000
+STATIC_FILTER = "Word vectors (*.txt *.vec *.bin *.w2v *.glove);;All files (*)"
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the comparison row a list item stands for
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "kept", "left" or "entered"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -90,37 +95,80 @@ def describe_row(result, i: int, labels: list[str], texts: list[str]) -> str:
 
 
 class SideControls(QWidget):
-    """One side of the comparison: a layer (or mix) and the model (empty: the current one)."""
+    """One side of the comparison: its kind (``kind``: "model" or "static"); for a model, a layer
+    (or mix) and the model (empty: the current one); for a static word-vector file, its path and
+    how many of its first (most frequent) words to read (``limit``, 0: all)."""
 
     changed = Signal()
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.side = name
         self.name = QLabel(f"<b>{name}</b>")
+        self.kind = QComboBox()
+        for text, kind in SIDE_KINDS:
+            self.kind.addItem(text, kind)
+        self.kind.setToolTip(f"What gives side {name}'s vectors: a layer (or mean of layers) of a model, or a static "
+                             "word-vector file (word2vec, GloVe or fastText .vec; whole words only).")
+        self.kind.currentIndexChanged.connect(self._on_kind)
         self.layer = QComboBox()
         self.layer.setToolTip(f"Which layer (or mean of layers) gives side {name}'s vectors.")
         self.layer.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.layer.activated.connect(self._on_activated)
         self._chosen = False  # the user picked a layer: it stays when the model changes
+        self.of = QLabel("of")
         self.model = QLineEdit()
         self.model.setPlaceholderText("the current model")
         self.model.setClearButtonEnabled(True)
         self.model.setToolTip(f"Leave empty for the current model, or choose another local checkpoint folder for side {name} "
                               "(e.g. the base model and its fine-tuned checkpoint).")
-        self.model.setMinimumWidth(140)
-        self.model.setMaximumWidth(420)
+        self.static = QLineEdit()
+        self.static.setPlaceholderText("a word2vec, GloVe or fastText .vec file")
+        self.static.setClearButtonEnabled(True)
+        self.static.setToolTip(f"The static word-vector file for side {name}: word2vec (binary or text), GloVe (text) "
+                               "or fastText .vec. Each word of the texts gets its vector; words it lacks are left out of both sides.")
+        self.limit_label = QLabel("first")
+        self.limit = QSpinBox()
+        self.limit.setRange(0, STATIC_LIMIT_MAX)
+        self.limit.setSingleStep(50_000)
+        self.limit.setGroupSeparatorShown(True)
+        self.limit.setSpecialValueText("all words")
+        self.limit.setSuffix(" words")
+        self.limit.setValue(STATIC_LIMIT)
+        self.limit.setToolTip("Read only the first (most frequent) words of a big file: quicker, and less memory. 0: all words.")
+        for edit, least in ((self.model, 140), (self.static, 200)):  # a file's name is longer than "the current model"
+            edit.setMinimumWidth(least)
+            edit.setMaximumWidth(420)
         self.browse = QToolButton()
         self.browse.setText("…")
-        self.browse.setToolTip("Choose a checkpoint folder")
-        self.browse.clicked.connect(self.choose_folder)
+        self.browse.clicked.connect(self.choose)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.name)
-        row.addWidget(self.layer)
-        row.addWidget(QLabel("of"))
+        for w in (self.name, self.kind, self.layer, self.of):
+            row.addWidget(w)
         row.addWidget(self.model, 1)
+        row.addWidget(self.static, 1)
         row.addWidget(self.browse)
+        row.addWidget(self.limit_label)
+        row.addWidget(self.limit)
         row.addStretch(1)
+        self._on_kind()
+
+    def is_static(self) -> bool:
+        return self.kind.currentData() == "static"
+
+    def set_kind(self, kind: str) -> None:
+        """Show the controls of a ``kind`` side ("model" or "static")."""
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+
+    def _on_kind(self, _index: int = 0) -> None:
+        static = self.is_static()
+        for w in (self.layer, self.of, self.model):
+            w.setVisible(not static)
+        for w in (self.static, self.limit_label, self.limit):
+            w.setVisible(static)
+        self.browse.setToolTip("Choose a static word-vector file" if static else "Choose a checkpoint folder")
+        self.changed.emit()
 
     def set_num_layers(self, num_layers: int, default: tuple[int, ...]) -> None:
         """Offer the layers of a model of ``num_layers``: the user's choice stays when it still
@@ -141,6 +189,11 @@ class SideControls(QWidget):
 
     def show_spec(self, spec: SpaceSpec) -> None:
         """Show ``spec`` in the controls (a comparison asked for in code shows what it compares)."""
+        self.set_kind("static" if spec.is_static else "model")
+        if spec.is_static:
+            self.static.setText(spec.static)
+            self.limit.setValue(spec.limit or 0)
+            return
         index = self.find(spec.layers)
         if index >= 0:
             self.layer.setCurrentIndex(index)
@@ -149,12 +202,26 @@ class SideControls(QWidget):
     def _on_activated(self, _index: int) -> None:
         self._chosen = True
 
+    def choose(self) -> None:
+        if self.is_static():
+            self.choose_file()
+        else:
+            self.choose_folder()
+
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose a checkpoint folder", self.model.text())
         if folder:
             self.model.setText(folder)
 
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, f"Choose a static word-vector file for side {self.side}",
+                                              self.static.text(), STATIC_FILTER)
+        if path:
+            self.static.setText(path)
+
     def spec(self) -> SpaceSpec:
+        if self.is_static():
+            return SpaceSpec.static_file(self.static.text().strip(), self.limit.value() or None)
         return SpaceSpec(tuple(self.layer.currentData() or (-1,)), self.model.text().strip() or None)
 
 

@@ -1,6 +1,8 @@
 """The Compare view: two embeddings of the same rows side by side (two layers or layer mixes of the
 current model, or the current model against another checkpoint folder: a base model and its
-fine-tuned copy), at the level of words or texts.
+fine-tuned copy; or whole-word vectors against a static word-vector file), at the level of words
+or texts (a static file: words only; the words it lacks are left out of both sides, and the view
+says which).
 
 One job on the app's runner (:func:`semvec_studio.core.compare.pair.run`) extracts both, maps
 both to 2-D and turns B's map onto A's (orthogonal Procrustes), and measures each row's k-NN
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -57,6 +60,7 @@ SEARCH_DELAY_MS = 200
 LEVELS = (("words", "word"), ("texts", "sentence"))
 COLORS = (("neighbour overlap", "overlap"), ("text", "text"), ("one colour", "none"))
 HEATMAP_HINT = "Compare to see the layer-by-layer linear CKA of the model on these rows."
+LEFT_OUT_TIP_WORDS = 300  # words listed in the left-out line's tooltip
 
 
 def _job(params: PairParams, texts: list[str], *, lm=None, ctx=None) -> PairComparison:
@@ -145,7 +149,7 @@ class CompareView(QWidget):
         for text, key in COLORS:
             self.color.addItem(text, key)
         self.color.currentIndexChanged.connect(lambda _i: self.apply_color())
-        self.summary = QLabel("Choose two layers (or a layer of another model) and press Compare.")
+        self.summary = QLabel("Choose two sides (layers of a model, or a static word-vector file) and press Compare.")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
@@ -154,6 +158,10 @@ class CompareView(QWidget):
         bar.addWidget(self.color)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
+        self.left_out = QLabel()  # the words a static file lacks, left out of both sides
+        self.left_out.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.left_out.hide()
         maps = QWidget()
         mlay = QGridLayout(maps)
         mlay.setContentsMargins(0, 0, 0, 0)
@@ -186,6 +194,7 @@ class CompareView(QWidget):
         lay.addLayout(grid)
         lay.addWidget(self.message)
         lay.addLayout(bar)
+        lay.addWidget(self.left_out)
         lay.addWidget(self.splitter, 1)
         self._connect()
 
@@ -239,12 +248,17 @@ class CompareView(QWidget):
         return self._job
 
     def _problem(self, spec_a: SpaceSpec, spec_b: SpaceSpec) -> str:
-        if self.lm is None and (spec_a.model is None or spec_b.model is None):
+        for name, spec in (("A", spec_a), ("B", spec_b)):
+            if spec.is_static and not spec.static:
+                return f"Side {name} is a static file: choose the file (word2vec, GloVe or fastText .vec) first."
+        contextual = [s for s in (spec_a, spec_b) if not s.is_static]
+        if self.lm is None and (not contextual or any(s.model is None for s in contextual)):
             return "No model is loaded yet: load one (or choose a checkpoint folder for both sides)."
         if not self.texts:
             return "No texts to compare: put some texts in the editor (or open a file) first."
         if spec_a == spec_b:
-            return "A and B are the same layers of the same model: choose another layer or model for one side."
+            what = "the same static file" if spec_a.is_static else "the same layers of the same model"
+            return f"A and B are {what}: choose another layer, model or file for one side."
         return ""
 
     def cancel(self) -> None:
@@ -303,6 +317,7 @@ class CompareView(QWidget):
         self.neighbours.clear()
         self.most_changed.show_rows(result.overlap.overlap, self.labels, self._text_ids(result), item)
         self._show_summary()
+        self._show_left_out(result)
         self._show_heatmap(result)
         self.apply_color()
         self.run_search()
@@ -317,15 +332,32 @@ class CompareView(QWidget):
         self.summary.setToolTip("Linear CKA compares the two spaces as wholes (1 = the same up to rotation and scale). "
                                 "A row's overlap is the Jaccard index of its k nearest neighbours in A and in B.")
 
+    def _show_left_out(self, r: PairComparison) -> None:
+        """Say which words a static side's file lacks (left out of both sides); hidden when none."""
+        out = r.left_out
+        if out is None:
+            self.left_out.clear()
+            self.left_out.hide()
+            return
+        self.left_out.setText(out.describe())
+        more = len(out.words) - LEFT_OUT_TIP_WORDS
+        self.left_out.setToolTip("Not in the static file, so left out of both A and B:\n"
+                                 + ", ".join(out.words[:LEFT_OUT_TIP_WORDS]) + (f", and {more:,} more" if more > 0 else ""))
+        self.left_out.show()
+
     def _show_heatmap(self, r: PairComparison) -> None:
         if r.layer_cka is None:
             self.heatmap.clear(HEATMAP_HINT)
             return
         m = r.layer_cka
         rows = [str(i) for i in range(m.shape[0])]
-        cols = [str(j) for j in range(m.shape[1])]
-        self.heatmap.set_matrix(m, rows, cols, levels=(0.0, 1.0), cmap="sequential")
-        if r.same_model:
+        cols = list(r.heatmap_columns) if r.heatmap_columns else [str(j) for j in range(m.shape[1])]
+        ticks = ["static"] * len(cols) if r.heatmap_columns else None  # the full name in the hover readout
+        self.heatmap.set_matrix(m, rows, cols, levels=(0.0, 1.0), cmap="sequential", col_ticks=ticks)
+        if r.heatmap_columns:
+            static = r.models[r.kinds.index("static")]
+            self.heatmap.set_axis_titles("layer (0 = embeddings)", f"against {short(Path(static).name, 30)}")
+        elif r.same_model:
             self.heatmap.set_axis_titles("layer (0 = embeddings)", f"layer of {short(r.models[0], 30)}")
         else:
             self.heatmap.set_axis_titles(f"layer of A's model ({short(r.models[0], 20)})", f"layer of B's model ({short(r.models[1], 20)})")
