@@ -77,6 +77,8 @@ class WorkspaceBridge(QObject):
     def _on_opened(self, ws: Workspace) -> None:
         w = self.window
         w.data_view.set_workspace(ws)
+        if w.training_panel is not None:
+            w.training_panel.setup.set_workspace(ws)
         w.update_title()
         options = ws.setting(OPTIONS_KEY)
         if isinstance(options, dict):
@@ -115,6 +117,8 @@ class WorkspaceBridge(QObject):
             self.meaning_job = None
         self.rows = None
         self.window.data_view.set_workspace(None)
+        if self.window.training_panel is not None:
+            self.window.training_panel.setup.set_workspace(None)
         self.window.update_title()
 
     def send(self, rows: np.ndarray, *, remember: bool, show: bool) -> None:

@@ -347,3 +347,40 @@ def test_the_last_map_comes_back_from_the_data_folder_and_is_made_again_when_the
     assert projections == [1] and len(third.map_panel.map.coords) == len(coords)
     np.testing.assert_allclose(np.abs(third.map_panel.map.coords), np.abs(coords), atol=1e-4)  # PCA again (up to a sign)
     assert len(list(kept.iterdir())) == 1
+
+
+def test_the_train_tab_trains_on_the_workspaces_labelled_rows(qtbot, make_window, tiny_bert, tmp_path):
+    import json
+
+    from semvec_studio.gui.main_window import TRAIN_TAB
+    from tests.core.test_train import write_toy
+
+    toy = write_toy(tmp_path / "toy.csv")
+    unlabelled = tmp_path / "plain.txt"
+    unlabelled.write_text("one text\nanother text\n", encoding="utf-8")
+    window = make_window(tiny_bert)
+    make_workspace(qtbot, window, [unlabelled], tmp_path / "plain.semvec")
+    window.views.setCurrentIndex(TRAIN_TAB)
+    panel = window.training_panel
+    setup = panel.setup
+    qtbot.mouseClick(setup.workspace_button, Qt.MouseButton.LeftButton)  # no labels yet: a message, no file chosen
+    assert "no row has a label yet" in setup.message.text() and setup.csv_edit.text() == ""
+
+    ws = make_workspace(qtbot, window, [toy], tmp_path / "toy.semvec", label_column="label")
+    ws.set_label([0], None)  # one row unlabelled: it is not trained on
+    setup.model_edit.setText(str(tiny_bert))
+    setup.form["epochs"].setValue(1)
+    setup.form["batch_size"].setValue(8)
+    setup.output_edit.setText(str(tmp_path / "run"))
+    setup._output_auto = False
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=MS)  # the word index
+    with qtbot.waitSignal(panel.runner.finished, timeout=MS):  # the preview of the file it writes
+        qtbot.mouseClick(setup.workspace_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=MS)
+    written = tmp_path / "toy.semvec-data" / "training" / "labelled.csv"
+    assert setup.csv_edit.text() == str(written)
+    assert written.read_text(encoding="utf-8").count("\n") == ws.row_count  # header + every labelled row
+    with qtbot.waitSignal(panel.runFinished, timeout=120_000):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert sum(map(sum, metrics["confusion_matrix"])) > 0

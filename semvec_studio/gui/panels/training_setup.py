@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
+from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.options import from_saved, saved_state
 from semvec_studio.core.resources import demo_labelled_csv_path
 from semvec_studio.core.train.params import MODEL, PROBE, TRAINING, VALIDATION, TrainParams
 from semvec_studio.core.wording import count
+from semvec_studio.core.workspace.training import write_labelled
 from semvec_studio.gui.forms import OptionsForm
 from semvec_studio.gui.notifier import InlineMessage
 
@@ -91,9 +93,15 @@ class TrainingSetup(QWidget):
         self.sample_button = QPushButton("Sample")
         self.sample_button.setToolTip("Open the sample labelled file shipped with the app (280 short reviews, positive/negative).")
         self.sample_button.clicked.connect(self.open_sample)
+        self.workspace_button = QPushButton("Workspace labels")
+        self.workspace_button.setToolTip("Train on the labelled rows of the open workspace (written as text,label to its data folder)")
+        self.workspace_button.clicked.connect(self.use_workspace_labels)
+        self.workspace_button.setEnabled(False)
+        self.workspace = None  # the open workspace (the main window keeps it up to date)
         row.addWidget(self.csv_edit, 1)
         row.addWidget(self.open_button)
         row.addWidget(self.sample_button)
+        row.addWidget(self.workspace_button)
         v.addLayout(row)
         self.sample_button.setHidden(demo_labelled_csv_path() is None)  # only once parented: a parentless show() opens a window
         self.table = QTableWidget(0, 0)
@@ -233,6 +241,24 @@ class TrainingSetup(QWidget):
         if folder:
             self.output_edit.setText(folder)
             self._output_auto = False
+
+    def set_workspace(self, ws) -> None:
+        """The open workspace (None: none), whose labelled rows Workspace labels trains on."""
+        self.workspace = ws
+        self.workspace_button.setEnabled(ws is not None)
+
+    def use_workspace_labels(self) -> bool:
+        """Write the workspace's labelled rows as a training file and choose it."""
+        if self.workspace is None:
+            return False
+        try:
+            path, n = write_labelled(self.workspace)
+        except SemvecError as exc:
+            self.message.show_error(exc.for_gui())
+            return False
+        self.set_csv(str(path))
+        self.message.show_info(f"{count(n, 'labelled row')} of {self.workspace.path.name}, written to {path}")
+        return True
 
     def set_csv(self, path: str) -> None:
         """Show ``path`` and ask for its preview; columns are guessed afresh."""
