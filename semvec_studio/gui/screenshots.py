@@ -24,9 +24,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from semvec_studio.core.io.tables import parse_table
 from semvec_studio.core.resources import DEMO_LABELLED_CSV, resource_path
 from semvec_studio.core.train.preview import csv_preview
-from semvec_studio.gui.main_window import MAP_TAB, TOKENS_TAB, TRAIN_TAB
+from semvec_studio.core.workspace.readers import ImportOptions
+from semvec_studio.gui.main_window import COMPARE_TAB, DATA_TAB, LAYERS_TAB, MAP_TAB, TOKENS_TAB, TRAIN_TAB
 from semvec_studio.gui.panels.export_dialog import ExportDialog
 from semvec_studio.gui.panels.text_panel import ColumnPickerDialog, table_columns, table_texts
+from semvec_studio.gui.panels.workspace_dialog import NewWorkspace
 
 WATCHDOG_MS = 600_000  # a safety net only: a step that never finishes fails the run
 DEMO_TABLE = "id,text,label\n" + "\n".join(
@@ -119,6 +121,25 @@ def _export_dialog(window):
     dialog.folder.setText(str(Path("~/semvec-exports/demo-words")))  # the same picture for everyone
     dialog.format_boxes["csv"].setChecked(True)
     return dialog
+
+
+@screenshot_step("compare_view")
+def _compare_view(window):
+    """Compare: layer 2 against the last layer of the demo corpus's words, the word "bank" that
+    changed most selected with its two neighbour lists."""
+    from semvec_studio.core.compare.pair import SpaceSpec  # noqa: PLC0415 - torch, loaded by now
+
+    view = window.compare_view
+    window.views.setCurrentIndex(COMPARE_TAB)
+
+    def select(result) -> None:
+        view.compared.disconnect(select)
+        rows = [i for i, w in enumerate(view.labels) if w.lower() == "bank"]
+        if rows:
+            view.select_row(min(rows, key=lambda i: result.overlap.overlap[i]))
+
+    view.compared.connect(select)
+    view.compare(SpaceSpec((2,)), SpaceSpec((-1,)))
 
 
 @screenshot_step("projection")
@@ -275,3 +296,38 @@ class ScreenshotDriver(QObject):
         self.exit_code = 1
         print(f"semvec-studio --screenshots: {message}", file=sys.stderr)
         QApplication.exit(1)
+
+
+def _temporary_folder(prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+@screenshot_step("data_view")
+def _data_view(window):
+    """The Data view: a workspace made from the sample labelled CSV (its labels imported), its rows
+    ranked by meaning to a query, best first with their scores."""
+    session, view = window.session, window.data_view
+
+    def opened(ws) -> None:
+        session.opened.disconnect(opened)
+        view.search_mode.setCurrentIndex(view.search_mode.findData("meaning"))
+        view.search.setText("a waste of money")
+        window.bridge.search_meaning(view.meaning_query())
+
+    session.opened.connect(opened)
+    path = _temporary_folder("semvec-screenshot-ws-") / "reviews.semvec"
+    session.create(NewWorkspace(str(path), (str(resource_path(DEMO_LABELLED_CSV)),), ImportOptions(label_column="label"), False))
+    window.views.setCurrentIndex(DATA_TAB)
+
+
+@screenshot_step("layer_lab")
+def _layer_lab(window):
+    """Layers: the layer lab on the workspace's rows (the sample reviews), a probe of their labels
+    at every layer with its control task."""
+    window.views.setCurrentIndex(LAYERS_TAB)
+    window.layer_lab.run()
+
+
+screenshot_step("model_error", expect_error=True)(_model_error)  # last: its message stays in the model panel

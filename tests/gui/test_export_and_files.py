@@ -158,14 +158,16 @@ def test_startup_files_are_read_and_embedded(qtbot, make_window, tiny_bert, tmp_
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 16 views, one of them a real fine-tuning run of the default model: minutes on 2 cores
 def test_screenshots_mode_writes_every_view(tmp_path):
     out = tmp_path / "shots"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([sys.executable, "-m", "semvec_studio", "--screenshots", str(out)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=840)
     assert proc.returncode == 0, proc.stderr[-3000:]
     for step in STEPS:
         image = QImage(str(out / f"{step.name}.png"))
         assert (image.width(), image.height()) == (1280, 800), step.name
     assert {s.name for s in STEPS} >= {"model_panel", "text_panel", "token_view", "word_heatmap", "word_similarity",
-                                       "layers_view", "sentence_view", "export_dialog"}
+                                       "layers_view", "sentence_view", "export_dialog", "data_view", "compare_view",
+                                       "layer_lab"}
