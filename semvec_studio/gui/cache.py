@@ -1,8 +1,9 @@
 """Results cache: what was embedded, keyed by everything that changes the vectors.
 
 A key is (model weights SHA-256, model path, dtype, hash of the texts, resolved layers, layer
-combination, normalisation) plus the word pooling for word vectors and the sentence pooling for
-sentence vectors. Changing one control therefore recomputes only the levels it affects, and
+combination, normalisation) plus, for tokens and words, the segmenter and the user dictionary's
+SHA-256 (they decide which word a piece belongs to), the word pooling for word vectors and the
+sentence pooling for sentence vectors. Changing one control therefore recomputes only the levels it affects, and
 going back to an earlier choice costs no forward pass. Entries are dropped least recently used
 first once the vectors exceed ``max_bytes``.
 
@@ -39,6 +40,9 @@ class EmbedRequest:
     word_pooling: str
     pooling: str
     normalize: bool
+    segmenter: str = "auto"
+    user_dict: str = ""  # path of a jieba user dictionary ("" none)
+    user_dict_sha256: str = ""  # its content: an edited dictionary makes other words
 
     def __post_init__(self) -> None:
         if len(self.layers) == 1:  # one layer: the combination does not matter
@@ -47,16 +51,18 @@ class EmbedRequest:
     def key(self, level: str) -> tuple:
         base = (self.weights_sha256, self.model_path, self.dtype, self.texts_sha256,
                 self.layers, self.layer_combine, self.normalize, level)
-        if level == "word":
-            return base + (self.word_pooling,)
         if level == "sentence":
             return base + (self.pooling,)
-        return base
+        words = (self.segmenter, self.user_dict_sha256)
+        if level == "word":
+            return base + words + (self.word_pooling,)
+        return base + words
 
     def extract_options(self) -> dict:
         """Keyword arguments for ``core.extract.encode.ExtractOptions`` (without ``levels``)."""
         return {"layers": self.layers, "layer_combine": self.layer_combine, "word_pooling": self.word_pooling,
-                "pooling": self.pooling, "normalize": self.normalize}
+                "pooling": self.pooling, "normalize": self.normalize, "segmenter": self.segmenter,
+                "user_dict": self.user_dict or None}
 
 
 class ResultsCache:

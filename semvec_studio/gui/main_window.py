@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QTabWidget
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
+from semvec_studio.core.errors import SemvecError
+from semvec_studio.core.extract.segmenters import check_segmenter
 from semvec_studio.core.io.vectors import LEVELS
 from semvec_studio.core.wording import count
 from semvec_studio.gui import settings as st
@@ -252,8 +254,14 @@ class MainWindow(QMainWindow):
         self.text_panel.message.clear()
         opts = self.controls.options()
         info = self.lm.info
+        try:
+            user_dict = check_segmenter(opts.segmenter, opts.user_dict or None)
+        except SemvecError as exc:
+            self.text_panel.show_error(exc.for_gui())
+            return None
         request = EmbedRequest(info.weights_sha256, info.path, self.lm.dtype, texts_hash(texts), opts.layers(self.lm.num_layers),
-                               opts.layer_combine, opts.word_pooling, opts.pooling, opts.normalize)
+                               opts.layer_combine, opts.word_pooling, opts.pooling, opts.normalize, opts.segmenter,
+                               opts.user_dict, user_dict.sha256 if user_dict is not None else "")
         missing = self.cache.missing(request)
         have = {lv: self.cache.get(request, lv) for lv in LEVELS if lv not in missing}
         if self._embed_job is not None:

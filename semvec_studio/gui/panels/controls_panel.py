@@ -1,4 +1,5 @@
-"""Controls: level, layer(s) and their combination, word and sentence pooling, normalise, Embed.
+"""Controls: level, layer(s) and their combination, word and sentence pooling, normalise, what a
+word is (the segmenter and a jieba user dictionary), Embed.
 
 Every level is extracted in one pass; the level chooses which view is in front and what the
 export dialog offers first. Layer, pooling and normalisation changes emit ``optionsChanged`` so
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,6 +31,11 @@ LEVEL_LABELS = {"token": "Tokens (word pieces)", "word": "Whole words", "sentenc
 SINGLE, MEAN_LAST4, CONCAT_LAST4 = "single", "mean-last-4", "concat-last-4"
 LAYER_MODES = {SINGLE: "One layer", MEAN_LAST4: "Mean of last 4", CONCAT_LAST4: "Concat of last 4"}
 DEFAULT_POOLING = "mean"
+SEGMENTER_LABELS = {"auto": "auto (Chinese: jieba)", "tokenizer": "the tokenizer's", "whitespace": "between spaces",
+                    "jieba": "jieba (whole text)"}
+SEGMENTER_TIPS = ("What a whole word is. auto: runs of Chinese characters are cut into words by jieba (one character a "
+                  "word without it), everything else as the tokenizer says; the tokenizer's: its word ids; between spaces: "
+                  "pre-segmented text; jieba: the whole text cut by jieba.")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,8 @@ class ControlOptions:
     word_pooling: str
     pooling: str
     normalize: bool
+    segmenter: str = "auto"
+    user_dict: str = ""  # a jieba user dictionary file ("" none)
 
     def layers(self, num_layers: int) -> tuple[int, ...]:
         """Resolved layer indices (0 = embeddings .. ``num_layers``)."""
@@ -93,6 +103,22 @@ class ControlsPanel(QWidget):
         form.addRow("Text pooling", self.pooling)
         self.normalize = QCheckBox("L2-normalise each vector")
         form.addRow("", self.normalize)
+        self.segmenter = QComboBox()
+        for name, label in SEGMENTER_LABELS.items():
+            self.segmenter.addItem(label, name)
+        self.segmenter.setToolTip(SEGMENTER_TIPS)
+        form.addRow("Words", self.segmenter)
+        self.user_dict = ""
+        self.dict_button = QPushButton("User dictionary…")
+        self.dict_button.setToolTip("A jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line): each of its words stays "
+                                    "one word (auto and jieba)")
+        self.dict_clear = QPushButton("×")
+        self.dict_clear.setToolTip("No user dictionary")
+        self.dict_clear.setFixedWidth(self.dict_clear.fontMetrics().horizontalAdvance("×") + 16)
+        dict_row = QHBoxLayout()
+        dict_row.addWidget(self.dict_button, 1)
+        dict_row.addWidget(self.dict_clear)
+        form.addRow("", dict_row)
         self.embed_button = QPushButton("Embed")
         self.embed_button.setToolTip("Compute the vectors of the texts (Ctrl+Return)")
         self.embed_button.setDefault(True)
@@ -108,6 +134,9 @@ class ControlsPanel(QWidget):
         for combo in (self.word_pooling, self.pooling):
             combo.currentIndexChanged.connect(lambda _: self.optionsChanged.emit())
         self.normalize.toggled.connect(lambda _: self.optionsChanged.emit())
+        self.segmenter.currentIndexChanged.connect(self._on_segmenter)
+        self.dict_button.clicked.connect(self.choose_user_dict)
+        self.dict_clear.clicked.connect(lambda: self.set_user_dict(""))
         self.embed_button.clicked.connect(self.embedRequested)
 
     # --- state -------------------------------------------------------------------------------
@@ -120,6 +149,7 @@ class ControlsPanel(QWidget):
             level=self.current_level(), layer_mode=self.layer_mode.currentData(), layer=self.slider.value(),
             word_pooling=self.word_pooling.currentData() or DEFAULT_POOLING,
             pooling=self.pooling.currentData() or DEFAULT_POOLING, normalize=self.normalize.isChecked(),
+            segmenter=self.segmenter.currentData() or "auto", user_dict=self.user_dict,
         )
 
     def state(self) -> dict:
@@ -130,13 +160,15 @@ class ControlsPanel(QWidget):
         self.blockSignals(True)
         try:
             for combo, key in ((self.level, "level"), (self.layer_mode, "layer_mode"),
-                               (self.word_pooling, "word_pooling"), (self.pooling, "pooling")):
+                               (self.word_pooling, "word_pooling"), (self.pooling, "pooling"), (self.segmenter, "segmenter")):
                 index = combo.findData(state.get(key))
                 if index >= 0:
                     combo.setCurrentIndex(index)
             if isinstance(state.get("layer"), int):
                 self.slider.setValue(state["layer"])
             self.normalize.setChecked(bool(state.get("normalize", False)))
+            saved_dict = state.get("user_dict")
+            self.set_user_dict(saved_dict if isinstance(saved_dict, str) and Path(saved_dict).is_file() else "", emit=False)
         finally:
             self.blockSignals(False)
         self._update_enabled()
@@ -177,7 +209,27 @@ class ControlsPanel(QWidget):
             combo.setCurrentIndex(index if index >= 0 else max(combo.findData(DEFAULT_POOLING), 0))
             combo.blockSignals(False)
 
+    def set_user_dict(self, path: str, *, emit: bool = True) -> None:
+        """Use the jieba user dictionary ``path`` ("" none)."""
+        self.user_dict = str(path or "")
+        self.dict_button.setText(f"Dictionary: {Path(self.user_dict).name}" if self.user_dict else "User dictionary…")
+        self.dict_button.setToolTip(self.user_dict or "A jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line): each "
+                                    "of its words stays one word (auto and jieba)")
+        self._update_enabled()
+        if emit:
+            self.optionsChanged.emit()
+
+    def choose_user_dict(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a jieba user dictionary", str(Path(self.user_dict).parent)
+                                              if self.user_dict else "", "Dictionaries (*.txt *.dict);;All files (*)")
+        if path:
+            self.set_user_dict(path)
+
     # --- reactions ---------------------------------------------------------------------------
+
+    def _on_segmenter(self, _index: int) -> None:
+        self._update_enabled()
+        self.optionsChanged.emit()
 
     def _on_mode(self, _index: int) -> None:
         self._update_enabled()
@@ -194,3 +246,6 @@ class ControlsPanel(QWidget):
         single = self.layer_mode.currentData() == SINGLE
         self.slider.setEnabled(single and self._num_layers > 0)
         self.slider_label.setEnabled(single)
+        uses_dict = self.segmenter.currentData() in ("auto", "jieba")
+        self.dict_button.setEnabled(uses_dict)
+        self.dict_clear.setEnabled(uses_dict and bool(self.user_dict))
