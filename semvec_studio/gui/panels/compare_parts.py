@@ -136,7 +136,10 @@ class SideControls(QWidget):
         self.limit.setSuffix(" words")
         self.limit.setValue(STATIC_LIMIT)
         self.limit.setToolTip("Read only the first (most frequent) words of a big file: quicker, and less memory. 0: all words.")
-        for edit, least in ((self.model, 140), (self.static, 200)):  # a file's name is longer than "the current model"
+        for combo, chars in ((self.kind, 8), (self.layer, 10)):  # the window must still fit a 1,024-pixel screen
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(chars)
+        for edit, least in ((self.model, 110), (self.static, 200)):  # a file's name is longer than "the current model"
             edit.setMinimumWidth(least)
             edit.setMaximumWidth(420)
         self.browse = QToolButton()

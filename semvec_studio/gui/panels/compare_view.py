@@ -134,9 +134,7 @@ class CompareView(QWidget):
         grid.addWidget(self.k, 1, 2)
         grid.addWidget(self.compare_button, 0, 3)
         grid.addWidget(self.cancel_button, 1, 3)
-        grid.addWidget(self.status, 0, 4)
-        grid.setColumnStretch(0, 2)  # the model boxes widen a little; the progress line takes the rest
-        grid.setColumnStretch(4, 3)
+        grid.setColumnStretch(0, 1)  # the model boxes widen (the progress line is on the bar below: a 1,024-pixel screen)
         self.message = InlineMessage()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search words or texts in both maps…")
@@ -158,6 +156,7 @@ class CompareView(QWidget):
         bar.addWidget(self.color)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
+        bar.addWidget(self.status)
         self.left_out = QLabel()  # the words a static file lacks, left out of both sides
         self.left_out.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
