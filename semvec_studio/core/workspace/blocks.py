@@ -27,6 +27,11 @@ BLOCK_ROWS = 1024
 RS, US = "\x1e", "\x1f"  # record separator (between rows), unit separator (between cells)
 TEXTS_JSON, CELLS_JSON, RECORDS = 1, 2, 4  # flag bits of row_blocks.packing
 
+# A block ready to store: its values for row_blocks (count, lines, texts, cells, packing) and its
+# labels, the label names it uses and each row's index into them ("" is no label), or None.
+Labels = tuple[list[str], np.ndarray]
+PackedBlock = tuple[tuple, "Labels | None"]
+
 INSERT_BLOCK = "INSERT INTO row_blocks(first_row, source, count, lines, texts, cells, packing) VALUES (?,?,?,?,?,?,?)"
 _COLUMNS = "first_row, source, count, lines, texts, packing"
 
@@ -38,9 +43,8 @@ def _join_texts(texts: Sequence[str]) -> tuple[str, int]:
     return json.dumps(list(texts), ensure_ascii=False), TEXTS_JSON
 
 
-def pack_table_block(first_row: int, source: int, lines: Sequence[int], texts: Sequence[str],
-                     rows: list[list[str]], text_index: int) -> tuple:
-    """The values of one ``row_blocks`` insert for rows of a table (lists of cells). ``rows`` is
+def table_values(lines: Sequence[int], texts: Sequence[str], rows: list[list[str]], text_index: int) -> tuple:
+    """(count, lines, texts, cells, packing) of a block of table rows (lists of cells). ``rows`` is
     changed: each text cell equal to its text is replaced by ""."""
     for row, text in zip(rows, texts):
         if row[text_index] == text:
@@ -49,17 +53,28 @@ def pack_table_block(first_row: int, source: int, lines: Sequence[int], texts: S
     cells = RS.join([US.join(row) for row in rows])
     if cells.count(RS) != len(rows) - 1 or cells.count(US) != len(rows) * (len(rows[0]) - 1):  # every row has the header's length
         cells, flags = json.dumps(rows, ensure_ascii=False), flags | CELLS_JSON
-    return first_row, source, len(texts), np.asarray(lines, dtype="<i8").tobytes(), text_payload, cells, flags
+    return len(texts), np.asarray(lines, dtype="<i8").tobytes(), text_payload, cells, flags
+
+
+def record_values(lines: Sequence[int], texts: Sequence[str], records: Sequence[str]) -> tuple:
+    """(count, lines, texts, cells, packing) of a block of JSONL rows (each its JSON line as read)."""
+    text_payload, flags = _join_texts(texts)
+    cells = RS.join(records)
+    if cells.count(RS) != len(records) - 1:
+        cells, flags = json.dumps(list(records), ensure_ascii=False), flags | CELLS_JSON
+    return len(texts), np.asarray(lines, dtype="<i8").tobytes(), text_payload, cells, flags | RECORDS
+
+
+def pack_table_block(first_row: int, source: int, lines: Sequence[int], texts: Sequence[str],
+                     rows: list[list[str]], text_index: int) -> tuple:
+    """The values of one ``row_blocks`` insert for rows of a table (see :func:`table_values`)."""
+    return first_row, source, *table_values(lines, texts, rows, text_index)
 
 
 def pack_record_block(first_row: int, source: int, lines: Sequence[int], texts: Sequence[str],
                       records: Sequence[str]) -> tuple:
     """The values of one ``row_blocks`` insert for JSONL rows (each its JSON line as read)."""
-    text_payload, flags = _join_texts(texts)
-    cells = RS.join(records)
-    if cells.count(RS) != len(records) - 1:
-        cells, flags = json.dumps(list(records), ensure_ascii=False), flags | CELLS_JSON
-    return first_row, source, len(texts), np.asarray(lines, dtype="<i8").tobytes(), text_payload, cells, flags | RECORDS
+    return first_row, source, *record_values(lines, texts, records)
 
 
 def unpack_texts(payload: str, flags: int, count: int) -> list[str]:

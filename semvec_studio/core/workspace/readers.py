@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from semvec_studio.core.errors import InputError, UsageError
-from semvec_studio.core.io.tables import pick_column, sniff_delimiter
+from semvec_studio.core.io.tables import SNIFF_BYTES, pick_column, sniff_delimiter
 from semvec_studio.core.io.texts import EXTENSIONS
 from semvec_studio.core.workspace.blocks import BLOCK_ROWS
 
@@ -60,6 +60,9 @@ class Parsed:
     quoting: bool | None = None
     skipped_blank: int = 0
     warnings: list[str] = field(default_factory=list)
+    body: int | None = None  # a table's rows start at this character of the text, on line body_line
+    body_line: int = 0
+    label_index: int | None = None
 
 
 Reader = Callable[[str, str, ImportOptions], Parsed]
@@ -76,6 +79,32 @@ def format_of(path: str | os.PathLike, fmt: str | None) -> str:
         raise InputError(f"{what}; to read it anyway, pass --input-format with one of {', '.join(READERS)}",
                          gui=f"{what}; open a file with one of these extensions")
     return EXTENSIONS[suffix]
+
+
+class TextLines:
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them (ends kept; ``\\n``,
+    ``\\r\\n`` or a lone ``\\r`` ends one), made a piece at a time: a StringIO of a whole file holds a
+    copy of up to four times its size, which takes longer to make than to parse. ``tell()``: the
+    position after the last line given."""
+
+    PIECE = 1 << 20
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.start = 0
+        self.buffer = io.StringIO("")
+
+    def __iter__(self) -> Iterator[str]:
+        text, size = self.text, len(self.text)
+        while self.start < size:
+            stop = text.find("\n", self.start + self.PIECE)  # a piece ends after a \n, so no line break is cut
+            stop = size if stop < 0 else stop + 1
+            self.buffer = io.StringIO(text[self.start:stop], newline="")
+            yield from self.buffer
+            self.start = stop
+
+    def tell(self) -> int:
+        return self.start + self.buffer.tell()
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -110,14 +139,22 @@ def _label_index(names: list[str], wanted: str | None, name: str, text_index: in
     return index
 
 
+def _head(text: str) -> str:
+    """As much of ``text`` as :func:`sniff_delimiter` reads (its first line and ``SNIFF_BYTES``),
+    which it then reads as it would the whole text (without copying a big file)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:max(end + 1, SNIFF_BYTES + 1)]
+
+
 def _table_reader(default_delimiter: str | None) -> Reader:
     def read(name: str, text: str, opts: ImportOptions) -> Parsed:
         csv.field_size_limit(2**31 - 1)
-        delim = {"\\t": "\t", "tab": "\t"}.get(opts.delimiter or "", opts.delimiter) or default_delimiter or sniff_delimiter(text)
+        delim = {"\\t": "\t", "tab": "\t"}.get(opts.delimiter or "", opts.delimiter) or default_delimiter or sniff_delimiter(_head(text))
         if len(delim) != 1:
             raise UsageError(f"the delimiter must be one character (or 'tab'), got {opts.delimiter!r}", field="delimiter")
         shown = "tab" if delim == "\t" else repr(delim)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quoting=csv.QUOTE_MINIMAL if opts.quoting else csv.QUOTE_NONE)
+        buffer = TextLines(text)
+        reader = csv.reader(buffer, delimiter=delim, quoting=csv.QUOTE_MINIMAL if opts.quoting else csv.QUOTE_NONE)
         line = 1
         try:
             for row in reader:
@@ -130,8 +167,9 @@ def _table_reader(default_delimiter: str | None) -> Reader:
         except csv.Error as err:
             raise _parse_error(f"{name}, line {line}: cannot be parsed ({err});", shown) from None
         text_index = pick_column(names, opts.text_column, name)
-        parsed = Parsed(header, header[text_index], text_index, None, delimiter=delim, quoting=opts.quoting)
-        label_index = _label_index(names, opts.label_column, name, text_index)
+        parsed = Parsed(header, header[text_index], text_index, None, delimiter=delim, quoting=opts.quoting,
+                        body=buffer.tell(), body_line=line)
+        label_index = parsed.label_index = _label_index(names, opts.label_column, name, text_index)
         parsed.label_column = None if label_index is None else header[label_index]
         parsed.chunks = _table_chunks(reader, line, parsed, label_index, name, shown)
         return parsed
@@ -188,7 +226,7 @@ def read_jsonl(name: str, text: str, opts: ImportOptions) -> Parsed:
 def _jsonl_chunks(name: str, text: str, key: str, parsed: Parsed) -> Iterator[Chunk]:
     seen: dict[str, None] = {}
     chunk: Chunk = ([], [], [], None if parsed.label_column is None else [])
-    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+    for number, line in enumerate(TextLines(text), start=1):
         if not line.strip():
             parsed.skipped_blank += 1
             continue
@@ -229,7 +267,7 @@ def read_txt(name: str, text: str, opts: ImportOptions) -> Parsed:
 
 def _txt_chunks(name: str, text: str, whole_file: bool, parsed: Parsed) -> Iterator[Chunk]:
     chunk: Chunk = ([], [], [], None)
-    for number, line in enumerate([text] if whole_file else io.StringIO(text, newline=""), start=1):
+    for number, line in enumerate([text] if whole_file else TextLines(text), start=1):
         stripped = line.strip()
         if not stripped:
             parsed.skipped_blank += 1
