@@ -134,7 +134,10 @@ class CompareView(QWidget):
         grid.addWidget(self.k, 1, 2)
         grid.addWidget(self.compare_button, 0, 3)
         grid.addWidget(self.cancel_button, 1, 3)
-        grid.setColumnStretch(0, 1)  # the model boxes widen (the progress line is on the bar below: a 1,024-pixel screen)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # takes what is left: a 1,024-pixel screen
+        grid.addWidget(self.status, 0, 4, 2, 1)
+        grid.setColumnStretch(0, 2)  # the model boxes widen a little; the progress line takes the rest
+        grid.setColumnStretch(4, 3)
         self.message = InlineMessage()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search words or texts in both maps…")
@@ -150,13 +153,13 @@ class CompareView(QWidget):
         self.summary = QLabel("Choose two sides (layers of a model, or a static word-vector file) and press Compare.")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary.setWordWrap(True)  # a narrow window: the figures go on two lines, not cut
         bar = QHBoxLayout()
         bar.addWidget(self.search_edit)
         bar.addWidget(QLabel("Colour by"))
         bar.addWidget(self.color)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
-        bar.addWidget(self.status)
         self.left_out = QLabel()  # the words a static file lacks, left out of both sides
         self.left_out.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
