@@ -252,6 +252,17 @@ def test_texts_level_and_a_comparison_asked_for_in_code(qtbot, view):
     assert view.result.names[0] == "mean of layers 1–2"
 
 
+def test_word_pieces_level_compares_every_piece(qtbot, view, lm):
+    view.level.setCurrentIndex(view.level.findData("token"))
+    choose_layers(view, "layer 0 (embeddings)", "last layer (2)")
+    result = compare(qtbot, view)
+    a, b = (extract(lm, CORPUS, ExtractOptions(levels=("token",), layers=(layer,)))["token"] for layer in (0, 2))
+    assert result.a.level == "token" and len(result) == len(a) == len(view.map_a)
+    np.testing.assert_allclose(result.overlap.overlap, knn_overlap(a.vectors, b.vectors, 10).overlap)
+    assert view.labels == [str(t) for t in a.metadata["token"]]
+    assert "pieces" in view.summary.text()
+
+
 def test_cancel_a_queued_comparison(qtbot, view, runner):
     gate = threading.Event()
     runner.submit(lambda ctx=None: gate.wait(20), name="blocker", group="blocker")

@@ -49,7 +49,7 @@ from semvec_studio.core.tasks import NullContext, TaskContext
 
 __all__ = ["LEVELS", "LeftOut", "PairComparison", "PairParams", "SpaceSpec", "layer_name", "run"]
 
-LEVELS = ("word", "sentence")
+LEVELS = ("token", "word", "sentence")
 SHOWN_LEFT_OUT = 8  # words named in LeftOut.describe()
 
 
@@ -106,7 +106,7 @@ class SpaceSpec:
 class PairParams:
     a: SpaceSpec = SpaceSpec((-1,))
     b: SpaceSpec = SpaceSpec((0,))
-    level: str = "word"  # "word" | "sentence" (one mean-pooled vector per text)
+    level: str = "word"  # "token" (word pieces) | "word" | "sentence" (one mean-pooled vector per text)
     k: int = 10
     metric: str = "cosine"
     method: str = "pca"  # a projection method of core.projection (PCA is quick and deterministic)

@@ -72,7 +72,7 @@ def row_labels(result) -> tuple[list[str], list[str]]:
     if result.a.level == "sentence":
         labels = [str(t) for t in meta["text"]]
         return labels, [f"{i + 1}: {t}" for i, t in enumerate(labels)]
-    labels = [str(w) for w in meta["word"]]
+    labels = [str(w) for w in meta["token" if result.a.level == "token" else "word"]]
     return labels, [f"{w} (text {t + 1})" for w, t in zip(labels, text_ids(result).tolist())]
 
 

@@ -57,7 +57,8 @@ from semvec_studio.gui.plots.scatter import Scatter
 GROUP = "compare"  # runner group: a new comparison supersedes the previous one only
 K_GROUP = "compare-k"
 SEARCH_DELAY_MS = 200
-LEVELS = (("words", "word"), ("texts", "sentence"))
+LEVELS = (("pieces", "token"), ("words", "word"), ("texts", "sentence"))
+ITEMS = {"token": ("piece", "pieces"), "word": ("word", "words"), "sentence": ("text", "texts")}
 COLORS = (("neighbour overlap", "overlap"), ("text", "text"), ("one colour", "none"))
 HEATMAP_HINT = "Compare to see the layer-by-layer linear CKA of the model on these rows."
 LEFT_OUT_TIP_WORDS = 300  # words listed in the left-out line's tooltip
@@ -109,7 +110,8 @@ class CompareView(QWidget):
         self.level = QComboBox()
         for text, level in LEVELS:
             self.level.addItem(text, level)
-        self.level.setToolTip("Compare the vectors of whole words, or of whole texts (mean-pooled).")
+        self.level.setCurrentIndex(self.level.findData("word"))
+        self.level.setToolTip("Compare the vectors of word pieces, of whole words, or of whole texts (mean-pooled).")
         self.k = QSpinBox()
         self.k.setRange(1, 100)
         self.k.setValue(10)
@@ -241,7 +243,7 @@ class CompareView(QWidget):
             return None
         params = PairParams(spec_a, spec_b, level=self.level.currentData(), k=self.k.value(),
                             device=self.lm.device if self.lm is not None else "auto")
-        item = "texts" if params.level == "sentence" else "words"
+        item = ITEMS[params.level][1]
         texts = list(self.texts)
         self._job = self.runner.submit(_job, params, texts, lm=self.lm, name=f"Comparing the {item} of {len(texts):,} texts", group=GROUP,
                                        on_result=lambda result: self._on_result(result, texts), on_error=self._on_error,
@@ -308,7 +310,7 @@ class CompareView(QWidget):
         self.k.blockSignals(True)
         self.k.setValue(result.overlap.k)
         self.k.blockSignals(False)
-        item = "text" if result.a.level == "sentence" else "word"
+        item = ITEMS[result.a.level][0]
         for title, scatter, name, coords in ((self.title_a, self.map_a, result.names[0], result.coords_a),
                                              (self.title_b, self.map_b, result.names[1], result.coords_b)):
             side = "A" if scatter is self.map_a else "B"
@@ -328,7 +330,7 @@ class CompareView(QWidget):
     def _show_summary(self) -> None:
         r = self.result
         cka = "undefined" if not np.isfinite(r.cka) else f"{r.cka:.3f}"
-        item = "texts" if r.a.level == "sentence" else "words"
+        item = ITEMS[r.a.level][1]
         self.summary.setText(f"<span style='font-size:12pt'>Linear CKA(A, B) = <b>{cka}</b></span> · mean neighbour overlap "
                              f"<b>{r.overlap.mean:.2f}</b> (k = {r.overlap.k}, {r.overlap.metric}) · {len(r):,} {item}")
         self.summary.setToolTip("Linear CKA compares the two spaces as wholes (1 = the same up to rotation and scale). "
@@ -454,7 +456,7 @@ class CompareView(QWidget):
             return
         self.result = dataclasses.replace(r, overlap=overlap)
         self.most_changed.show_rows(overlap.overlap, self.labels, self._text_ids(self.result),
-                                    "text" if r.a.level == "sentence" else "word")
+                                    ITEMS[r.a.level][0])
         self._show_summary()
         self.apply_color()
         if self.current >= 0:
