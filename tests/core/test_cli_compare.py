@@ -16,6 +16,7 @@ from semvec_studio.core.compare.words import first_words, is_uncased, text_words
 from semvec_studio.core.errors import Cancelled, UsageError
 from semvec_studio.core.extract.encode import extract
 from semvec_studio.core.extract.options import ExtractOptions
+from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.models import load_model
 from semvec_studio.core.tasks import RecordingContext
 
@@ -292,3 +293,33 @@ def test_layer_cka_matrix_of_one_model_and_of_two(tiny_bert, tiny_roberta):
     assert cross.shape == (3, roberta.num_layers + 1) and ((cross >= 0) & (cross <= 1)).all()
     with pytest.raises(UsageError, match="has 3 rows and .* 6"):  # [the] [bank] [.] against byte-level pieces
         layer_cka_matrix(bert, ["The bank."], roberta, level="token")
+
+
+def test_static_words_gives_an_extraction_folders_words_their_static_vectors(capsys, tiny_bert, corpus, tmp_path):
+    pytest.importorskip("gensim.models", reason="static vectors need the optional 'static' extra (gensim)")
+    words = tmp_path / "words"
+    rc, _, err = cli(capsys, "extract", corpus, "--level", "word", "-o", words, "--model", tiny_bert, "--quiet")
+    assert rc == 0, err
+    static = tmp_path / "static.txt"
+    known = {"bank": 1.0, "river": 2.0, "dog": 3.0, "The": 4.0}  # cased: "the" is not "The"
+    static.write_text(f"{len(known)} 3\n" + "".join(f"{w} {v} {v + 1} {-v}\n" for w, v in known.items()), encoding="utf-8")
+    out = tmp_path / "static-words"
+    rc, _, err = cli(capsys, "static", "words", static, words, "-o", out, "--format", "csv")
+    assert rc == 0, err
+    source = EmbeddingSet.load(words)
+    got = EmbeddingSet.load(out)
+    expected_rows = [i for i, w in enumerate(source.metadata["word"]) if w in known]
+    assert list(got.metadata["word"]) == [source.metadata["word"][i] for i in expected_rows]
+    for i, w in enumerate(got.metadata["word"]):
+        np.testing.assert_allclose(got.vectors[i], [known[w], known[w] + 1, -known[w]])
+    assert (out / "vectors.csv").is_file() and got.manifest["oov"]["words"] == len(set(source.metadata["word"]) - set(known))
+    assert "not in static.txt (left out)" in err and "wrote" in err
+    kept = tmp_path / "kept"
+    rc, _, err = cli(capsys, "static", "words", static, words, "-o", kept, "--keep-oov", "--quiet")
+    assert rc == 0, err
+    assert len(EmbeddingSet.load(kept)) == len(source)  # the same rows: semvec compare takes them
+    rc, stdout, err = cli(capsys, "compare", words, kept, "--json", "--k", "3", "--quiet")
+    assert rc == 0, err
+    assert json.loads(stdout)["rows"] == len(source)
+    one_line_error(*cli(capsys, "static", "words", static, tmp_path / "nowhere", "-o", tmp_path / "o")[::2], "nowhere", "semvec extract")
+    one_line_error(*cli(capsys, "static", "words", static, words, "-o", out)[::2], "exists")
