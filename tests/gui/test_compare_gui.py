@@ -472,3 +472,21 @@ def test_layer_lab_bad_input_is_a_message(qtbot, lab, tmp_path):
     with qtbot.waitSignal(lab.failed, timeout=MS):
         qtbot.mouseClick(lab.run_button, Qt.MouseButton.LeftButton)
     assert "missing.csv: no such file" in lab.message.message()
+
+
+def test_layer_lab_probes_a_tag_per_word(qtbot, lab, lm):
+    texts = ["the dog runs", "a cat sleeps", "the bird sings", "a fish swims"] * 3
+    tags = ["DET NOUN VERB"] * len(texts)
+    lab.set_texts(texts, {"tags": tags})
+    assert lab.probe.isChecked() and lab.label_column.currentText() == "tags"
+    qtbot.mouseClick(lab.tags, Qt.MouseButton.LeftButton, pos=QPoint(6, lab.tags.height() // 2))
+    assert lab.tags.isChecked()
+    lab.folds.setValue(2)
+    with qtbot.waitSignal(lab.finished, timeout=MS):
+        qtbot.mouseClick(lab.run_button, Qt.MouseButton.LeftButton)
+    assert lab.result.facts["probe_rows"] == 3 * len(texts)  # the words' rows, not the texts'
+    assert all(0.0 <= r.probe.accuracy <= 1.0 for r in lab.result.rows)
+    lab.set_texts(texts, {"tags": ["DET NOUN"] * len(texts)})  # a tag short for every text
+    with qtbot.waitSignal(lab.failed, timeout=MS):
+        qtbot.mouseClick(lab.run_button, Qt.MouseButton.LeftButton)
+    assert "2 tags but the model splits it into 3 words" in lab.message.message().replace("\u200b", "")

@@ -122,6 +122,9 @@ class LayerLabView(QWidget):
         self.label_column = QComboBox()
         self.label_column.setMinimumContentsLength(8)
         self.label_column.setToolTip("The column of the table holding each text's label")
+        self.tags = QCheckBox("a tag per word")
+        self.tags.setToolTip("The label cell holds one tag per whole word of the text, separated by spaces (e.g. part of "
+                             "speech): the probe reads the words' vectors, and the control gives each word type one random tag")
         self.folds = QSpinBox()
         self.folds.setRange(2, 20)
         self.folds.setValue(5)
@@ -146,6 +149,7 @@ class LayerLabView(QWidget):
         probe_row = QHBoxLayout()
         probe_row.addWidget(QLabel("label column"))
         probe_row.addWidget(self.label_column)
+        probe_row.addWidget(self.tags)
         probe_row.addWidget(QLabel("folds"))
         probe_row.addWidget(self.folds)
         probe_row.addStretch(1)
@@ -236,6 +240,9 @@ class LayerLabView(QWidget):
             column = self.columns.get(self.label_column.currentText(), [])
             kept = [(t, str(v).strip()) for t, v in zip(self.texts, column) if str(v or "").strip()]
             texts, labels = tuple(t for t, _ in kept), tuple(v for _, v in kept)
+        if labels is not None and self.tags.isChecked():
+            return LayerLabParams(texts=texts, tags=tuple(tuple(v.split()) for v in labels), word_pairs=None,
+                                  folds=self.folds.value()), pairs
         return LayerLabParams(texts=texts, labels=labels, word_pairs=None, folds=self.folds.value()), pairs
 
     def problem(self) -> str:
