@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.token_view, self.sentence_view, self.map_panel = made.tokens, made.sentences, made.map
         self.compare_view, self.layer_lab, self.training_panel = made.compare, made.layers, made.training
         self.map_panel.map_store = self.bridge.maps  # maps kept in the open workspace's data folder
+        self.map_panel.textsLabelled.connect(self.bridge.label_texts)  # a map selection's labels go into the workspace
         self.training_panel.setup.set_workspace(self.session.ws)  # Workspace labels trains on its labelled rows
         self.views.blockSignals(True)  # no transient tab changes (they would hide and show the left column)
         for index, view in zip(HEAVY_TABS, made.all()):

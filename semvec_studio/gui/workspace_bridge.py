@@ -205,3 +205,23 @@ class WorkspaceBridge(QObject):
         missing = len(top) - len(texts)
         w.notifier.status(f"The map marks {len(texts)} of the best {count(len(top), 'row')} by meaning"
                           + (f"; {missing} are not in the views (select them in the Data view and Send to views)" if missing else ""))
+
+    # --- labels from the map ----------------------------------------------------------------------
+
+    def label_texts(self, text_ids, label: str) -> None:
+        """Texts labelled on the map (a lasso or rectangle selection): their workspace rows get
+        the label in one edit (source "bulk"), which Ctrl+Z in the Data view undoes."""
+        ws, w = self.ws, self.window
+        if ws is None or self.rows is None:
+            return
+        if ws.read_only:
+            w.notifier.status(f"{ws.path.name} is read-only: the map's labels are not kept in it")
+            return
+        rows = self.rows[np.asarray(text_ids, dtype=np.int64)]
+        try:
+            edit = ws.set_label(rows, label, "bulk")
+        except SemvecError as exc:
+            w.notifier.error(exc)
+            return
+        w.data_view.edited_elsewhere(edit)
+        w.notifier.status(f"Labelled {count(len(rows), 'row')} “{label}” in {ws.path.name} (Ctrl+Z in the Data view undoes it)")

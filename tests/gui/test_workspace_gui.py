@@ -384,3 +384,32 @@ def test_the_train_tab_trains_on_the_workspaces_labelled_rows(qtbot, make_window
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert sum(map(sum, metrics["confusion_matrix"])) > 0
+
+
+def test_texts_labelled_on_the_map_are_kept_in_the_workspace_and_undone_in_the_data_view(
+        qtbot, make_window, tiny_bert, reviews, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from semvec_studio.gui.main_window import DATA_TAB, MAP_TAB
+
+    window = make_window(tiny_bert)
+    window.controls.set_level("sentence")
+    with qtbot.waitSignal(window.embedded, timeout=EMBED_MS):
+        ws = make_workspace(qtbot, window, [reviews], tmp_path / "bulk.semvec")
+    window.views.setCurrentIndex(MAP_TAB)
+    panel = window.map_panel
+    qtbot.waitUntil(lambda: panel.map is not None and panel.map.level == "sentence", timeout=MS)
+    panel.scatter.set_selection([3, 7, 8, 40])  # as a lasso leaves it
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("gift", True))
+    qtbot.mouseClick(panel.selection_box.label, Qt.MouseButton.LeftButton)
+    rows = window.bridge.rows[[3, 7, 8, 40]]
+    assert [(r.label, r.label_source) for r in ws.read_rows(rows)] == [("gift", "bulk")] * 4
+    window.views.setCurrentIndex(DATA_TAB)
+    view = window.data_view
+    assert "276 unlabelled" in view.counts.text() and view.label_filter.findData("gift") >= 0
+    assert not window.session.dialog.isVisible()
+    window.activateWindow()  # (offscreen Qt leaves the closed New workspace dialog as the active window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=MS)
+    click_row(qtbot, view.table, 0)
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one edit: undone at once
+    assert [r.label for r in ws.read_rows(rows)] == [None] * 4 and "280 unlabelled" in view.counts.text()

@@ -458,6 +458,11 @@ class DataView(QWidget):
         if edit is not None and len(positions) == 1 and positions[0] + 1 < self.model.rowCount():
             self.select_positions([positions[0] + 1])
 
+    def edited_elsewhere(self, edit) -> None:
+        """A label edit made outside the table (a map selection): the rows, counts and buttons follow."""
+        self.model.refresh()
+        self._on_edited(edit)
+
     def _on_edited(self, _edit) -> None:
         self.message.clear() if self.message.kind == "error" else None
         if self.label_filter.count() - 2 != len(self.ws.labels()):

@@ -63,6 +63,7 @@ class ProjectionPanel(QWidget):
     colored = Signal()
     searched = Signal(int)  # number of matches
     showTextRequested = Signal(int, str, int)  # text_id, level, position (-1: none)
+    textsLabelled = Signal(object, str)  # text numbers, label: a selection of texts labelled on the map
     exportRequested = Signal(object)  # an EmbeddingSet (the selection)
 
     def __init__(self, runner, notifier, parent: QWidget | None = None, *,
@@ -361,6 +362,11 @@ class ProjectionPanel(QWidget):
         self.searched.emit(len(hits))
         return hits
 
+    def selected_text_ids(self) -> np.ndarray:
+        """The text numbers of the selected points (distinct, in order)."""
+        rows = self.explorer.selected_rows(self.map)
+        return np.unique(np.asarray(self.map.embset.metadata["text_id"], dtype=np.int64)[rows]) if len(rows) else np.zeros(0, np.int64)
+
     def mark_texts(self, text_ids) -> np.ndarray | None:
         """Highlight, as a search does, the points of texts ``text_ids`` (a search by meaning's
         best rows). Returns the points marked (None when there is no map)."""
@@ -419,8 +425,12 @@ class ProjectionPanel(QWidget):
             self.label_selection(label)
 
     def label_selection(self, label: str) -> int:
-        """Write ``label`` into the ``label`` column of the selected rows; returns how many."""
+        """Write ``label`` into the ``label`` column of the selected rows; returns how many. A
+        selection of texts also goes out as ``textsLabelled`` (an open workspace keeps it)."""
+        texts = self.selected_text_ids() if self.map is not None and self.map.level == "sentence" else None
         n = self.explorer.label_selection(self.map, label, self.columns)
+        if n and texts is not None and len(texts):
+            self.textsLabelled.emit(texts, label)
         if n:
             self.colors.forget_clusters()
             key = self.toolbar.color_key()
