@@ -107,18 +107,20 @@ class ControlsPanel(QWidget):
         for name, label in SEGMENTER_LABELS.items():
             self.segmenter.addItem(label, name)
         self.segmenter.setToolTip(SEGMENTER_TIPS)
-        form.addRow("Words", self.segmenter)
         self.user_dict = ""
-        self.dict_button = QPushButton("User dictionary…")
+        self.dict_button = QPushButton("Dict…")
         self.dict_button.setToolTip("A jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line): each of its words stays "
                                     "one word (auto and jieba)")
         self.dict_clear = QPushButton("×")
         self.dict_clear.setToolTip("No user dictionary")
         self.dict_clear.setFixedWidth(self.dict_clear.fontMetrics().horizontalAdvance("×") + 16)
-        dict_row = QHBoxLayout()
-        dict_row.addWidget(self.dict_button, 1)
-        dict_row.addWidget(self.dict_clear)
-        form.addRow("", dict_row)
+        self.segmenter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.segmenter.setMinimumContentsLength(6)
+        words_row = QHBoxLayout()  # one row: the window must fit an 800-pixel-high screen, a model error shown too
+        words_row.addWidget(self.segmenter, 1)
+        words_row.addWidget(self.dict_button)
+        words_row.addWidget(self.dict_clear)
+        form.addRow("Words", words_row)
         self.embed_button = QPushButton("Embed")
         self.embed_button.setToolTip("Compute the vectors of the texts (Ctrl+Return)")
         self.embed_button.setDefault(True)
@@ -212,7 +214,8 @@ class ControlsPanel(QWidget):
     def set_user_dict(self, path: str, *, emit: bool = True) -> None:
         """Use the jieba user dictionary ``path`` ("" none)."""
         self.user_dict = str(path or "")
-        self.dict_button.setText(f"Dictionary: {Path(self.user_dict).name}" if self.user_dict else "User dictionary…")
+        name = Path(self.user_dict).name
+        self.dict_button.setText((name if len(name) <= 8 else name[:7] + "…") if self.user_dict else "Dict…")
         self.dict_button.setToolTip(self.user_dict or "A jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line): each "
                                     "of its words stays one word (auto and jieba)")
         self._update_enabled()
