@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import sqlite3
 from pathlib import Path
 
 from semvec_studio.core.errors import OutputError, UsageError
 from semvec_studio.core.tasks import NullContext, TaskContext
-from semvec_studio.core.workspace.importing import check_place, sync, workspace_path
+from semvec_studio.core.workspace.importing import check_place, put_in_place, workspace_path
 from semvec_studio.core.workspace.lock import WorkspaceLock
-from semvec_studio.core.workspace.store import Workspace, data_dir_of
+from semvec_studio.core.workspace.store import Workspace
 
 COPY_PAGES = 256  # pages per backup step: a step between checks for cancelling
 
@@ -49,13 +48,7 @@ def save_copy(ws: Workspace, target: str | os.PathLike, *, overwrite: bool = Fal
                 copy.close()
         finally:
             source.close()
-        sync(tmp)
-        if overwrite:  # the old file's -wal must never be replayed into the copy
-            for sidecar in ("-wal", "-shm"):
-                target.with_name(target.name + sidecar).unlink(missing_ok=True)
-            shutil.rmtree(data_dir_of(target), ignore_errors=True)
-        os.replace(tmp, target)
-        sync(target.parent)
+        put_in_place(tmp, target, overwrite)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, sqlite3.DatabaseError):

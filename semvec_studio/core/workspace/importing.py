@@ -87,13 +87,7 @@ def create_workspace(path: str | os.PathLike, files: Sequence[str | os.PathLike]
             conn.execute("COMMIT")
         finally:
             conn.close()
-        sync(tmp)
-        if overwrite:  # the old file's -wal must never be replayed into the new one
-            for sidecar in ("-wal", "-shm"):
-                path.with_name(path.name + sidecar).unlink(missing_ok=True)
-            shutil.rmtree(data_dir_of(path), ignore_errors=True)
-        os.replace(tmp, path)
-        sync(path.parent)
+        put_in_place(tmp, path, overwrite)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         lock.release()
@@ -119,6 +113,19 @@ def _indexes_made_after(conn: sqlite3.Connection, table: str) -> Iterator[None]:
     yield
     for _, sql in made:
         conn.execute(sql)
+
+
+def put_in_place(tmp: Path, path: Path, overwrite: bool) -> None:
+    """Make the finished workspace file ``tmp`` the workspace ``path``, durably. Replacing one,
+    its old -wal and -shm go first (they must never be replayed into the new file), and so does its
+    data folder (made for the old rows)."""
+    sync(tmp)
+    if overwrite:
+        for sidecar in ("-wal", "-shm"):
+            path.with_name(path.name + sidecar).unlink(missing_ok=True)
+        shutil.rmtree(data_dir_of(path), ignore_errors=True)
+    os.replace(tmp, path)
+    sync(path.parent)
 
 
 def sync(path: Path) -> None:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from semvec_studio.core.compare.overlap import knn_overlap
 from semvec_studio.core.compare.pair import PairComparison, PairParams, SpaceSpec
 from semvec_studio.core.compare.pair import run as run_pair
-from semvec_studio.core.errors import SemvecError, UsageError
+from semvec_studio.core.errors import UsageError
 from semvec_studio.gui.map_data import search
 from semvec_studio.gui.notifier import InlineMessage
 from semvec_studio.gui.panels.compare_parts import (
@@ -50,7 +50,7 @@ from semvec_studio.gui.panels.compare_parts import (
     short,
     text_ids,
 )
-from semvec_studio.gui.panels.job_status import JobStatus
+from semvec_studio.gui.panels.job_status import JobStatus, report_job_error
 from semvec_studio.gui.plots.heatmap import Heatmap
 from semvec_studio.gui.plots.scatter import Scatter
 
@@ -286,12 +286,7 @@ class CompareView(QWidget):
     def _on_error(self, exc: BaseException, details: str) -> None:
         self._set_running(False)
         self.status.end("", done=False)
-        text = exc.for_gui() if isinstance(exc, SemvecError) else f"Unexpected error: {type(exc).__name__}: {exc}"
-        if self.notifier is not None:
-            self.notifier.error(exc, details, inline=self.message)
-        else:
-            self.message.show_error(text)
-        self.failed.emit(text)
+        self.failed.emit(report_job_error(exc, details, self.message, self.notifier))
 
     def _on_cancel(self) -> None:
         self._set_running(False)
@@ -446,9 +441,7 @@ class CompareView(QWidget):
 
     def _on_k_error(self, exc: BaseException, details: str) -> None:
         self._k_job = None
-        text = exc.for_gui() if isinstance(exc, SemvecError) else f"Unexpected error: {type(exc).__name__}: {exc}"
-        self.message.show_error(text)
-        self.failed.emit(text)
+        self.failed.emit(report_job_error(exc, details, self.message))
 
     def _on_overlap(self, r: PairComparison, overlap) -> None:
         self._k_job = None

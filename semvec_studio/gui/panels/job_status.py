@@ -9,9 +9,21 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QWidget
 
+from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.tasks import Progress
 
 STEPS = 1000
+
+
+def report_job_error(exc: BaseException, details: str, message, notifier=None) -> str:
+    """Show a view's failed job in its inline ``message`` (through ``notifier`` when the view has
+    one, which also keeps the traceback); returns the one line shown, for a ``failed`` signal."""
+    text = exc.for_gui() if isinstance(exc, SemvecError) else f"Unexpected error: {type(exc).__name__}: {exc}"
+    if notifier is not None:
+        notifier.error(exc, details, inline=message)
+    else:
+        message.show_error(text)
+    return text
 
 
 class JobStatus(QWidget):

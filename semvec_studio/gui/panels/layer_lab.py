@@ -42,7 +42,7 @@ from semvec_studio.core.compare.layers import run as run_lab
 from semvec_studio.core.compare.wordpairs import read_word_pairs
 from semvec_studio.core.errors import OutputError, SemvecError
 from semvec_studio.gui.notifier import InlineMessage
-from semvec_studio.gui.panels.job_status import JobStatus
+from semvec_studio.gui.panels.job_status import JobStatus, report_job_error
 from semvec_studio.gui.plots.layer_curves import LayerCurves, Series
 
 GROUP = "layer-lab"
@@ -300,12 +300,7 @@ class LayerLabView(QWidget):
     def _on_error(self, exc: BaseException, details: str) -> None:
         self._set_running(False)
         self.status.end("", done=False)
-        text = exc.for_gui() if isinstance(exc, SemvecError) else f"Unexpected error: {type(exc).__name__}: {exc}"
-        if self.notifier is not None:
-            self.notifier.error(exc, details, inline=self.message)
-        else:
-            self.message.show_error(text)
-        self.failed.emit(text)
+        self.failed.emit(report_job_error(exc, details, self.message, self.notifier))
 
     def _on_cancel(self) -> None:
         self._set_running(False)
