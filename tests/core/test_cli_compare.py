@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pytest
 
-from semvec_studio.cli import main
 from semvec_studio.core.compare.contextual import type_means
 from semvec_studio.core.compare.layers import LayerLabParams, run
 from semvec_studio.core.compare.wordpairs import read_word_pairs
@@ -19,6 +18,7 @@ from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.models import load_model
 from semvec_studio.core.tasks import RecordingContext
+from tests.core.test_cli_project import cli, one_line_error
 
 TEXTS = [
     "The bank raised interest rates.",
@@ -33,18 +33,6 @@ TEXTS = [
 PAIRS = "Word 1,Word 2,Human (mean)\nbank,money,8.5\nriver,water,8.0\ncat,dog,7.0\nbook,night,2.0\nfox,garden,3.5\nsea,river,6.0\n"
 
 
-def cli(capsys, *args) -> tuple[int, str, str]:
-    rc = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return rc, out, err
-
-
-def one_line_error(rc: int, err: str, *needles: str) -> None:
-    assert rc == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("semvec: error: "), err
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
 
 
 @pytest.fixture(autouse=True)
