@@ -118,10 +118,15 @@ def _format_of(path: str | os.PathLike, fmt: str | None) -> str:
     if os.fspath(path) == STDIN:
         return "txt"
     check_file(path)
+    return format_by_extension(path)
+
+
+def format_by_extension(path: str | os.PathLike) -> str:
+    """The input format a file's extension names (an unknown one is an error naming the choices)."""
     suffix = Path(path).suffix.lower()
     if suffix not in EXTENSIONS:
         what = f"{os.fspath(path)}: unknown file type '{suffix or '(none)'}'; supported are {', '.join(EXTENSIONS)}"
-        raise InputError(f"{what}; to read it anyway, pass --input-format with one of {', '.join(READERS)}",
+        raise InputError(f"{what}; to read it anyway, pass --input-format with one of {', '.join(EXTENSIONS.values())}",
                          gui=f"{what}; open a file with one of these extensions")
     return EXTENSIONS[suffix]
 

@@ -17,11 +17,10 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from semvec_studio.core.errors import InputError, UsageError
 from semvec_studio.core.io.tables import SNIFF_BYTES, pick_column, sniff_delimiter
-from semvec_studio.core.io.texts import EXTENSIONS
+from semvec_studio.core.io.texts import format_by_extension
 from semvec_studio.core.workspace.blocks import BLOCK_ROWS
 
 LABEL_COLUMNS = ("label", "labels", "class", "category", "target", "y")
@@ -73,12 +72,7 @@ def format_of(path: str | os.PathLike, fmt: str | None) -> str:
         if fmt not in READERS:
             raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(READERS)}")
         return fmt
-    suffix = Path(path).suffix.lower()
-    if suffix not in EXTENSIONS:
-        what = f"{os.fspath(path)}: unknown file type '{suffix or '(none)'}'; supported are {', '.join(EXTENSIONS)}"
-        raise InputError(f"{what}; to read it anyway, pass --input-format with one of {', '.join(READERS)}",
-                         gui=f"{what}; open a file with one of these extensions")
-    return EXTENSIONS[suffix]
+    return format_by_extension(path)
 
 
 class TextLines:
