@@ -42,29 +42,32 @@ def add_parser(sub, name: str, help_line: str) -> None:
     build.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     build.set_defaults(func=run_build)
     ev = actions.add_parser("eval", help=ACTIONS["eval"], description=ACTIONS["eval"][0].upper() + ACTIONS["eval"][1:] + ".")
-    ev.add_argument("file", metavar="FILE", help="a word2vec (binary or text), GloVe or fastText .vec file")
+    _add_static_file_args(ev, "--format")
     ev.add_argument("--word-pairs", required=True, metavar="PAIRS", help="a WordSim-353 CSV, SimLex-999 TSV or MEN file")
-    ev.add_argument("--format", default="auto", choices=("auto", *FORMATS), help="the file's layout (default: told from its content)")
-    ev.add_argument("--limit", type=int, metavar="N", help="read only the first N words (the most frequent)")
-    ev.add_argument("--allow-pickle", action="store_true", help="open a gensim KeyedVectors file (a pickle); only files you trust")
     ev.add_argument("--json", action="store_true", help='print {"spearman", "pairs", "covered"} only')
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
     ev.set_defaults(func=run_eval)
     wd = actions.add_parser("words", help=ACTIONS["words"], description=ACTIONS["words"][0].upper() + ACTIONS["words"][1:]
                             + ": map it with 'semvec project', compare it with 'semvec compare', or export it (--format).")
-    wd.add_argument("file", metavar="FILE", help="a word2vec (binary or text), GloVe or fastText .vec file")
+    _add_static_file_args(wd, "--static-format")  # (--format names the output formats, as in semvec extract)
     wd.add_argument("words", metavar="WORDS_DIR", help="a folder written by 'semvec extract --level word' (of files or --workspace W)")
     wd.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="the folder to write (atomically)")
     wd.add_argument("--keep-oov", action="store_true", help="keep the rows of words the file lacks, as zero vectors, so the "
                     "folder holds WORDS_DIR's rows (for 'semvec compare' against it); default: leave them out")
     wd.add_argument("--format", dest="formats", default="", help="extra formats, comma-separated: "
                     + ", ".join(n for n in EXPORTERS if n != "npy"))
-    wd.add_argument("--static-format", default="auto", choices=("auto", *FORMATS), help="the file's layout (default: told from its content)")
-    wd.add_argument("--limit", type=int, metavar="N", help="read only the first N words (the most frequent)")
-    wd.add_argument("--allow-pickle", action="store_true", help="open a gensim KeyedVectors file (a pickle); only files you trust")
     wd.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
     wd.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     wd.set_defaults(func=run_words)
+
+
+def _add_static_file_args(p, format_flag: str) -> None:
+    """FILE and how to read it: its layout (``format_flag``), --limit and --allow-pickle."""
+    p.add_argument("file", metavar="FILE", help="a word2vec (binary or text), GloVe or fastText .vec file")
+    p.add_argument(format_flag, dest="static_format", default="auto", choices=("auto", *FORMATS),
+                   help="the file's layout (default: told from its content)")
+    p.add_argument("--limit", type=int, metavar="N", help="read only the first N words (the most frequent)")
+    p.add_argument("--allow-pickle", action="store_true", help="open a gensim KeyedVectors file (a pickle); only files you trust")
 
 
 def run_build(args) -> int:
@@ -88,7 +91,7 @@ def run_build(args) -> int:
 def run_eval(args) -> int:
     pairs = read_word_pairs(args.word_pairs)
     with TqdmContext(quiet=args.quiet or args.json) as ctx:
-        static = load_static(args.file, args.format, limit=args.limit, allow_pickle=args.allow_pickle, ctx=ctx)
+        static = load_static(args.file, args.static_format, limit=args.limit, allow_pickle=args.allow_pickle, ctx=ctx)
     score = pair_similarity(pairs, pairs.words, *static.lookup(pairs.words))
     if args.json:
         print(json.dumps(score.as_dict()))
