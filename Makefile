@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= test,lint,parquet,umap,bench,static,zh
+EXTRAS ?= test,lint,parquet,umap,bench,static,zh,ray
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.semvec-installed
 # `make bundle`: the PyInstaller desktop bundle (packaging/). It carries every optional extra
