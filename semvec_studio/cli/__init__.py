@@ -34,6 +34,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("semvec_studio.cli.compare", "two extraction folders of the same rows: k-NN overlap per row and linear CKA"),
     "layers": ("semvec_studio.cli.layers", "the layer lab: probe accuracy, word similarity, anisotropy and CKA per layer"),
     "static": ("semvec_studio.cli.static", "static word vectors: build them from a model over a corpus, score a file on word pairs"),
+    "suggest": ("semvec_studio.cli.labelling", "the rows of a workspace to label next (most uncertain, likely mistakes, diverse, random)"),
+    "simulate-labelling": ("semvec_studio.cli.labelling", "how many labels a strategy needs: a learning curve on a labelled file"),
+    "find-label-errors": ("semvec_studio.cli.labelling", "rows of a labelled file whose label looks wrong, most likely first"),
 }
 
 

@@ -60,7 +60,7 @@ ERROR_SCORES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "margin": _margin,
     "thresholded_margin": _thresholded_margin,
 }
-ERROR_SCORE = "margin"
+ERROR_SCORE = "one_minus_p"
 
 
 def error_scores(oof_proba: np.ndarray, given: np.ndarray, how: str = ERROR_SCORE) -> np.ndarray:
