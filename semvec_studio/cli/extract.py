@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from semvec_studio.cli.options import add_input_args, add_model_args, csv_list, layers_arg, read_inputs
+from semvec_studio.cli.options import add_input_args, add_model_args, csv_list, layers_arg, read_inputs, text_stream
 from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pipeline import extract_to_folder
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS
+from semvec_studio.core.extract.ray_engine import ray_engine
 from semvec_studio.core.extract.segmenters import SEGMENTERS
+from semvec_studio.core.extract.sharded import check_sharding, extract_sharded
 from semvec_studio.core.io.exporters import EXPORTERS, check_formats
+from semvec_studio.core.io.shards import STORE_DTYPES
+from semvec_studio.core.io.streams import CorpusStream
 from semvec_studio.core.workspace.store import Workspace
 
 # options that say how INPUT files are read; a workspace's rows were read when they were added
@@ -47,6 +51,20 @@ def add_parser(sub, name: str, help_line: str) -> None:
     g.add_argument("--format", default="", help="extra formats, comma-separated: " + ", ".join(n for n in EXPORTERS if n != "npy"))
     g.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
     g.add_argument("--quiet", action="store_true", help="no progress bar or warnings")
+    g.add_argument("--store", default="float32", choices=tuple(STORE_DTYPES),
+                   help="dtype of the stored vectors: float16 halves the files (computed in --dtype either way)")
+    g = p.add_argument_group("scale")
+    g.add_argument("--shard-rows", type=int, metavar="N", help="write OUTDIR as shards part-00000/ ... of N input rows each "
+                   "(each a complete folder, written atomically) and read the input a shard at a time")
+    g.add_argument("--resume", action="store_true", help="continue an interrupted --shard-rows run in OUTDIR: shards "
+                   "complete and checked are kept, the rest extracted")
+    g.add_argument("--engine", default="local", choices=("local", "ray"),
+                   help="local (default) or ray: the shards extracted by a pool of Ray actors (the ray extra)")
+    g.add_argument("--address", help="--engine ray: the cluster to join (auto or HOST:PORT); default: a local Ray "
+                                     "instance started for the run")
+    g.add_argument("--workers", type=int, help="--engine ray: actors, one model each (default: the cluster's CPUs, "
+                                               "or its GPUs / --gpus-per-worker)")
+    g.add_argument("--gpus-per-worker", type=float, default=0, metavar="G", help="--engine ray: GPUs per actor (default 0)")
     p.set_defaults(func=run)
 
 
@@ -61,6 +79,8 @@ def run(args) -> int:
     if not args.inputs and not args.workspace:
         raise UsageError("no input given; pass a file, '-' to read standard input, or --workspace W")
     check_formats(formats)
+    if args.shard_rows is not None or args.resume or args.engine != "local":
+        return _run_sharded(args, options, formats)
     corpus = _workspace_corpus(args) if args.workspace else read_inputs(args)
     with TqdmContext(quiet=args.quiet) as ctx:
         for w in corpus.warnings:
@@ -69,10 +89,39 @@ def run(args) -> int:
             ctx.log(f"skipped {corpus.skipped_blank} blank line(s) or row(s)")
         out = extract_to_folder(
             args.model, corpus, options, args.output, formats=formats, overwrite=args.force,
-            device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle, ctx=ctx,
+            device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle, store=args.store, ctx=ctx,
         )
     if not args.quiet:
         print(f"semvec: wrote {out.rows:,} {args.level} vectors of {out.dim} dims to {out.path}", file=sys.stderr)
+    return 0
+
+
+def _run_sharded(args, options: ExtractOptions, formats: list[str]) -> int:
+    """--shard-rows (with --resume, --engine ray): the input streamed a shard at a time."""
+    if args.shard_rows is None:
+        flag = "--resume" if args.resume else "--engine ray"
+        raise UsageError(f"{flag} works on a sharded output; give --shard-rows N too (e.g. --shard-rows 100000).")
+    check_sharding(args.shard_rows, args.store)
+    engine = None
+    if args.engine == "ray":
+        engine = ray_engine(model=args.model, options=options, outdir=args.output, store=args.store, device=args.device,
+                            dtype=args.dtype, allow_pickle=args.allow_pickle, address=args.address,
+                            workers=args.workers, gpus_per_worker=args.gpus_per_worker)
+    elif args.address or args.workers is not None or args.gpus_per_worker:
+        raise UsageError("--address, --workers and --gpus-per-worker are for --engine ray; add --engine ray or leave them out.")
+    source = CorpusStream(_workspace_corpus(args)) if args.workspace else text_stream(args)
+    with TqdmContext(quiet=args.quiet) as ctx:
+        out = extract_sharded(
+            args.model, source, options, args.output, shard_rows=args.shard_rows, store=args.store, resume=args.resume,
+            overwrite=args.force, formats=formats, device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle,
+            engine=engine, ctx=ctx,
+        )
+        for w in source.warnings:
+            ctx.log(w)
+    if not args.quiet:
+        kept = f", {out.skipped} kept from the interrupted run" if out.skipped else ""
+        print(f"semvec: wrote {out.rows:,} {args.level} vectors of {out.dim} dims in {out.shards} shard(s){kept} to {out.path}",
+              file=sys.stderr)
     return 0
 
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from semvec_studio.core.checkpoints import DTYPES
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.io.texts import Corpus, read_texts
+from semvec_studio.core.io.streams import TextStream
+from semvec_studio.core.io.texts import Corpus, ReadOptions, read_texts
 from semvec_studio.core.options import OptionField, fields_of
 
 DEVICE_HELP = "auto, cpu, cuda or mps (default auto)"
@@ -57,6 +58,13 @@ def read_inputs(args) -> Corpus:
     """The texts of a command's INPUT arguments (see :func:`add_input_args`)."""
     return read_texts(args.inputs, text_column=args.text_column, text_field=args.text_field, whole_file=args.whole_file,
                       encoding=args.encoding, delimiter=args.delimiter, quoting=not args.no_quoting, fmt=args.input_format,
+                      stdin=getattr(sys.stdin, "buffer", None))
+
+
+def text_stream(args) -> TextStream:
+    """The texts of a command's INPUT arguments, read a chunk at a time (.parquet files too)."""
+    opts = ReadOptions(args.text_column, args.text_field, args.whole_file, args.delimiter, not args.no_quoting)
+    return TextStream(args.inputs, opts, encoding=args.encoding, fmt=args.input_format,
                       stdin=getattr(sys.stdin, "buffer", None))
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from semvec_studio.core.atomic import atomic_dir
+from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.encode import extract
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io import exporters
+from semvec_studio.core.io.shards import STORE_DTYPES
 from semvec_studio.core.io.sinks import NpyFileSink
 from semvec_studio.core.io.texts import Corpus
 from semvec_studio.core.io.vectors import VECTORS_FILE, EmbeddingSet
@@ -41,20 +43,24 @@ def extract_to_folder(
     device: str = "auto",
     dtype: str = "float32",
     allow_pickle: bool = False,
+    store: str = "float32",
     ctx: TaskContext | None = None,
 ) -> FolderResult:
     """Extract one level of ``corpus`` into ``outdir``: streamed vectors.npy, metadata, manifest,
-    plus extra ``formats``. Written under a temporary name; nothing is left on failure or cancel."""
+    plus extra ``formats``; ``store`` float16 writes vectors.npy at half the size. Written under a
+    temporary name; nothing is left on failure or cancel."""
     ctx = ctx or NullContext()
     (level,) = options.levels
     exporters.check_formats(formats)  # fail on a bad format, a missing extra or a bad option before any work
     options.check()
+    if store not in STORE_DTYPES:
+        raise UsageError(f"--store {store}: choose one of {', '.join(STORE_DTYPES)}.")
     with atomic_dir(outdir, overwrite=overwrite) as tmp:
         lm = model if isinstance(model, LoadedModel) else load_model(model, device=device, dtype=dtype, allow_pickle=allow_pickle)
         options.check_for(lm)  # the model's layers, length limit and special tokens, before any text is encoded
         for w in lm.warnings:
             ctx.log(w)
-        sink = NpyFileSink(tmp / VECTORS_FILE)
+        sink = NpyFileSink(tmp / VECTORS_FILE, store=store)
         try:
             result = extract(lm, corpus.texts, options, ctx, sinks={level: sink})[level]
         finally:
@@ -65,6 +71,7 @@ def extract_to_folder(
             "skipped_blank": corpus.skipped_blank,
             "warnings": corpus.warnings,
         }
+        result.manifest["store"] = store
         exporters.write_formats(result, tmp, ["npy", *formats], ctx)
         rows, dim = len(result), result.dim
         del result  # release the memory map before the folder is renamed

@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from semvec_studio.core.io.metadata import COLUMNS
+from semvec_studio.core.io.shards import STORE_DTYPES, load_vectors
 from semvec_studio.core.io.vectors import EmbeddingSet
 
 _HEADER_BYTES = 128  # fixed, so the final shape can be written over the placeholder
@@ -68,37 +69,44 @@ def _typed(columns: dict, level: str, n: int) -> dict:
     return out
 
 
-def npy_header(shape: tuple[int, int]) -> bytes:
-    """A version-1.0 .npy header for little-endian float32, padded to a fixed size."""
-    d = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + f"{shape[0]}, {shape[1]}" + "), }"
+def npy_header(shape: tuple[int, int], descr: str = "<f4") -> bytes:
+    """A version-1.0 .npy header for little-endian float32 (or ``descr``), padded to a fixed size."""
+    d = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + f"{shape[0]}, {shape[1]}" + "), }"
     body = d.encode("latin1")
     pad = _HEADER_BYTES - 10 - len(body) - 1
     return b"\x93NUMPY\x01\x00" + (_HEADER_BYTES - 10).to_bytes(2, "little") + body + b" " * pad + b"\n"
 
 
 class NpyFileSink:
-    """Appends rows to ``path`` as they come; memory use is one chunk, not the corpus."""
+    """Appends rows to ``path`` as they come; memory use is one chunk, not the corpus.
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    ``store`` is the file's dtype (float32, or float16 for half the size; the rows are computed in
+    float32 either way); ``text_id0`` is added to every ``text_id`` (a shard of a larger input)."""
+
+    def __init__(self, path: str | os.PathLike, *, store: str = "float32", text_id0: int = 0) -> None:
         self.path = Path(path)
+        self.descr = STORE_DTYPES[store]
+        self.text_id0 = text_id0
         self.fh = None  # opened by open(); abort() may come before it (bad options)
 
     def open(self, level: str, dim: int) -> None:
         self.level, self.dim, self.rows = level, dim, 0
         self.fh = open(self.path, "wb")
-        self.fh.write(npy_header((0, dim)))
+        self.fh.write(npy_header((0, dim), self.descr))
         self.meta = _MetadataCollector()
 
     def append(self, vectors: np.ndarray, metadata: dict) -> None:
-        self.fh.write(np.ascontiguousarray(vectors, dtype="<f4").tobytes())
+        self.fh.write(np.ascontiguousarray(vectors, dtype=self.descr).tobytes())
         self.rows += len(vectors)
+        if self.text_id0 and "text_id" in metadata:
+            metadata = dict(metadata, text_id=np.asarray(metadata["text_id"], dtype=np.int64) + self.text_id0)
         self.meta.add(metadata)
 
     def close(self, manifest: dict) -> EmbeddingSet:
         self.fh.seek(0)
-        self.fh.write(npy_header((self.rows, self.dim)))
+        self.fh.write(npy_header((self.rows, self.dim), self.descr))
         self.fh.close()
-        vectors = np.load(self.path, mmap_mode="r")
+        vectors = load_vectors(self.path)
         metadata = _typed(self.meta.columns(), self.level, self.rows)
         return EmbeddingSet(vectors, metadata, dict(manifest, rows=self.rows, dim=self.dim), self.level)
 

@@ -70,38 +70,60 @@ def _parse_error(message: str, shown: str) -> InputError:
                       gui=f"{message} {advice} try another delimiter, or turn off quoted fields", field="delimiter")
 
 
-def parse_table(text: str, name: str, *, delimiter: str | None = None, quoting: bool = True,
-                encoding: str = "utf-8", default_delimiter: str | None = None) -> Table:
-    """Parse decoded delimited text into a :class:`Table` (see :func:`read_table`)."""
-    _raise_field_size_limit()
-    delim = {"\\t": "\t", "tab": "\t"}.get(delimiter or "", delimiter) or default_delimiter or sniff_delimiter(text)
+def table_delimiter(delimiter: str | None, default_delimiter: str | None, sample: str) -> str:
+    """The delimiter to use: the given one ('tab' and '\\t' mean a tab), a .tsv file's tab, or one
+    sniffed from ``sample`` (the start of the decoded file)."""
+    delim = {"\\t": "\t", "tab": "\t"}.get(delimiter or "", delimiter) or default_delimiter or sniff_delimiter(sample)
     if len(delim) != 1:
         raise UsageError(f"the delimiter must be one character (or 'tab'), got {delimiter!r}", field="delimiter")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim,
-                        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE)
+    return delim
+
+
+def table_records(lines, name: str, delim: str, *, quoting: bool = True):
+    """Parse delimited ``lines`` (an iterable of text read with ``newline=""``) one row at a time:
+    yields ``(line, header)`` once, then ``(line, cells)`` per row (stripped), or ``(line, None)``
+    for a blank row after the header; each row keeps the line it starts on."""
+    _raise_field_size_limit()
+    reader = csv.reader(lines, delimiter=delim, quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE)
     shown = "tab" if delim == "\t" else repr(delim)
-    table = Table(name, [], [], [], encoding, delim)
     header: list[str] | None = None
     line = 1
     try:
         for row in reader:
             start, line = line, reader.line_num + 1
             if not any(cell.strip() for cell in row):
-                table.blank_rows += int(header is not None)  # blank lines before the header are not rows
+                if header is not None:  # blank lines before the header are not rows
+                    yield start, None
                 continue
             if header is None:
                 header = _check_header(row, name, start)
+                yield start, header
                 continue
             if len(row) != len(header):
                 raise _parse_error(f"{name}, line {start}: {len(row)} cells but the header has"
                                    f" {len(header)} columns;", shown)
-            table.rows.append([cell.strip() for cell in row])
-            table.row_numbers.append(start)
+            yield start, [cell.strip() for cell in row]
     except csv.Error as err:
         raise _parse_error(f"{name}, line {line}: cannot be parsed ({err});", shown) from None
     if header is None:
         raise InputError(f"{name}: is empty (no header row); give a file with a header and one row per text")
-    table.header = header
+
+
+def parse_table(text: str, name: str, *, delimiter: str | None = None, quoting: bool = True,
+                encoding: str = "utf-8", default_delimiter: str | None = None) -> Table:
+    """Parse decoded delimited text into a :class:`Table` (see :func:`read_table`)."""
+    delim = table_delimiter(delimiter, default_delimiter, text)
+    table = Table(name, [], [], [], encoding, delim)
+    records = table_records(io.StringIO(text, newline=""), name, delim, quoting=quoting)
+    for _, header in records:
+        table.header = header
+        break
+    for number, cells in records:
+        if cells is None:
+            table.blank_rows += 1
+        else:
+            table.rows.append(cells)
+            table.row_numbers.append(number)
     return table
 
 

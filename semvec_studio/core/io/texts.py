@@ -89,23 +89,28 @@ def read_jsonl(name: str, text: str, opts: ReadOptions) -> Corpus:
         if not line.strip():
             corpus.skipped_blank += 1
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{name}, line {number}: not valid JSON ({err.msg}, column {err.colno});"
-                             " each line must be one JSON object") from None
-        if not isinstance(record, dict) or key not in record:
-            fields = ", ".join(f"'{k}'" for k in record) if isinstance(record, dict) else "not a JSON object"
-            what = f"{name}, line {number}: no field '{key}' (fields: {fields or 'none'});"
-            raise InputError(f"{what} pass the right one with --text-field",
-                             gui=f"{what} give every line a '{key}' field with its text", field="text_field")
-        value = record[key]
-        if value is not None and not isinstance(value, str):
-            what = f"{name}, line {number}: field '{key}' is a {type(value).__name__}, not a string;"
-            raise InputError(f"{what} pass a text field with --text-field",
-                             gui=f"{what} give every line a '{key}' field with its text", field="text_field")
-        _add(corpus, name, number, value)
+        _add(corpus, name, number, jsonl_text(name, number, line, key))
     return corpus
+
+
+def jsonl_text(name: str, number: int, line: str, key: str) -> str | None:
+    """The text in field ``key`` of one JSON lines record (line ``number`` of ``name``)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{name}, line {number}: not valid JSON ({err.msg}, column {err.colno});"
+                         " each line must be one JSON object") from None
+    if not isinstance(record, dict) or key not in record:
+        fields = ", ".join(f"'{k}'" for k in record) if isinstance(record, dict) else "not a JSON object"
+        what = f"{name}, line {number}: no field '{key}' (fields: {fields or 'none'});"
+        raise InputError(f"{what} pass the right one with --text-field",
+                         gui=f"{what} give every line a '{key}' field with its text", field="text_field")
+    value = record[key]
+    if value is not None and not isinstance(value, str):
+        what = f"{name}, line {number}: field '{key}' is a {type(value).__name__}, not a string;"
+        raise InputError(f"{what} pass a text field with --text-field",
+                         gui=f"{what} give every line a '{key}' field with its text", field="text_field")
+    return value
 
 
 READERS: dict[str, Reader] = {"txt": read_txt, "csv": _table_reader(None), "tsv": _table_reader("\t"),

@@ -18,6 +18,7 @@ import numpy as np
 
 from semvec_studio.core.errors import InputError
 from semvec_studio.core.io.metadata import read_metadata_tsv
+from semvec_studio.core.io.shards import SHARDS_KEY, StackedRows, load_sharded, load_vectors
 from semvec_studio.core.jsonio import read_json_object
 
 LEVELS = ("token", "word", "sentence")
@@ -30,9 +31,12 @@ SENTENCE_TEXT_CHARS = 200
 
 @dataclass
 class EmbeddingSet:
-    """Vectors (float32, N x D) with per-row metadata columns and a provenance manifest."""
+    """Vectors (float32, N x D) with per-row metadata columns and a provenance manifest.
 
-    vectors: np.ndarray
+    ``vectors`` is a NumPy array (often memory-mapped) or, for a sharded folder or one stored as
+    float16, a :class:`StackedRows` that reads as a float32 matrix."""
+
+    vectors: np.ndarray | StackedRows
     metadata: dict[str, Sequence]
     manifest: dict = field(default_factory=dict)
     level: str = "sentence"
@@ -81,16 +85,24 @@ class EmbeddingSet:
 
     @classmethod
     def load(cls, folder: str | os.PathLike, *, mmap: bool = True) -> EmbeddingSet:
+        """Read an extraction folder, or a sharded one (``semvec extract --shard-rows``) as one set."""
         folder = Path(folder)
-        for name in (VECTORS_FILE, METADATA_FILE, MANIFEST_FILE):
+        manifest_path = folder / MANIFEST_FILE
+        sharded = manifest_path.is_file() and not (folder / VECTORS_FILE).exists()
+        for name in (MANIFEST_FILE,) if sharded else (VECTORS_FILE, METADATA_FILE, MANIFEST_FILE):
             if not (folder / name).is_file():
                 raise InputError(f"{folder}: no {name}; choose a folder written by 'semvec extract'.")
-        manifest = read_json_object(folder / MANIFEST_FILE, InputError,
+        manifest = read_json_object(manifest_path, InputError,
                                     "the folder is damaged; extract or export the vectors again.")
+        if sharded and SHARDS_KEY not in manifest:
+            raise InputError(f"{folder}: no {VECTORS_FILE}; choose a folder written by 'semvec extract'.")
         level = manifest.get("level", "sentence")
         try:
-            vectors = np.load(folder / VECTORS_FILE, mmap_mode="r" if mmap else None, allow_pickle=False)
-            metadata = read_metadata_tsv(folder / METADATA_FILE, level)
+            if sharded:
+                vectors, metadata = load_sharded(folder, manifest, read_metadata_tsv, mmap=mmap)
+            else:
+                vectors = load_vectors(folder / VECTORS_FILE, mmap=mmap)
+                metadata = read_metadata_tsv(folder / METADATA_FILE, level)
             return cls(vectors, metadata, manifest, level)
         except InputError:
             raise
