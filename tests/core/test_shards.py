@@ -201,3 +201,13 @@ def test_resume_after_kill_9_equals_an_uninterrupted_run(tiny_bert, tmp_path):
     subprocess.run([*cmd, "-o", str(tmp_path / "whole")], env=env, check=True)
     assert shard_bytes(tmp_path / "cut") == shard_bytes(tmp_path / "whole")
     assert not [p for p in (tmp_path / "cut").iterdir() if p.name.startswith(".")]
+
+
+def test_engine_ray_without_the_extra_is_one_line(tiny_bert, tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the ray extra were not installed
+    inp = make_input(tmp_path / "in.txt", 10)
+    base = ["extract", inp, "--model", tiny_bert, "-o", tmp_path / "out", "--quiet", "--engine", "ray"]
+    one_line_error(*cli(capsys, *base)[:3:2], "--shard-rows")
+    one_line_error(*cli(capsys, *base, "--shard-rows", 5)[:3:2], "--engine ray", "pip install 'semvec-studio[ray]'")
+    one_line_error(*cli(capsys, *base, "--shard-rows", 5, "--workers", 0)[:3:2], "--workers 0")
+    assert not (tmp_path / "out").exists()

@@ -102,8 +102,8 @@ def _run(ray, works, done, ctx: TaskContext, setup: dict, address, workers, gpus
     data_ctx.print_on_execution_start = False
     ds = ray.data.from_items(items, override_num_blocks=len(items))
     ds = ds.map_batches(ShardActor, fn_constructor_kwargs={**setup, "refs": refs}, batch_size=1,
-                        concurrency=min(size, len(items)), num_cpus=1 if not gpus_per_worker else 0,
-                        num_gpus=gpus_per_worker or None)
+                        compute=ray.data.ActorPoolStrategy(size=min(size, len(items))),
+                        num_cpus=1 if not gpus_per_worker else 0, num_gpus=gpus_per_worker or None)
     total = sum(item["texts"] for item in items)
     finished = 0
     for row in ds.iter_rows():
