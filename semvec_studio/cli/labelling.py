@@ -104,9 +104,11 @@ def run_suggest(args) -> int:
         print(f"semvec: {ranked.note}", file=sys.stderr)
     if not s.ready and not args.quiet:
         print(f"semvec: no suggestions yet: {s.reason}", file=sys.stderr)
-    print(f"{'row':>7}  {'score':>6}  {'predicted':<16} {'conf':>5}  text")
+    given = args.strategy == "mistakes"  # the table shows the given label beside the one suggested
+    print(f"{'row':>7}  {'score':>6}  " + (f"{'label':<16} " if given else "") + f"{'predicted':<16} {'conf':>5}  text")
     for item in items:
-        print(f"{item['row']:>7}  {item['score']:6.3f}  {_one_line(item['predicted'] or '-', 16):<16} "
+        label = f"{_one_line(item['label'] or '-', 16):<16} " if given else ""
+        print(f"{item['row']:>7}  {item['score']:6.3f}  {label}{_one_line(item['predicted'] or '-', 16):<16} "
               f"{item['confidence']:5.2f}  {_one_line(item['text'])}")
     return 0
 
@@ -137,8 +139,8 @@ def _where(data: LabelledData) -> str:
 def _vectors(args, data: LabelledData, ctx) -> np.ndarray:
     for w in data.warnings:
         ctx.log(w)
-    lm = load_model(args.model, device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle, ctx=ctx)
-    return text_vectors(data.texts, lm, ExtractOptions(), use_cache=not args.no_cache, ctx=ctx)
+    return text_vectors(data.texts, args.model, ExtractOptions(), device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle,
+                        use_cache=not args.no_cache, ctx=ctx)
 
 
 def _budget(value: str) -> int | None:
@@ -187,7 +189,7 @@ def run_simulate(args) -> int:
 def _add_errors(sub, name: str, help_line: str) -> None:
     p = sub.add_parser(name, help=help_line, description="Rows whose label looks wrong, most likely first: each row is predicted by "
                        "a model fitted without it (cross-validated logistic regression on the sentence vectors); rows whose "
-                       "prediction is another label are listed, scored by how much more likely that label is than the given one.")
+                       "prediction is another label are listed, scored by 1 - the probability of the given label.")
     _add_file_args(p)
     g = p.add_argument_group("label errors")
     g.add_argument("--top", type=_positive("--top"), default=None, metavar="K", help="show at most K rows (default all found)")
@@ -218,10 +220,10 @@ def run_errors(args) -> int:
     with TqdmContext(quiet=args.quiet or args.json) as ctx:
         data = _read(args)
         _check_folds(data, args.folds)
-        found = find_label_errors(_vectors(args, data, ctx), data.labels, top=args.top, folds=args.folds, seed=args.seed, ctx=ctx)
+        found = find_label_errors(_vectors(args, data, ctx), data.labels, folds=args.folds, seed=args.seed, ctx=ctx)
     rows = _file_rows(data)
     items = [{"row": rows[data.lines[e.row]], "label": e.given, "suggested": e.suggested, "score": round(e.score, 6),
-              "line": data.lines[e.row], "text": data.texts[e.row]} for e in found]
+              "line": data.lines[e.row], "text": data.texts[e.row]} for e in found[:args.top]]
     if args.json:
         print(json.dumps(items, indent=2, ensure_ascii=False))
         return 0
@@ -230,5 +232,6 @@ def run_errors(args) -> int:
         print(f"{item['row']:>7}  {item['line']:>7}  {item['score']:6.3f}  {_one_line(item['label'], 14):<14} "
               f"{_one_line(item['suggested'], 14):<14} {_one_line(item['text'])}")
     if not args.quiet:
-        print(f"semvec: {len(items):,} of {len(data):,} labels look wrong (cross-validated, {args.folds} folds)", file=sys.stderr)
+        shown = f"; the first {len(items):,} shown" if len(items) < len(found) else ""
+        print(f"semvec: {len(found):,} of {len(data):,} labels look wrong (cross-validated, {args.folds} folds){shown}", file=sys.stderr)
     return 0

@@ -110,5 +110,4 @@ def find_label_errors(vectors: np.ndarray, labels, *, top: int | None = None, fo
     order = rows[np.lexsort((rows, -scores[rows]))]
     if top is not None:
         order = order[:top]
-    ctx.report(folds, folds, "label errors ranked", unit="step")
     return [LabelError(int(r), classes[given[r]].item(), classes[suggested[r]].item(), float(scores[r])) for r in order]
