@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= test,lint,parquet,umap,bench,static,zh,ray
+EXTRAS ?= test,lint,parquet,umap,bench,static,zh,ray,ann
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.semvec-installed
 # `make bundle`: the PyInstaller desktop bundle (packaging/). It carries every optional extra
@@ -20,9 +20,17 @@ BUNDLE_EXE := dist/semvec-studio/semvec-studio
 MIN_VENV ?= .venv-min
 MIN_STAMP := $(MIN_VENV)/.semvec-installed
 
-.PHONY: run test lint test-min bench demo clean venv screenshots bundle bundle-selftest bundle-measure
+# Translations: resources/translations/*.ts are the sources (committed); the .qm files the app loads
+# are built from them by pyside6-lrelease (never committed) before anything runs, tests or ships.
+# `make translations` re-reads the GUI's strings into the .ts files (keeping their translations).
+# A new language: add its code to LANGS and run `make translations`.
+LANGS := zh_CN
+TS := $(LANGS:%=resources/translations/semvec_studio_%.ts)
+QM := $(TS:.ts=.qm)
 
-venv: $(STAMP)
+.PHONY: run test lint test-min bench demo clean venv screenshots bundle bundle-selftest bundle-measure translations qm wheel
+
+venv: $(STAMP) $(QM)
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,14 +39,27 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(QM)
 	$(BIN)/semvec-studio
+
+qm: $(QM)
+
+resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -extensions py -locations none semvec_studio/gui -ts $(TS)
+	$(MAKE) qm
+
+# the wheel (resources/, the built .qm files among them, as its data files)
+wheel: $(STAMP) $(QM)
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w dist .
 
 demo: $(STAMP)
 	$(BIN)/semvec extract resources/demo/corpus.txt --level word -o out/demo --force
 	$(BIN)/semvec info
 
-test: $(STAMP) lint
+test: $(STAMP) $(QM) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests
 
 lint: $(STAMP)
@@ -57,17 +78,18 @@ $(MIN_STAMP): pyproject.toml Makefile .ci/lowest_requirements.py
 test-min: $(MIN_STAMP)
 	QT_QPA_PLATFORM=offscreen $(MIN_VENV)/bin/python -m pytest -p no:cacheprovider tests/core
 
-bench: $(STAMP)
+bench: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -s --timeout=3600 tests/benchmarks
 
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/semvec-studio --screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/semvec-studio --screenshots docs/screenshots/zh_CN --lang zh_CN
 
 $(BUNDLE_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS),all,bundle]"
 	touch $(BUNDLE_STAMP)
 
-bundle: $(BUNDLE_STAMP)
+bundle: $(BUNDLE_STAMP) $(QM)
 	$(BIN)/python packaging/build_bundle.py $(BUNDLE_FLAGS)
 
 bundle-selftest:

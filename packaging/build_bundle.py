@@ -1,6 +1,7 @@
 """Build the desktop bundle: ``python packaging/build_bundle.py [--clean]`` (what ``make bundle`` runs).
 
-Runs PyInstaller on packaging/semvec_studio.spec into ``dist/semvec-studio/``, then writes
+Builds the translations (.qm) when stale, runs PyInstaller on packaging/semvec_studio.spec into
+``dist/semvec-studio/``, then writes
 ``dist/semvec-studio-<version>-<platform>.tar.gz`` (``.zip`` on Windows) of that folder, written
 under a temporary name and renamed when complete. Prints the build time and the sizes.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
 import bundle_config as cfg  # noqa: E402
+import translations  # noqa: E402
 
 SPEC = ROOT / "packaging" / "semvec_studio.spec"
 
@@ -69,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd.insert(3, "--clean")
         shutil.rmtree(folder, ignore_errors=True)
     t0 = time.perf_counter()
+    translations.build()  # resources/translations/*.qm, which the spec copies with resources/
     subprocess.run(cmd, check=True, cwd=ROOT)
     built = time.perf_counter() - t0
     for old in dist.glob(f"{cfg.APP_NAME}-*-{cfg.platform_tag()}.*"):

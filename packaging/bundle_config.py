@@ -98,7 +98,8 @@ DROP = (
     "pyarrow/libarrow_s3*", "pyarrow/_s3fs*", "pyarrow/_flight*", "pyarrow/_pyarrow_cpp_tests*",
     "pyarrow/libarrow_cuda*", "pyarrow/libgandiva*",
     "numpy/_core/include/*", "numpy/f2py/*", "scipy/*/_build_utils/*",
-    # Qt: no translations (the app installs no QTranslator), no QML, no SQL/network/print plugins
+    "resources/translations/*.ts",  # the translations' sources: the app loads the .qm built from them
+    # Qt: of its translations only the Chinese of qtbase (see KEEP), no QML, no SQL/network/print plugins
     "PySide6/Qt/translations/*", "PySide6/Qt/qml/*", "PySide6/Qt/metatypes/*", "PySide6/Qt/libexec/*",
     "PySide6/Qt/plugins/sqldrivers/*", "PySide6/Qt/plugins/qmltooling/*", "PySide6/Qt/plugins/designer/*",
     "PySide6/Qt/plugins/tls/*", "PySide6/Qt/plugins/networkinformation/*", "PySide6/Qt/plugins/printsupport/*",
@@ -117,7 +118,9 @@ DROP = (
 )
 
 # Keep these even when a DROP pattern matches them (e.g. a library's data folder named "test").
-KEEP = ("torch/bin/torch_shm_manager",)  # torch refuses to import without it
+KEEP = ("torch/bin/torch_shm_manager",  # torch refuses to import without it
+        # Qt's own strings (buttons, file dialogs) for each language the app has (semvec_studio.gui.i18n.LANGUAGES)
+        "PySide6/Qt/translations/qtbase_zh_CN.qm")
 
 # After the build (Linux), every ELF file under _internal/ has its symbol table stripped (`strip
 # --strip-unneeded`; ~130 MB less, torch's libtorch_cpu alone 85 MB), except these: the

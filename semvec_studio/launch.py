@@ -18,6 +18,9 @@ from semvec_studio.core.checkpoints import DEFAULT_MODEL
 
 T0 = time.perf_counter()  # --time-startup counts from here (the bundle's launcher adds its own start)
 CLI_COMMANDS = tuple(COMMANDS)  # the `semvec` subcommands
+# the interface languages (semvec_studio.gui.i18n.LANGUAGES, repeated here so the parser needs no Qt; a test compares)
+LANGUAGES = ("en", "zh_CN")
+SYSTEM = "system"
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -39,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot-size", type=_size, default=(1280, 800), metavar="WxH", help="window size for --screenshots (default 1280x800)")
     p.add_argument("--self-test", action="store_true", help="check this installation headless (model, vectors, maps, "
         "training, exports, window) and exit")
+    p.add_argument("--lang", metavar="LANG", choices=(SYSTEM, *LANGUAGES), help="the interface's language: "
+        f"{', '.join(LANGUAGES)} or {SYSTEM} (default: the choice saved by View > Language, else the system's; "
+        "English for --screenshots)")
     p.add_argument("--time-startup", action="store_true", help="print the seconds until the window is first shown, then quit")
     p.add_argument("--version", action="version", version=f"semvec-studio {__version__}")
     return p
@@ -58,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     from semvec_studio.gui.app import run  # noqa: PLC0415 - Qt only for the desktop app
 
     return run(args.files, model=args.model, screenshots=args.screenshots, screenshot_size=args.screenshot_size,
-               time_startup=args.time_startup, started=T0)
+               time_startup=args.time_startup, started=T0, language=args.lang)
 
 
 if __name__ == "__main__":

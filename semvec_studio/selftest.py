@@ -304,6 +304,16 @@ def _gui(state: State) -> str:
     return exercise_window(state.tmp / "gui")
 
 
+# --- check: the Chinese interface -----------------------------------------------------------
+
+@check("chinese-ui")
+def _chinese_ui(state: State) -> str:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from semvec_studio.gui.selftest_i18n import check_chinese_interface
+
+    return check_chinese_interface()
+
+
 # --- check: nothing comes from outside the bundle -------------------------------------------
 
 SYSTEM_LIBRARY_DIRS = ("/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib", "/System/", "/usr/X11", "/nix/store")

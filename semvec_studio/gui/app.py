@@ -5,6 +5,9 @@ The window opens at once; the model loads on the runner thread while the status 
 With no FILE the bundled demo corpus is embedded, so a newcomer sees vectors within seconds.
 ``screenshots``: drive every main view offscreen and save ``DIR/<view>.png``, then exit.
 ``time_startup``: print the seconds to the first shown window and quit (for measuring).
+``language``: the interface's language ("en", "zh_CN", "system"; None: the saved choice, see
+:mod:`semvec_studio.gui.i18n`; ``--screenshots`` is English unless asked). Where the system has no
+font for Chinese the shipped one is registered first (:mod:`semvec_studio.gui.fonts`).
 Ctrl-C in the terminal that started it closes the window as its close button does (jobs
 cancelled, a training run stopped with its checkpoint kept, settings saved) and exits 130.
 
@@ -28,6 +31,8 @@ from PySide6.QtWidgets import QApplication
 
 from semvec_studio import __version__
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
+from semvec_studio.gui import i18n
+from semvec_studio.gui.fonts import install_cjk_fallback
 from semvec_studio.gui.main_window import MainWindow
 from semvec_studio.gui.settings import APPLICATION, ORGANISATION
 
@@ -35,7 +40,7 @@ EXIT_INTERRUPTED = 130
 
 
 def run(files=(), *, model: str = DEFAULT_MODEL, screenshots: str | None = None, screenshot_size=(1280, 800),
-        time_startup: bool = False, started: float | None = None) -> int:
+        time_startup: bool = False, started: float | None = None, language: str | None = None) -> int:
     """Open the workbench on ``model`` and ``files`` (or the demo corpus) and run until it closes."""
     if screenshots:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # read when the QApplication is made
@@ -49,6 +54,9 @@ def run(files=(), *, model: str = DEFAULT_MODEL, screenshots: str | None = None,
     if screenshots:  # deterministic: fresh settings, never the user's
         tmp = tempfile.TemporaryDirectory(prefix="semvec-shots-")
         settings = QSettings(str(Path(tmp.name) / "settings.ini"), QSettings.Format.IniFormat)
+        language = language or i18n.SOURCE_LANGUAGE
+    install_cjk_fallback(app)
+    i18n.install(app, language, settings)
     window = MainWindow(model=model, files=[] if screenshots else list(files), demo=True if screenshots else None,
                         settings=settings)
     previous_hook = sys.excepthook

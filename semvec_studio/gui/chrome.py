@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressBar, QPushBut
 import semvec_studio
 from semvec_studio.core.resources import demo_corpus_path
 from semvec_studio.gui import settings as st
+from semvec_studio.gui.i18n import QT_TRANSLATE_NOOP, language_menu, translate
 
 FALLBACK_DEMO = [
     "She deposited the cheque at the bank before noon.",
@@ -42,11 +43,11 @@ def dropped_paths(mime) -> tuple[list[str], list[str]]:
 def format_seconds(seconds: float) -> str:
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return translate("Duration", "{0} s").format(seconds)
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        return translate("Duration", "{0} min {1} s").format(minutes, f"{seconds:02d}")
+    return translate("Duration", "{0} h {1} min").format(minutes // 60, f"{minutes % 60:02d}")
 
 
 JOB_LABEL_CHARS = 28  # the job's name is shown up to this many characters (whole in the tooltip)
@@ -71,9 +72,9 @@ class StatusArea(QObject):
         self.progress.setFixedWidth(220)
         self.progress.setTextVisible(True)
         self.eta = QLabel()
-        self.eta.setMinimumWidth(self.eta.fontMetrics().horizontalAdvance("~00 min 00 s left"))
-        self.cancel = QPushButton("Cancel")
-        self.cancel.setToolTip("Stop the running job (Esc)")
+        self.eta.setMinimumWidth(self.eta.fontMetrics().horizontalAdvance(self.tr("~{0} left").format("00 min 00 s")))
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel.setToolTip(self.tr("Stop the running job (Esc)"))
         for w in (self.job, self.progress, self.eta, self.cancel):
             bar.addPermanentWidget(w)
         runner.started.connect(self._on_started)
@@ -103,7 +104,7 @@ class StatusArea(QObject):
             self.progress.setFormat(f"{label} %p%" if label else "%p%")
         else:
             self.progress.setRange(0, 0)
-        self.eta.setText(f"~{format_seconds(eta)} left" if eta >= 0 else "")
+        self.eta.setText(self.tr("~{0} left").format(format_seconds(eta)) if eta >= 0 else "")
 
     def _on_busy(self, busy: bool) -> None:
         for w in (self.job, self.progress, self.eta, self.cancel):
@@ -116,11 +117,11 @@ class StatusArea(QObject):
 
 def ask_stop_training(parent) -> bool:
     """Closing during a training run: True to stop it (keeping its checkpoint) and close."""
-    box = QMessageBox(QMessageBox.Icon.Question, "A training run is going",
-                      "A training run is still going. Stop it and close? The last saved checkpoint is kept, "
-                      "and Resume in the Train tab continues from it.", parent=parent)
-    stop = box.addButton("Stop and close", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
+    box = QMessageBox(QMessageBox.Icon.Question, translate("Chrome", "A training run is going"),
+                      translate("Chrome", "A training run is still going. Stop it and close? The last saved checkpoint is kept, "
+                                "and Resume in the Train tab continues from it."), parent=parent)
+    stop = box.addButton(translate("Chrome", "Stop and close"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(translate("Chrome", "Keep training"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(stop)
     box.exec()
     return box.clickedButton() is stop
@@ -169,44 +170,55 @@ def _action(window, menu: QMenu, text: str, shortcut, slot, tip: str = "") -> QA
     return action
 
 
+# The View menu's entries, one per tab of the main window, in order (translated where shown).
+VIEW_MENU_TITLES = (QT_TRANSLATE_NOOP("Chrome", "Data"), QT_TRANSLATE_NOOP("Chrome", "Tokens and words"),
+                    QT_TRANSLATE_NOOP("Chrome", "Texts"), QT_TRANSLATE_NOOP("Chrome", "Map"),
+                    QT_TRANSLATE_NOOP("Chrome", "Compare"), QT_TRANSLATE_NOOP("Chrome", "Layers"),
+                    QT_TRANSLATE_NOOP("Chrome", "Train"))
+
+
 def build_menus(window) -> WindowActions:
-    """File / Run / View / Help menus with the app's shortcuts."""
+    """File / Run / View / Help menus with the app's shortcuts (View ends with Language)."""
     bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
+    file_menu = bar.addMenu(translate("Chrome", "&File"))
     session = window.session
-    _action(window, file_menu, "New workspace from file(s)…", "Ctrl+N", session.choose_new,
-            "Make a workspace (a .semvec file) from CSV, TSV, JSONL or TXT files: its rows, labels and views are kept")
-    _action(window, file_menu, "Open workspace…", "Ctrl+Alt+O", session.choose_open, "Open a .semvec workspace")
-    recent_workspaces = file_menu.addMenu("Recent workspaces")
-    save_copy = _action(window, file_menu, "Save a copy as…", None, session.choose_copy,
-                        "Write a copy of the workspace, with every edit made so far, under another name")
-    close_workspace = _action(window, file_menu, "Close workspace", "Ctrl+W", session.close_by_user,
-                              "Close the workspace (every edit is saved already)")
+    _action(window, file_menu, translate("Chrome", "New workspace from file(s)…"), "Ctrl+N", session.choose_new,
+            translate("Chrome", "Make a workspace (a .semvec file) from CSV, TSV, JSONL or TXT files: its rows, labels and views are kept"))
+    _action(window, file_menu, translate("Chrome", "Open workspace…"), "Ctrl+Alt+O", session.choose_open,
+            translate("Chrome", "Open a .semvec workspace"))
+    recent_workspaces = file_menu.addMenu(translate("Chrome", "Recent workspaces"))
+    save_copy = _action(window, file_menu, translate("Chrome", "Save a copy as…"), None, session.choose_copy,
+                        translate("Chrome", "Write a copy of the workspace, with every edit made so far, under another name"))
+    close_workspace = _action(window, file_menu, translate("Chrome", "Close workspace"), "Ctrl+W", session.close_by_user,
+                              translate("Chrome", "Close the workspace (every edit is saved already)"))
     file_menu.addSeparator()
-    open_texts = _action(window, file_menu, "Open texts…", "Ctrl+O", window.text_panel.choose_file,
-                         "Open a .txt, .csv, .tsv or .jsonl file, one text per line or row")
-    open_model = _action(window, file_menu, "Open model folder…", "Ctrl+Shift+O", window.model_panel.choose_folder,
-                         "Open a local Hugging Face checkpoint folder")
-    recent_files = file_menu.addMenu("Recent texts")
-    _action(window, file_menu, "Open labelled file for training…", "Ctrl+Shift+T", window.open_training_file,
-            "Choose a labelled CSV/TSV in the Train tab to fine-tune a classifier on it")
+    open_texts = _action(window, file_menu, translate("Chrome", "Open texts…"), "Ctrl+O", window.text_panel.choose_file,
+                         translate("Chrome", "Open a .txt, .csv, .tsv or .jsonl file, one text per line or row"))
+    open_model = _action(window, file_menu, translate("Chrome", "Open model folder…"), "Ctrl+Shift+O", window.model_panel.choose_folder,
+                         translate("Chrome", "Open a local Hugging Face checkpoint folder"))
+    recent_files = file_menu.addMenu(translate("Chrome", "Recent texts"))
+    _action(window, file_menu, translate("Chrome", "Open labelled file for training…"), "Ctrl+Shift+T", window.open_training_file,
+            translate("Chrome", "Choose a labelled CSV/TSV in the Train tab to fine-tune a classifier on it"))
     file_menu.addSeparator()
-    export = _action(window, file_menu, "Export vectors…", "Ctrl+E", window.open_export,
-                     "Write the vectors in the formats of your choice, with their manifest")
+    export = _action(window, file_menu, translate("Chrome", "Export vectors…"), "Ctrl+E", window.open_export,
+                     translate("Chrome", "Write the vectors in the formats of your choice, with their manifest"))
     export.setEnabled(False)
     file_menu.addSeparator()
-    _action(window, file_menu, "Quit", QKeySequence.StandardKey.Quit, window.close)
-    run_menu = bar.addMenu("&Run")
-    embed = _action(window, run_menu, "Embed", "Ctrl+Return", window.embed, "Compute the vectors of the texts")
+    _action(window, file_menu, translate("Chrome", "Quit"), QKeySequence.StandardKey.Quit, window.close)
+    run_menu = bar.addMenu(translate("Chrome", "&Run"))
+    embed = _action(window, run_menu, translate("Chrome", "Embed"), "Ctrl+Return", window.embed,
+                    translate("Chrome", "Compute the vectors of the texts"))
     embed.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-    cancel = _action(window, run_menu, "Cancel", "Esc", window.cancel, "Stop the running job")
-    view_menu = bar.addMenu("&View")
-    for index, title in enumerate(("Data", "Tokens and words", "Texts", "Map", "Compare", "Layers", "Train")):
-        _action(window, view_menu, title, f"Ctrl+{index + 1}", lambda _=False, i=index: window.views.setCurrentIndex(i))
-    help_menu = bar.addMenu("&Help")
-    _action(window, help_menu, "About SemVec Studio", None, lambda: QMessageBox.about(
-        window, "About SemVec Studio",
-        f"SemVec Studio {semvec_studio.__version__}\nToken, word and sentence vectors of transformer models."))
+    cancel = _action(window, run_menu, translate("Chrome", "Cancel"), "Esc", window.cancel, translate("Chrome", "Stop the running job"))
+    view_menu = bar.addMenu(translate("Chrome", "&View"))
+    for index, title in enumerate(VIEW_MENU_TITLES):
+        _action(window, view_menu, translate("Chrome", title), f"Ctrl+{index + 1}", lambda _=False, i=index: window.views.setCurrentIndex(i))
+    view_menu.addSeparator()
+    view_menu.addMenu(language_menu(window, window.settings))
+    help_menu = bar.addMenu(translate("Chrome", "&Help"))
+    _action(window, help_menu, translate("Chrome", "About SemVec Studio"), None, lambda: QMessageBox.about(
+        window, translate("Chrome", "About SemVec Studio"),
+        translate("Chrome", "SemVec Studio {0}\nToken, word and sentence vectors of transformer models.").format(semvec_studio.__version__)))
     actions = WindowActions(open_texts, open_model, embed, cancel, export, recent_files, recent_workspaces, save_copy,
                             close_workspace, window)
     session.opened.connect(lambda _ws: actions.refresh_workspace())

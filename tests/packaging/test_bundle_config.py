@@ -128,6 +128,8 @@ def test_shipped_transformers_families_cover_the_supported_checkpoints(bundle_co
     "PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/Qt/plugins/imageformats/libqsvg.so",
     "PySide6/Qt/lib/libQt6Widgets.so.6", "pyarrow/libparquet.so.2600", "llvmlite/binding/libllvmlite.so",
     "numpy.libs/libscipy_openblas64_-32a4b2a6.so", "torch-2.13.0+cpu.dist-info/METADATA",
+    "resources/translations/semvec_studio_zh_CN.qm", "PySide6/Qt/translations/qtbase_zh_CN.qm",
+    "resources/fonts/DroidSansFallbackFull.ttf", "resources/fonts/LICENSE-Apache-2.0.txt",
 ])
 def test_needed_files_are_kept(bundle_config, dest):
     assert not bundle_config.dropped(dest)
@@ -137,6 +139,7 @@ def test_needed_files_are_kept(bundle_config, dest):
     "torch/include/ATen/ATen.h", "torch/test/weakref_test", "torch/bin/test_api", "torch/lib/libtorchbind_test.so",
     "PySide6/Qt/translations/qtbase_de.qm", "PySide6/Qt/qml/QtQuick/qmldir", "PySide6/Qt/lib/libQt6Quick.so.6",
     "pyarrow/libarrow_flight.so.2600", "scipy/linalg/tests/data/x.npz", "torch-2.13.0+cpu.dist-info/RECORD",
+    "resources/translations/semvec_studio_zh_CN.ts",
 ])
 def test_unneeded_files_are_dropped(bundle_config, dest):
     assert bundle_config.dropped(dest)
