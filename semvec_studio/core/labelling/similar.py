@@ -1,9 +1,11 @@
 """More like this: the unlabelled rows ranked by how like a class's labelled rows they are.
 
-The score of a row is a cosine in [-1, 1] (shown to users): by default the mean cosine to its
-``k`` nearest rows of the class (:data:`SIMILARITY`), which found more rows of the class in the top
-N than the cosine to the class's centroid on TREC (README, "Labelling in the loop"). Both are in
-the registry :data:`SIMILARITIES`.
+The score of a row is a cosine in [-1, 1] (shown to users): by default the cosine to the class's
+centroid (the mean of its rows' unit vectors; :data:`SIMILARITY`). Measured against the mean cosine
+to the ``k`` = 5 nearest rows of the class (both in the registry :data:`SIMILARITIES`), it found
+more rows of the class in the top 50 on SST-2 (0.73 vs 0.71 with 10 labelled rows a class, 0.80 vs
+0.72 with 50) and about as many on TREC (0.76 vs 0.76, 0.83 vs 0.84); README, "Labelling in the
+loop".
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def _top_k(candidates: np.ndarray, members: np.ndarray, k: int = TOP_K) -> np.nd
     return best.mean(axis=1)
 
 
-SIMILARITIES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"top_k": _top_k, "centroid": _centroid}
-SIMILARITY = "top_k"
+SIMILARITIES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"centroid": _centroid, "top_k": _top_k}
+SIMILARITY = "centroid"
 
 
 def more_like_this(vectors: np.ndarray, label_ids: np.ndarray, label_id: int, n: int, has_vector: np.ndarray | None = None,

@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 from semvec_studio.core.errors import UsageError
+from semvec_studio.core.labelling import strategies
 from semvec_studio.core.labelling.strategies import STRATEGIES, check_strategy, rank
 from semvec_studio.core.labelling.suggest import fit_suggestions, make_classifier, one_thread, take
 from semvec_studio.core.tasks import NullContext, TaskContext
@@ -125,8 +126,8 @@ def _one_seed(x: np.ndarray, y: np.ndarray, params: SimulationParams, seed: int,
     while True:
         ctx.check_cancelled()
         suggestions = None
-        if strategy in ("margin", "entropy", "mistakes"):
-            suggestions = fit_suggestions(x_pool, shown, out_of_fold=strategy == "mistakes", seed=seed)
+        if strategy in strategies.USES_MODEL:
+            suggestions = fit_suggestions(x_pool, shown, out_of_fold=strategy in strategies.USES_OUT_OF_FOLD, seed=seed)
         picked = rank(strategy, vectors=x_pool, label_ids=shown, suggestions=suggestions, n=n, seed=seed + len(points)).rows
         shown[picked] = y_pool[picked]
         order.append(picked)

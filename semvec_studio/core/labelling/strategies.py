@@ -138,6 +138,10 @@ STRATEGIES: dict[str, Callable[[Pool], Ranked]] = {
     "diverse": _diverse,
     "random": _random,
 }
+# The strategies that rank by the suggestion model (a caller fits it first), and those that want
+# its out-of-fold probabilities too.
+USES_MODEL = frozenset({"margin", "entropy", "mistakes"})
+USES_OUT_OF_FOLD = frozenset({"mistakes"})
 
 
 def check_strategy(strategy: str, choices=STRATEGIES, option: str = "strategy") -> None:

@@ -63,9 +63,9 @@ class Suggestions:
         return int(self.predicted.shape[0])
 
 
-def make_classifier(seed: int = 0) -> LogisticRegression:
-    """The suggestion model (on unit-length vectors: :func:`unit_block`)."""
-    return LogisticRegression(C=C, max_iter=MAX_ITER, random_state=seed)
+def make_classifier(seed: int = 0, c: float | None = None) -> LogisticRegression:
+    """The suggestion model (on unit-length vectors: :func:`unit_block`); ``c`` overrides :data:`C`."""
+    return LogisticRegression(C=C if c is None else c, max_iter=MAX_ITER, random_state=seed)
 
 
 def unit_block(block: np.ndarray) -> np.ndarray:
@@ -115,7 +115,7 @@ def fold_of(y: np.ndarray, folds: int, seed: int) -> np.ndarray:
 
 
 def cross_val_proba(x: np.ndarray, y: np.ndarray, n_classes: int, *, folds: int = OOF_FOLDS, seed: int = 0,
-                ctx: TaskContext | None = None) -> np.ndarray:
+                    c: float | None = None, ctx: TaskContext | None = None) -> np.ndarray:
     """Cross-validated probabilities (len(y) x n_classes float32) of the class ids ``y`` (0 ..
     n_classes-1) of the unit vectors ``x``: each row predicted by a model that never saw it. A class
     missing from a fold's training part gets probability 0 there."""
@@ -133,7 +133,7 @@ def cross_val_proba(x: np.ndarray, y: np.ndarray, n_classes: int, *, folds: int 
         if len(seen) < 2:  # a fold model needs two classes; with one, it is certain of it
             out[np.ix_(test, seen)] = 1.0
             continue
-        model = make_classifier(seed).fit(x[train], y[train])
+        model = make_classifier(seed, c).fit(x[train], y[train])
         out[np.ix_(test, model.classes_)] = model.predict_proba(x[test])
     return out
 
