@@ -31,6 +31,8 @@ from semvec_studio.gui.panels.export_dialog import ExportDialog, start_export
 from semvec_studio.gui.panels.model_panel import ModelPanel
 from semvec_studio.gui.panels.text_panel import TextPanel
 from semvec_studio.gui.runner import Runner
+from semvec_studio.gui.suggestions import Suggestions
+from semvec_studio.gui.view_labelling import ViewLabelKeys
 from semvec_studio.gui.workspace_bridge import LABEL, WorkspaceBridge
 from semvec_studio.gui.workspace_session import WorkspaceSession
 
@@ -112,6 +114,11 @@ class MainWindow(QMainWindow):
         self.runner.started.connect(lambda *_: self.notifier.clear_error())  # the user moved on
         self.status_area.cancelRequested.connect(self.cancel_job)
         self.bridge = WorkspaceBridge(self)
+        self.suggestions = Suggestions(self)
+        self.session.opened.connect(lambda _ws: self.suggestions.reset())
+        self.session.closed.connect(self.suggestions.reset)
+        self.embedded.connect(self.suggestions.push_style)
+        self.view_keys = ViewLabelKeys(self)
         self.session.recentChanged.connect(self.actions.refresh_recent)
         self.session.chosen.connect(lambda: self.views.setCurrentIndex(DATA_TAB))
 
@@ -130,6 +137,8 @@ class MainWindow(QMainWindow):
         self.map_panel.map_store = self.bridge.maps  # maps kept in the open workspace's data folder
         self.map_panel.textsLabelled.connect(self.bridge.label_texts)  # a map selection's labels go into the workspace
         self.training_panel.setup.set_workspace(self.session.ws)  # Workspace labels trains on its labelled rows
+        self.view_keys.watch(self.token_view.tree, lambda: None if self.token_view.rows is None else int(self.token_view.rows.text_id))
+        self.view_keys.watch(self.sentence_view.table, self.sentence_view.selected_row)
         self.views.blockSignals(True)  # no transient tab changes (they would hide and show the left column)
         for index, view in zip(HEAVY_TABS, made.all()):
             title = VIEW_TITLES[index]

@@ -208,9 +208,10 @@ class WorkspaceBridge(QObject):
 
     # --- labels from the map ----------------------------------------------------------------------
 
-    def label_texts(self, text_ids, label: str) -> None:
-        """Texts labelled on the map (a lasso or rectangle selection): their workspace rows get
-        the label in one edit (source "bulk"), which Ctrl+Z in the Data view undoes."""
+    def label_texts(self, text_ids, label: str, source: str = "bulk") -> None:
+        """Texts labelled on the map (a lasso or rectangle selection: source "bulk") or with a
+        number key in a view ("typed"): their workspace rows get the label in one edit, which
+        Ctrl+Z in the Data view undoes."""
         ws, w = self.ws, self.window
         if ws is None or self.rows is None:
             return
@@ -219,7 +220,7 @@ class WorkspaceBridge(QObject):
             return
         rows = self.rows[np.asarray(text_ids, dtype=np.int64)]
         try:
-            edit = ws.set_label(rows, label, "bulk")
+            edit = ws.set_label(rows, label, source)
         except SemvecError as exc:
             w.notifier.error(exc)
             return

@@ -28,6 +28,7 @@ LINE_BREAK = "\u2424"  # ␤: a line break inside one text, shown on its one lin
 ROW_COLUMN, LABEL_COLUMN, TEXT_COLUMN = 0, 1, 2
 _FIXED = ("#", "Label", "Text")
 SCORE = "Score"  # after the text, in a ranked view (a search by meaning): the row's cosine to the query
+SUGGESTED, CONFIDENCE = "Suggested", "Confidence"  # after the text once there are suggestions (unlabelled rows only)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -45,10 +46,12 @@ class RowTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.view: RowView | None = None
-        self._extra: list[str] = []  # the columns after the text: the score (ranked views), then the files' others
+        self._extra: list[str] = []  # the columns after the text: those made here (suggestions, score), then the files' others
+        self._made = 0
         self._label_columns: set[str] = set()
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._colours: dict[str, QColor] = {}
+        self._suggested = None  # (predicted label id by workspace row, confidence by row, {label id: name}) or None
 
     # --- content --------------------------------------------------------------------------------
 
@@ -61,13 +64,39 @@ class RowTableModel(QAbstractTableModel):
         self.view = view
         self._pages.clear()
         if view is None:
-            self._extra = []
-        else:
-            texts = {s.text_column for s in view.ws.sources() if s.text_index is not None}
-            self._extra = ([SCORE] if view.scores is not None else []) + [c for c in view.ws.columns() if c not in texts]
-            self._label_columns = {s.label_column for s in view.ws.sources() if s.label_column}
+            self._suggested = None
+        self._set_columns()
         self._read_labels()
         self.endResetModel()
+
+    def _set_columns(self) -> None:
+        view = self.view
+        if view is None:
+            self._extra, self._made = [], 0
+            return
+        texts = {s.text_column for s in view.ws.sources() if s.text_index is not None}
+        made = ([SUGGESTED, CONFIDENCE] if self._suggested is not None else []) + ([SCORE] if view.scores is not None else [])
+        self._made = len(made)
+        self._extra = made + [c for c in view.ws.columns() if c not in texts]
+        self._label_columns = {s.label_column for s in view.ws.sources() if s.label_column}
+
+    def set_suggestions(self, predicted: np.ndarray | None, confidence: np.ndarray | None = None, names: dict | None = None) -> None:
+        """Show each unlabelled row's suggested label and its confidence (None: hide the columns)."""
+        self.beginResetModel()
+        self._suggested = None if predicted is None else (predicted, confidence, dict(names or {}))
+        self._set_columns()
+        self.endResetModel()
+
+    def suggestion(self, position: int) -> tuple[str, float] | None:
+        """The suggested label and confidence of the unlabelled row at ``position`` (None: none)."""
+        if self._suggested is None or self.view is None:
+            return None
+        predicted, confidence, names = self._suggested
+        row = self.view.row_at(position)
+        if row >= len(predicted) or predicted[row] < 0 or self.row(position).label:
+            return None
+        name = names.get(int(predicted[row]))
+        return None if name is None else (name, float(confidence[row]))
 
     def _read_labels(self) -> None:
         self._colours = {} if self.ws is None else {lb.name: QColor(lb.colour) for lb in self.ws.labels()}
@@ -95,12 +124,20 @@ class RowTableModel(QAbstractTableModel):
         """The row numbers at ``positions`` of the view."""
         return np.asarray([self.view.row_at(p) for p in positions], dtype=np.int64)
 
+    def made_columns(self) -> int:
+        """How many columns this model made after the text (Suggested, Confidence, Score)."""
+        return self._made
+
     def extra_columns(self) -> list[str]:
         """The original columns shown after the text."""
-        return [c for c in self._extra if c != SCORE or self.view is None or self.view.scores is None]
+        return self._extra[self._made:]
+
+    def _extra_name(self, column: int) -> str | None:
+        """The name of a column this model made (Suggested, Confidence, Score); None for the others."""
+        return self._extra[column - len(_FIXED)] if len(_FIXED) <= column < len(_FIXED) + self._made else None
 
     def is_score(self, column: int) -> bool:
-        return column >= len(_FIXED) and self.view is not None and self.view.scores is not None and column == len(_FIXED)
+        return self.view is not None and self.view.scores is not None and self._extra_name(column) == SCORE
 
     def column_name(self, column: int) -> str:
         """The header of ``column``: a file's label column is '… (file)', beside the Label the user edits."""
@@ -142,13 +179,24 @@ class RowTableModel(QAbstractTableModel):
                 return one_line(row.text)
             if self.is_score(column):
                 return f"{self.view.score_at(index.row()):.3f}"
+            extra = self._extra_name(column)
+            if extra in (SUGGESTED, CONFIDENCE):
+                found = self.suggestion(index.row())
+                return "" if found is None else found[0] if extra == SUGGESTED else f"{found[1]:.2f}"
             return one_line(str(row.values().get(self._extra[column - len(_FIXED)], "")))
         if role == Qt.ItemDataRole.DecorationRole and column == LABEL_COLUMN:
             label = self.row(index.row()).label
             return self._colours.get(label) if label else None
+        if role == Qt.ItemDataRole.DecorationRole and self._extra_name(column) == SUGGESTED:
+            found = self.suggestion(index.row())
+            if found is not None and found[0] in self._colours:
+                faded = QColor(self._colours[found[0]])
+                faded.setAlphaF(0.25 + 0.75 * found[1])
+                return faded
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(self.row(index.row()), column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and (column == ROW_COLUMN or self.is_score(column)):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (column == ROW_COLUMN or self._extra_name(column) in (SCORE, CONFIDENCE)):
             return _RIGHT
         return None
 
@@ -165,6 +213,9 @@ class RowTableModel(QAbstractTableModel):
             return f"Row {row.row}: {row.source.name}, line {row.line}"
         if self.is_score(column):
             return "Search by meaning: the cosine of this row's sentence vector to the query's"
+        if self._extra_name(column) in (SUGGESTED, CONFIDENCE):
+            return ("The label the suggestions give this unlabelled row, and their confidence in it: "
+                    "Enter accepts it, a number key gives another label")
         return None
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -108,7 +108,8 @@ class _MemmapSink:
         return EmbeddingSet(np.zeros((0, self.mm.shape[1]), np.float32), {}, manifest, "sentence")
 
 
-def _new_texts(ws: Workspace, conn: sqlite3.Connection, start: int) -> tuple[list[int], list[str]]:
+def texts_from(ws: Workspace, conn: sqlite3.Connection, start: int) -> tuple[list[int], list[str]]:
+    """The rows from ``start`` on that have a text, and their texts (read through ``conn``)."""
     rows, texts = [], []
     for first, block in ws.iter_texts(start, conn=conn):
         for i, text in enumerate(block):
@@ -132,7 +133,7 @@ def sentence_vectors(ws: Workspace, lm: LoadedModel, options: ExtractOptions = E
         return cached
     conn = ws.connect()
     try:
-        rows, texts = _new_texts(ws, conn, covered)
+        rows, texts = texts_from(ws, conn, covered)
     finally:
         conn.close()
     ctx.log(f"computing the sentence vectors of {count(len(texts), 'row')} (kept in {ws.data_dir.name})")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
@@ -41,6 +42,7 @@ from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.store import Workspace
 from semvec_studio.core.workspace.views import RowFilter, RowView
 from semvec_studio.gui.notifier import InlineMessage
+from semvec_studio.gui.panels.label_set import LabelSetPanel
 from semvec_studio.gui.workspace_model import LABEL_COLUMN, ROW_COLUMN, TEXT_COLUMN, RowTableModel
 
 SEND_LIMIT = 5000  # rows sent to the views at once (the views hold every vector in memory)
@@ -81,6 +83,7 @@ class DataView(QWidget):
     pasteRequested = Signal(str)  # the clipboard's text: each line a new row (the session adds them)
     meaningRequested = Signal(str)  # rank the rows by meaning to this query (the window runs the job)
     edited = Signal()  # a label edit, undo or redo (the window updates its title and views)
+    acceptRequested = Signal(object)  # Enter: give these rows their suggested labels (the window's suggestions do it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,7 +143,8 @@ class DataView(QWidget):
         self.counts.setWordWrap(True)  # a long query or message wraps instead of widening the window
         self.keys = QLabel()
         self.keys.setWordWrap(True)
-        self.new_label = QPushButton("New label…")
+        self.labels_panel = LabelSetPanel()
+        self.new_label = self.labels_panel.new_button
         self.undo_button = QPushButton("Undo")
         self.redo_button = QPushButton("Redo")
         self.save_selection = QPushButton("Save selection…")
@@ -153,13 +157,20 @@ class DataView(QWidget):
                                     f"{SEND_LIMIT:,}) in the token, text and map views")
         bottom = QHBoxLayout()
         bottom.addWidget(self.keys, 1)
-        for w in (self.paste_button, self.new_label, self.undo_button, self.redo_button, self.save_selection, self.send_button):
+        for w in (self.paste_button, self.undo_button, self.redo_button, self.save_selection, self.send_button):
             bottom.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.counts)
-        layout.addWidget(self.table, 1)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("data_split")
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.labels_panel)
+        self.split.setStretchFactor(0, 1)
+        self.split.setCollapsible(0, False)
+        self.split.setSizes([520, 250])
+        layout.addWidget(self.split, 1)
         layout.addLayout(bottom)
         self._timer = QTimer(self, singleShot=True, interval=350)
         self._timer.timeout.connect(self.apply_filters)
@@ -170,7 +181,8 @@ class DataView(QWidget):
             combo.currentIndexChanged.connect(self._on_filter_changed)
         header.sectionClicked.connect(self._on_header_clicked)
         self.refresh_button.clicked.connect(self.apply_filters)
-        self.new_label.clicked.connect(self.ask_new_label)
+        self.labels_panel.edited.connect(self._on_label_set_edited)
+        self.labels_panel.chosen.connect(self.filter_label)
         self.undo_button.clicked.connect(self.undo)
         self.redo_button.clicked.connect(self.redo)
         self.save_selection.clicked.connect(self.ask_save_selection)
@@ -193,6 +205,7 @@ class DataView(QWidget):
         self.ws = ws
         self.ranking = None
         self.message.clear()
+        self.labels_panel.set_workspace(ws)
         for w in (self.search, self.search_mode, self.label_filter, self.source_filter, self.selection_filter, self.sort,
                   self.refresh_button, self.table, self.send_button, self.save_selection):
             w.setEnabled(ws is not None)
@@ -241,7 +254,7 @@ class DataView(QWidget):
         elif keyed:
             self.keys.setText("Keys: " + " · ".join(keyed) + " · 0 clears · Ctrl+Z undoes")
         else:
-            self.keys.setText("No labels yet: New label… makes one (its number key then labels the selected rows)")
+            self.keys.setText("No labels yet: New… under Labels (right) makes one; its number key then labels the selected rows")
 
     def filter(self) -> RowFilter:
         query = self.search.text().strip()
@@ -283,28 +296,30 @@ class DataView(QWidget):
         if self.ws.read_only:
             self.message.show_info(f"Read-only: {self.ws.read_only_reason}.")
         self.model.set_view(view)
-        self._size_columns()
+        self.size_columns()
         self._update_counts()
         position = None if current is None else view.position(current)
         if position is not None:
             self.select_positions([position])
         self._update_buttons()
 
-    def _size_columns(self) -> None:
+    def size_columns(self) -> None:
         """Row number and label narrow, the text wide (all the room left when few columns follow it)."""
         header = self.table.horizontalHeader()
         digits = self.fontMetrics().horizontalAdvance("0" * max(3, len(str(self.ws.row_count))))
         self.table.setColumnWidth(ROW_COLUMN, digits + 16)
         self.table.setColumnWidth(LABEL_COLUMN, max(120, self.fontMetrics().horizontalAdvance("M" * 8)))
-        extra = self.model.columnCount() - TEXT_COLUMN - 1
+        made = self.model.made_columns()  # Suggested, Confidence, Score: right after the text, narrow
+        extra = self.model.columnCount() - TEXT_COLUMN - 1 - made
         for column in range(TEXT_COLUMN + 1, self.model.columnCount()):
-            self.table.setColumnWidth(column, 140)
+            self.table.setColumnWidth(column, 140 if column > TEXT_COLUMN + made else 96)
         header.setStretchLastSection(False)
         if extra <= 2:
             header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
-        else:
+        else:  # many file columns: the text keeps what the made columns leave of the view, then the rest scroll
             header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(TEXT_COLUMN, 520)
+            room = self.table.viewport().width() - sum(self.table.columnWidth(c) for c in (ROW_COLUMN, LABEL_COLUMN)) - 96 * made
+            self.table.setColumnWidth(TEXT_COLUMN, max(320, room) if made else 520)
 
     def _update_counts(self) -> None:
         if self.ws is None or self.model.view is None:
@@ -320,7 +335,6 @@ class DataView(QWidget):
         writable = self.ws is not None and not self.ws.read_only
         self.undo_button.setEnabled(writable and self.ws.can_undo())
         self.redo_button.setEnabled(writable and self.ws.can_redo())
-        self.new_label.setEnabled(writable)
         self.paste_button.setEnabled(self.ws is None or writable)
         self.save_selection.setEnabled(writable)
 
@@ -436,6 +450,12 @@ class DataView(QWidget):
                 if key in (Qt.Key.Key_0, Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                     self.label_selected(None)
                     return True
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self.accept_selected()
+                    return True
+                if key == Qt.Key.Key_Space:
+                    self.move_on(self.selected_positions() or [self.table.currentIndex().row()])
+                    return True
         return super().eventFilter(watched, event)
 
     def label_key(self, key: int) -> None:
@@ -443,7 +463,8 @@ class DataView(QWidget):
             return
         found = [lb for lb in self.ws.labels() if lb.key == key]
         if not found:
-            self.message.show_info(f"No label has the key {key}: New label… makes one, and the first nine labels get the keys 1-9.")
+            self.message.show_info(f"No label has the key {key}: New… under Labels makes one (the first nine get the keys 1-9), "
+                                   "and Key… moves a key.")
             return
         self.label_selected(found[0].name)
 
@@ -455,8 +476,27 @@ class DataView(QWidget):
         if not positions or self.ws is None:
             return
         edit = self.model.label_rows(positions, name)
-        if edit is not None and len(positions) == 1 and positions[0] + 1 < self.model.rowCount():
+        if edit is not None:
+            self.move_on(positions)
+
+    def move_on(self, positions: list[int]) -> None:
+        """After labelling (or skipping, Space) one row: the cursor goes to the next row."""
+        if len(positions) == 1 and 0 <= positions[0] and positions[0] + 1 < self.model.rowCount():
             self.select_positions([positions[0] + 1])
+
+    def accept_selected(self) -> None:
+        """Enter: the selected rows (or the current one) take their suggested labels; then move on."""
+        positions = self.selected_positions()
+        if not positions and self.table.currentIndex().isValid():
+            positions = [self.table.currentIndex().row()]
+        if not positions or self.ws is None or self.ws.read_only:
+            return
+        if all(self.model.suggestion(p) is None for p in positions):
+            self.message.show_info("No suggestion to accept here: Suggest now (under Labels) makes them; "
+                                   "a labelled row keeps its label.")
+            return
+        self.acceptRequested.emit(self.model.rows_at(positions))
+        self.move_on(positions)
 
     def edited_elsewhere(self, edit) -> None:
         """A label edit made outside the table (a map selection): the rows, counts and buttons follow."""
@@ -467,28 +507,24 @@ class DataView(QWidget):
         self.message.clear() if self.message.kind == "error" else None
         if self.label_filter.count() - 2 != len(self.ws.labels()):
             self._fill_combos()  # a typed label made a new one
+        self.labels_panel.refresh()
         self._update_counts()
         self._update_buttons()
         self.edited.emit()
 
-    def ask_new_label(self) -> None:
-        if self.ws is None:
-            return
-        name, ok = QInputDialog.getText(self, "New label", "Name of the new label:")
-        if ok and name.strip():
-            self.add_label(name.strip())
-
-    def add_label(self, name: str) -> bool:
-        try:
-            self.ws.add_label(name)
-        except SemvecError as exc:
-            self.message.show_error(exc.for_gui())
-            return False
+    def _on_label_set_edited(self, edit) -> None:
+        """The label panel renamed, merged, deleted, recoloured or re-keyed a label (or made one)."""
         self._fill_combos()
         self.model.refresh()
+        self._update_counts()
         self._update_buttons()
         self.edited.emit()
-        return True
+
+    def filter_label(self, name: str) -> None:
+        """Show the rows with label ``name`` (a double-click in the label panel)."""
+        found = self.label_filter.findData(name)
+        if found >= 0:
+            self.label_filter.setCurrentIndex(found)
 
     def undo(self) -> None:
         self._step(self.ws.undo if self.ws is not None else None, "undo")
@@ -509,6 +545,7 @@ class DataView(QWidget):
             return
         self.message.show_info(("Undone: " if what == "undo" else "Redone: ") + edit.description)
         self._fill_combos()
+        self.labels_panel.refresh()
         self.model.refresh()
         self._update_counts()
         self._update_buttons()

@@ -428,13 +428,15 @@ class ProjectionPanel(QWidget):
         """Write ``label`` into the ``label`` column of the selected rows; returns how many. A
         selection of texts also goes out as ``textsLabelled`` (an open workspace keeps it)."""
         texts = self.selected_text_ids() if self.map is not None and self.map.level == "sentence" else None
-        n = self.explorer.label_selection(self.map, label, self.columns)
+        kept = self.colors.style is not None and texts is not None  # a workspace's rows: the workspace keeps the labels
+        n = len(texts) if kept else self.explorer.label_selection(self.map, label, self.columns)
         if n and texts is not None and len(texts):
             self.textsLabelled.emit(texts, label)
         if n:
             self.colors.forget_clusters()
             key = self.toolbar.color_key()
-            self.show_colors(f"meta:{LABEL_COLUMN}" if key in ("none", "text", f"column:{LABEL_COLUMN}") else key)
+            labels = f"column:{LABEL_COLUMN}" if kept else f"meta:{LABEL_COLUMN}"
+            self.show_colors(labels if key in ("none", "text", f"column:{LABEL_COLUMN}", f"meta:{LABEL_COLUMN}") else key)
             self.notifier.status(f"Labelled {n:,} rows “{label}” (the 'label' column; exported with the vectors)")
         return n
 

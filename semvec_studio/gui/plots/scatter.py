@@ -183,6 +183,25 @@ class Scatter(QWidget):
         self._recolor()
         return cats
 
+    def color_by_classes(self, codes: np.ndarray, colors: list[str], legend: list[tuple[str, int, str, tuple[int, ...]]]) -> Categories:
+        """Colour by given colours: point ``i`` gets ``colors[codes[i]]`` (``#rrggbb``, or
+        ``#aarrggbb`` for a colour with its own opacity, which the point-style opacity scales).
+        ``legend``: (name, count, colour, codes) per entry; clicking an entry hides all its codes
+        (a label drawn at several opacities is one entry)."""
+        self.codes = np.asarray(codes, dtype=np.uint16)
+        self.colors = list(colors)
+        self.categories = Categories(self.codes, [e[0] for e in legend], [e[1] for e in legend], [e[2] for e in legend])
+        self.value_range = None
+        self.legend.clear()
+        for name, n, color, group in legend:
+            sample = pg.ScatterPlotItem(pen=None, brush=QBrush(QColor(color)), size=9, symbol="o")  # (Qt reads #aarrggbb)
+            sample.code = tuple(group)
+            short = name if len(name) <= LEGEND_CHARS else name[: LEGEND_CHARS - 1] + "…"
+            self.legend.addItem(sample, f"{short} ({n:,})")
+        self._place_side(self.legend)
+        self._recolor()
+        return self.categories
+
     def color_by_values(self, values, title: str = "") -> tuple[float, float]:
         """Colour by a continuous value, with a colour bar; NaN is grey."""
         codes, lo, hi = quantize(values, VALUE_BINS)
@@ -207,11 +226,12 @@ class Scatter(QWidget):
         self._recolor()
 
     def _make_brushes(self) -> None:
-        alpha = int(round(255 * min(max(self.opacity, 0.05), 1.0)))
+        opacity = min(max(self.opacity, 0.05), 1.0)
         self._brushes = []
         for color in self.colors:
             c = QColor(color)
-            c.setAlpha(alpha)
+            own = c.alphaF() if len(color) == 9 else 1.0  # "#aarrggbb": a colour with its own opacity
+            c.setAlphaF(max(own * opacity, 0.03))
             self._brushes.append(QBrush(c))
 
     def _recolor(self) -> None:
@@ -237,7 +257,7 @@ class Scatter(QWidget):
         code = getattr(sample, "code", None)
         if code is None:
             return
-        self.hidden_codes ^= {code}
+        self.hidden_codes ^= set(code) if isinstance(code, tuple) else {code}
         self.refresh_lod(force=True)
 
     # --- level of detail ------------------------------------------------------------------------

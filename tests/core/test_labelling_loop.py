@@ -1,0 +1,116 @@
+"""The labelling loop's jobs on a real workspace (a tiny random BERT): suggestions fitted on a
+snapshot of the labels (an edit made afterwards does not leak in), queues in workspace rows that
+never offer a labelled row (except ``mistakes``), "more like this", and a trained classifier's
+predictions as the suggestions (the Train tab's hand-off)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from semvec_studio.cli import main
+from semvec_studio.core.errors import UsageError
+from semvec_studio.core.extract.options import ExtractOptions
+from semvec_studio.core.labelling.loop import more_like, queue, suggest, suggest_from_run, vectors_for
+from semvec_studio.core.models import load_model
+from semvec_studio.core.train.infer import load_classifier
+from semvec_studio.core.workspace.importing import ImportOptions, create_workspace
+from semvec_studio.core.workspace.training import write_labelled
+from tests.core.test_train import write_toy
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch, tmp_path_factory):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
+@pytest.fixture(scope="module")
+def lm(tiny_bert):
+    return load_model(tiny_bert, device="cpu")
+
+
+@pytest.fixture
+def ws(tmp_path):
+    toy = write_toy(tmp_path / "toy.csv", n=60)
+    with create_workspace(tmp_path / "toy.semvec", [toy]) as opened:
+        yield opened
+
+
+def label_half(ws) -> np.ndarray:
+    """Label the first 20 rows with their true (file) class; the rest stay unlabelled."""
+    rows = np.arange(20)
+    ws.set_labels(rows, [r.values()["label"] for r in ws.read_rows(rows)], "typed")
+    ids, _ = ws.label_array()
+    return ids.copy()
+
+
+def test_suggest_fits_on_the_snapshot_and_predicts_every_row(ws, lm):
+    snapshot = label_half(ws)
+    ws.set_label([30], "neg")  # an edit after the snapshot: not seen by this fit
+    fitted = suggest(ws, lm, ExtractOptions(), snapshot)
+    s = fitted.suggestions
+    assert s.ready and s.labelled == 20 and len(s.predicted) == ws.row_count
+    assert (s.predicted >= 0).all() and set(s.classes.tolist()) == {lb.id for lb in ws.labels()}
+    np.testing.assert_allclose(s.proba.sum(axis=1), 1.0, atol=1e-5)
+    assert fitted.cached is not None and len(fitted.cached) == ws.row_count
+    again = suggest(ws, lm, ExtractOptions(), snapshot, cached=fitted.cached)  # the kept vectors: the same fit
+    np.testing.assert_array_equal(again.suggestions.predicted, s.predicted)
+
+
+def test_queues_are_workspace_rows_and_only_mistakes_offers_labelled_rows(ws, lm):
+    snapshot = label_half(ws)
+    fitted = suggest(ws, lm, ExtractOptions(), snapshot)
+    for strategy in ("margin", "entropy", "diverse", "random"):
+        q = queue(fitted.cached, snapshot, strategy, 10, suggestions=fitted.suggestions)
+        assert len(q) == 10 and (snapshot[q.rows] < 0).all(), strategy
+        assert len(set(q.rows.tolist())) == 10
+    margin = queue(fitted.cached, snapshot, "margin", 40, suggestions=fitted.suggestions)
+    assert np.all(np.diff(fitted.suggestions.margin[margin.rows]) >= -1e-6)  # smallest margin first
+    assert (margin.suggested == fitted.suggestions.predicted[margin.rows]).all()
+    flipped = snapshot.copy()
+    ids = sorted({int(i) for i in snapshot[snapshot >= 0]})
+    flipped[[0, 1]] = [ids[1] if snapshot[0] == ids[0] else ids[0], ids[1] if snapshot[1] == ids[0] else ids[0]]
+    mistakes = queue(fitted.cached, flipped, "mistakes", 5)
+    assert (flipped[mistakes.rows] >= 0).all()
+    assert (mistakes.suggested != flipped[mistakes.rows]).all()  # it suggests the other label
+
+
+def test_more_like_ranks_unlabelled_rows_by_cosine(ws, lm):
+    snapshot = label_half(ws)
+    fitted = suggest(ws, lm, ExtractOptions(), snapshot)
+    pos = ws.label("pos").id
+    ranked = more_like(fitted.cached, snapshot, pos, 15)
+    assert len(ranked) == 15 and (snapshot[ranked.rows] < 0).all()
+    assert np.all(np.diff(ranked.scores) <= 1e-6) and (np.abs(ranked.scores) <= 1 + 1e-6).all()
+
+
+def test_a_trained_classifier_feeds_the_suggestions(ws, lm, tiny_bert, tmp_path):
+    snapshot = label_half(ws)
+    path, n = write_labelled(ws)
+    assert n == 20
+    run = tmp_path / "run"
+    assert main(["train", "--csv", str(path), "-o", str(run), "--model", str(tiny_bert), "--max-steps", "4",
+                 "--batch-size", "8", "--val-split", "0.2", "--quiet"]) == 0
+    names = {lb.name: lb.id for lb in ws.labels()}
+    fitted = suggest_from_run(ws, str(run), snapshot, names, device="cpu")
+    s = fitted.suggestions
+    assert fitted.source == str(run) and fitted.cached is None
+    clf = load_classifier(run, device="cpu")
+    texts = [r.text for r in ws.rows(0, ws.row_count)]
+    expected = clf.predict_proba(texts)
+    assert [names[name] for name in clf.labels] == s.classes.tolist()  # the classifier's classes, as label ids
+    np.testing.assert_allclose(s.proba, expected / expected.sum(axis=1, keepdims=True), atol=1e-5)
+    assert (s.predicted == s.classes[expected.argmax(axis=1)]).all()
+    with_vectors = vectors_for(ws, lm, ExtractOptions(), fitted)  # the queues also need the vectors
+    assert with_vectors.cached is not None and with_vectors.suggestions is s
+    with pytest.raises(UsageError, match="not labels of this workspace"):
+        suggest_from_run(ws, str(run), snapshot, {"other": 1, "names": 2}, device="cpu")
+
+
+def test_the_label_column_of_a_file_is_not_needed(tmp_path, lm):
+    toy = write_toy(tmp_path / "toy.csv", n=30)
+    with create_workspace(tmp_path / "l.semvec", [toy], ImportOptions(label_column="label")) as ws:
+        ids, _ = ws.label_array()
+        fitted = suggest(ws, lm, ExtractOptions(), ids.copy())
+        assert fitted.suggestions.labelled == 30
+        assert queue(fitted.cached, ids, "margin", 5, suggestions=fitted.suggestions).rows.size == 0  # nothing unlabelled
