@@ -72,6 +72,20 @@ def test_find_label_errors_json_finds_the_planted_flips(capsys, tiny_bert, noisy
     assert len(lines) == 3 and lines[0].split()[:3] == ["row", "line", "score"]
 
 
+def test_a_cached_file_does_not_load_the_model(capsys, monkeypatch, tiny_bert, noisy):
+    assert cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--json")[0] == 0
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded although the vectors were cached")
+
+    monkeypatch.setattr("semvec_studio.core.labelling.files.load_model", no_model)
+    rc, out, err = cli(capsys, "simulate-labelling", noisy, "--strategy", "random", "--budget", "20", "--step", "10", "--seeds", "1",
+                       "--model", tiny_bert, "--json")
+    assert rc == 0, err
+    rc, out, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--json", "--no-cache")
+    assert rc == 1 and "the model was loaded" in err  # --no-cache computes them again
+
+
 def test_find_label_errors_rows_count_skipped_empty_texts(capsys, tiny_bert, tmp_path):
     rows = toy_rows()
     rows[5] = ("", "animal")  # an empty text is skipped but still a data row of the file

@@ -149,6 +149,13 @@ def test_random_is_seeded_and_only_offers_unlabelled_rows():
     assert (ids[a.rows] == -1).all() and len(set(a.rows.tolist())) == 15
 
 
+@pytest.mark.parametrize("strategy", ["margin", "entropy", "diverse", "random"])
+def test_nothing_to_offer_when_every_row_is_labelled(strategy):
+    x, y = blobs([10, 10])
+    ranked = rank(strategy, vectors=x, label_ids=y, suggestions=fit_suggestions(x, y), n=5)
+    assert len(ranked) == 0 and ranked.rows.dtype == np.int64
+
+
 def test_unknown_strategy_names_the_choices():
     x, y = blobs([5, 5])
     with pytest.raises(UsageError) as err:
