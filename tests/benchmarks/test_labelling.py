@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 
 from semvec_studio.core.labelling.errors import ERROR_SCORE, ERROR_SCORES, error_scores, label_error_ranking
 from semvec_studio.core.labelling.similar import SIMILARITIES, more_like_this
-from semvec_studio.core.labelling.simulate import SimulationParams, simulate, test_rows
+from semvec_studio.core.labelling.simulate import SimulationParams, held_out_rows, simulate
 from semvec_studio.core.labelling.suggest import fit_suggestions, one_thread
 from tests.benchmarks.conftest import report
 from tests.benchmarks.labelling_data import labelled_vectors
@@ -63,7 +63,7 @@ def test_suggestion_model_choice(labelled_set):
         xs, _ = make(x)
         accs = {n: [] for n in (*AT, "all")}
         for seed in range(SEEDS):
-            test = test_rows(y, 0.2, seed)
+            test = held_out_rows(y, 0.2, seed)
             pool = np.setdiff1d(np.arange(len(y)), test)
             order = np.random.default_rng(seed).permutation(pool)
             for n in accs:
@@ -88,12 +88,12 @@ def test_learning_curve(labelled_set, strategy, start):
     at = {p.labels: p for p in result.curve}
     full = []
     for seed in range(SEEDS):
-        test = test_rows(y, 0.2, seed)
+        test = held_out_rows(y, 0.2, seed)
         full.append(_all_labels_accuracy(x, y, np.setdiff1d(np.arange(len(y)), test), test))
     report("labelling_curve", set=name, strategy=strategy, start=start,
            **{f"acc@{n}": f"{at[n].accuracy:.4f}+-{at[n].accuracy_sd:.4f}" for n in AT},
            **{f"f1@{n}": f"{at[n].macro_f1:.4f}" for n in AT},
-           acc_all=f"{statistics.mean(full):.4f}", all_labels=len(y) - len(test_rows(y, 0.2, 0)), seconds=f"{result.seconds:.1f}")
+           acc_all=f"{statistics.mean(full):.4f}", all_labels=len(y) - len(held_out_rows(y, 0.2, 0)), seconds=f"{result.seconds:.1f}")
 
 
 def _all_labels_accuracy(x: np.ndarray, y: np.ndarray, pool: np.ndarray, test: np.ndarray) -> float:

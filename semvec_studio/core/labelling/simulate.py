@@ -19,7 +19,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.labelling import strategies
-from semvec_studio.core.labelling.strategies import STRATEGIES, check_strategy, rank
+from semvec_studio.core.labelling.strategies import check_strategy, rank
 from semvec_studio.core.labelling.suggest import fit_suggestions, make_classifier, one_thread, take
 from semvec_studio.core.tasks import NullContext, TaskContext
 
@@ -77,7 +77,7 @@ class SimulationResult:
         return {"strategy": self.strategy, "curve": [p.as_dict() for p in self.curve]}
 
 
-def test_rows(y: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+def held_out_rows(y: np.ndarray, fraction: float, seed: int) -> np.ndarray:
     """A seeded, stratified ``fraction`` of the rows (at least one per class, never a whole class), sorted."""
     rng = np.random.default_rng(seed)
     picked = []
@@ -96,7 +96,7 @@ def check_simulation_data(y: np.ndarray, params: SimulationParams) -> None:
     if counts.min() < 2:
         raise UsageError(f"a class has only {counts.min()} row(s); each class needs at least 2, one for the test part "
                          "and one to label; add rows or remove the class.")
-    if len(y) - len(test_rows(y, params.test_split, 0)) < params.step:
+    if len(y) - len(held_out_rows(y, params.test_split, 0)) < params.step:
         raise UsageError(f"only {len(y)} rows: too few for --step {params.step} after the test part (--test-split "
                          f"{params.test_split}); lower --step or --test-split, or add rows.")
 
@@ -115,7 +115,7 @@ def _score(x_pool: np.ndarray, y_pool: np.ndarray, known: np.ndarray, x_test: np
 
 def _one_seed(x: np.ndarray, y: np.ndarray, params: SimulationParams, seed: int, ctx: TaskContext,
               done0: int, total: int) -> tuple[list[tuple[int, float, float]], np.ndarray, np.ndarray]:
-    test = test_rows(y, params.test_split, seed)
+    test = held_out_rows(y, params.test_split, seed)
     pool = np.setdiff1d(np.arange(len(y)), test)
     x_pool, y_pool, x_test, y_test = x[pool], y[pool], x[test], y[test]
     budget = len(pool) if params.budget is None else min(params.budget, len(pool))
@@ -152,7 +152,7 @@ def simulate(vectors: np.ndarray, labels, params: SimulationParams, ctx: TaskCon
     check_simulation_data(y, params)
     x = take(vectors, np.arange(len(y)))
     per_seed, offered, tests = [], [], []
-    pool_size = len(y) - len(test_rows(y, params.test_split, 0))
+    pool_size = len(y) - len(held_out_rows(y, params.test_split, 0))
     budget = pool_size if params.budget is None else min(params.budget, pool_size)
     for seed in range(params.seeds):
         points, picked, test = _one_seed(x, y, params, seed, ctx, seed * budget, params.seeds * budget)
@@ -166,5 +166,3 @@ def simulate(vectors: np.ndarray, labels, params: SimulationParams, ctx: TaskCon
                                 round(float(np.mean([p[2] for p in at])), 4)))
     return SimulationResult(params.strategy, params.start, tuple(curve), tuple(offered), tuple(tests), time.perf_counter() - started)
 
-
-__all__ = ["STARTS", "STRATEGIES", "CurvePoint", "SimulationParams", "SimulationResult", "simulate", "test_rows"]
