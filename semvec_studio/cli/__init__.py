@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("semvec_studio.cli.train", "the report of a trained classifier on a labelled CSV"),
     "predict": ("semvec_studio.cli.train", "label and class probabilities for each text, as TSV"),
     "project": ("semvec_studio.cli.project", "add a 2-D map (projection.tsv) to an extract output folder"),
+    "index": ("semvec_studio.cli.index", "add an approximate nearest-neighbour index to an extract output folder (the 'ann' extra)"),
     "workspace": ("semvec_studio.cli.workspace", "make, fill, label, inspect and export a workspace (a .semvec file)"),
     "search": ("semvec_studio.cli.search", "find a workspace's rows by meaning (or by words, or a regular expression)"),
     "compare": ("semvec_studio.cli.compare", "two extraction folders of the same rows: k-NN overlap per row and linear CKA"),

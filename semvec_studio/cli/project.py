@@ -9,7 +9,7 @@ from semvec_studio.cli.options import csv_list
 from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.errors import InputError, UsageError
 from semvec_studio.core.io.vectors import EmbeddingSet
-from semvec_studio.core.projection.base import ProjectionParams
+from semvec_studio.core.projection.base import FIT_MAX, ProjectionParams
 from semvec_studio.core.projection.files import PROJECTION_FILE, save_projection
 from semvec_studio.core.projection.methods import METHODS
 from semvec_studio.core.projection.project import project, validate
@@ -29,6 +29,9 @@ def add_parser(sub, name: str, help_line: str) -> None:
     p.add_argument("--min-dist", type=float, default=0.1, help="UMAP: how tightly points pack, 0 to 1 (default 0.1)")
     p.add_argument("--metric", default="cosine", help="cosine (default) or euclidean: t-SNE/UMAP neighbourhoods and quality figures")
     p.add_argument("--sample", type=int, help="project a seeded random subset of this many rows")
+    p.add_argument("--fit-max", type=int, metavar="N",
+                   help=f"t-SNE/UMAP: fit on a seeded sample of at most N rows and place the others with the method's "
+                        f"transform (default {FIT_MAX:,}); the summary and the manifest say 'fitted on N of M rows'")
     p.add_argument("--axes", metavar="A,B,C,D", help="with --method axes: x runs from row A to row B, y from row C to row D")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run)
@@ -55,7 +58,8 @@ def projection_params(args) -> ProjectionParams:
         axes = ((a, b), (c, d))
     return ProjectionParams(method=args.method.strip().lower(), seed=args.seed, perplexity=args.perplexity,
                             learning_rate=lr, n_neighbors=args.neighbors, min_dist=args.min_dist,
-                            metric=args.metric.strip().lower(), sample=args.sample, axes=axes)
+                            metric=args.metric.strip().lower(), sample=args.sample, axes=axes,
+                            fit_max=args.fit_max)
 
 
 def run(args) -> int:
@@ -71,7 +75,10 @@ def run(args) -> int:
     if not args.quiet:
         q = proj.quality
         var = f", explained variance {sum(proj.explained_variance):.1%}" if proj.explained_variance else ""
-        print(f"semvec: wrote {len(proj.rows):,} points ({proj.method}{var}; trustworthiness {q['trustworthiness']:.3f}, "
+        sampled = f", a sample of {len(proj.rows):,} of {len(embset):,} rows" if len(proj.rows) < len(embset) else ""
+        fitted = f", {proj.fitted_on}, the others placed with {proj.placement}" if proj.fitted_on else ""
+        print(f"semvec: wrote {len(proj.rows):,} points ({proj.method}{sampled}{fitted}{var}; "
+              f"trustworthiness {q['trustworthiness']:.3f}, "
               f"{q['k']}-NN overlap {q['knn_overlap']:.3f} on {q['sample']:,} rows) to {folder / PROJECTION_FILE}",
               file=sys.stderr)
     return 0

@@ -318,7 +318,9 @@ def test_projection_record_is_json_ready(data):
     assert isinstance(p, Projection)
     rec = p.as_record()
     assert json.loads(json.dumps(rec)) == rec
-    assert set(rec) == {"method", "params", "explained_variance", "quality", "rows", "implementation"}
+    assert set(rec) == {"method", "params", "explained_variance", "quality", "rows", "implementation", "fitted_rows",
+                        "total_rows"}
+    assert rec["fitted_rows"] == rec["total_rows"] == rec["rows"] == len(data[0])  # every row fitted: no "fitted_on"
 
 
 # --- BLAS threads: decided from the machine ---------------------------------------------------

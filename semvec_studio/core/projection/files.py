@@ -30,12 +30,13 @@ from semvec_studio.core.projection.base import Projection
 from semvec_studio.core.provenance import now_iso
 from semvec_studio.core.tasks import TaskContext
 
-__all__ = ["COORD_COLUMNS", "PROJECTION_FILE", "load_projection", "save_projection", "write_coordinates",
+__all__ = ["COORD_COLUMNS", "FITTED_COLUMN", "PROJECTION_FILE", "load_projection", "save_projection", "write_coordinates",
            "write_projection_tsv"]
 
 PROJECTION_FILE = "projection.tsv"
 COORD_COLUMNS = ("x", "y", "row")  # then the set's metadata columns
 MANIFEST_KEY = "projection"
+FITTED_COLUMN = "fitted"  # 1: the row was in the sample the method was fitted on; 0: placed by its transform
 BLOCK_ROWS = 65536
 
 
@@ -85,8 +86,11 @@ def save_projection(folder: str | os.PathLike, embset: EmbeddingSet, proj: Proje
     """Write ``proj`` (computed from ``embset``, loaded from ``folder``) into ``folder``.
 
     ``projection.tsv`` is :func:`write_projection_tsv` of the projected rows with the set's
-    metadata columns (the ``row`` column matters with ``--sample``). ``manifest.json`` gets
-    ``"projection": {method, params, explained_variance, quality, rows, implementation, created}``.
+    metadata columns (the ``row`` column matters with ``--sample``), and, when the method was
+    fitted on a sample (t-SNE, UMAP above their fit limit), a ``fitted`` column: 1 for a fitted row,
+    0 for one placed by the method's transform. ``manifest.json`` gets ``"projection": {method,
+    params, explained_variance, quality, rows, implementation, fitted_rows, total_rows, created}``,
+    plus ``fitted_on`` ("fitted on N of M rows") and ``placement`` when fitted on a sample.
     If the folder has a ``projector`` export, its metadata file is rewritten with ``x`` and ``y``
     columns (empty for rows not projected). Returns the paths written.
     """
@@ -98,7 +102,7 @@ def save_projection(folder: str | os.PathLike, embset: EmbeddingSet, proj: Proje
     written = [folder / PROJECTION_FILE]
     with contextlib.ExitStack() as stack:  # all temporary files complete before any is renamed
         fh = stack.enter_context(atomic_file(folder / PROJECTION_FILE, "w", encoding="utf-8", newline="\n"))
-        write_projection_tsv(fh, proj.coords, proj.rows, rest, ctx)
+        write_projection_tsv(fh, proj.coords, proj.rows, rest, ctx, per_point=_fitted_column(proj))
         if (folder / PROJECTOR_METADATA).is_file() and (folder / "vectors.tsv").is_file():
             fh = stack.enter_context(atomic_file(folder / PROJECTOR_METADATA, "w", encoding="utf-8", newline="\n"))
             write_projector_metadata(dict(rest, **_projector_coords(proj, len(embset))), len(embset), fh, ctx)
@@ -107,6 +111,12 @@ def save_projection(folder: str | os.PathLike, embset: EmbeddingSet, proj: Proje
         fh.write(to_json(manifest) + "\n")
         written.append(manifest_path)
     return written
+
+
+def _fitted_column(proj: Projection) -> dict[str, np.ndarray] | None:
+    if proj.fitted is None or not proj.fitted_on:
+        return None
+    return {FITTED_COLUMN: np.asarray(proj.fitted, dtype=np.int8)}
 
 
 def _formatted(values: np.ndarray) -> list[str]:

@@ -1,8 +1,12 @@
-"""Exact nearest neighbours in the original vector space.
+"""Nearest neighbours in the original vector space: exact, or through a set's approximate index.
 
-:func:`neighbours` computes exact top-k neighbours by float32 matrix products over blocks of
-queries and blocks of rows, so no all-pairs matrix is ever held (a 1,000,000-row set needs
-``block x block`` floats at a time), under :func:`~semvec_studio.core.projection.threads.blas_threads`.
+:func:`neighbours` is exact (:mod:`~semvec_studio.core.projection.exact`: float32 matrix products
+over blocks, so no all-pairs matrix is ever held) unless it is given an index
+(:mod:`~semvec_studio.core.projection.index`) and the set has at least ``ann_min_rows`` rows
+(:data:`~semvec_studio.core.projection.index.ANN_MIN_ROWS`, 1,000,000). Then the index proposes
+candidates and each is scored exactly from the vectors, so the similarities are the exact ones and
+only a missed neighbour can differ (recall@10 >= 0.95, measured when the index is built).
+``index="auto"`` uses the index saved beside the vectors (``semvec index``) when there is one.
 How well a 2-D map keeps these neighbourhoods is in :mod:`semvec_studio.core.projection.quality`.
 No Qt here.
 """
@@ -14,24 +18,17 @@ from collections.abc import Sequence
 import numpy as np
 
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.projection.threads import blas_threads
-from semvec_studio.core.rows import unit_rows
+from semvec_studio.core.projection.exact import METRICS, QUERY_BLOCK, check_metric, exact_neighbours, query_vectors
+from semvec_studio.core.projection.index import ANN_MIN_ROWS, AnnIndex
+from semvec_studio.core.projection.index_files import find_index
 from semvec_studio.core.tasks import TaskContext
 
-__all__ = ["METRICS", "QUERY_BLOCK", "check_metric", "neighbours"]
-
-METRICS = ("cosine", "euclidean")
-QUERY_BLOCK = 2048  # query rows per block; with block=4096 rows that is 32 MiB of float32 scores
-
-
-def check_metric(metric: str) -> str:
-    if metric not in METRICS:
-        raise UsageError(f"unknown metric {metric!r}; choose one of: {', '.join(METRICS)}.")
-    return metric
+__all__ = ["METRICS", "QUERY_BLOCK", "check_metric", "neighbours", "neighbours_index"]
 
 
 def neighbours(vectors: np.ndarray, queries: np.ndarray | Sequence[int], k: int = 10, metric: str = "cosine", *,
-               block: int = 4096, ctx: TaskContext | None = None) -> tuple[np.ndarray, np.ndarray]:
+               block: int = 4096, ctx: TaskContext | None = None, index: AnnIndex | str | None = None,
+               ann_min_rows: int = ANN_MIN_ROWS) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` rows of ``vectors`` nearest to each query, best first.
 
     ``queries`` is either row indices into ``vectors`` (a sequence of ints or a 1-D integer
@@ -40,107 +37,78 @@ def neighbours(vectors: np.ndarray, queries: np.ndarray | Sequence[int], k: int 
     or the negative euclidean distance, so larger is always nearer; ties go to the lower row.
     ``k`` is capped at the number of candidate rows. ``vectors`` may be memory-mapped: it is read
     ``block`` rows at a time. With ``ctx``, progress is reported and cancel checked per block of
-    queries.
+    queries. ``index`` (an :class:`AnnIndex`, or ``"auto"``: the one saved beside the vectors, see
+    :func:`neighbours_index`) is used when the set has at least ``ann_min_rows`` rows and the index
+    is of ``metric``; otherwise the search is exact.
     """
     check_metric(metric)
     if getattr(vectors, "ndim", None) != 2:
         raise UsageError("neighbours: vectors must be a 2-D array (rows x dimensions).")
+    ann = neighbours_index(vectors, metric, index, ann_min_rows)
+    if ann is None:
+        return exact_neighbours(vectors, queries, k, metric, block=block, ctx=ctx)
+    return _approximate(vectors, ann, queries, k, metric, ctx)
+
+
+def neighbours_index(vectors, metric: str = "cosine", index: AnnIndex | str | None = "auto",
+                     ann_min_rows: int = ANN_MIN_ROWS) -> AnnIndex | None:
+    """The index :func:`neighbours` would use for ``vectors`` (None: exact search). A view can
+    show ``neighbours_index(...).description`` next to approximate answers."""
+    if index is None or int(vectors.shape[0]) < int(ann_min_rows):
+        return None
+    if isinstance(index, str):
+        if index != "auto":
+            raise UsageError(f"neighbours: index {index!r}: give an index, 'auto' or None.")
+        index = find_index(vectors)
+    if index is None or index.metric != metric or len(index) != int(vectors.shape[0]):
+        return None
+    return index
+
+
+def _approximate(vectors, ann: AnnIndex, queries, k: int, metric: str, ctx: TaskContext | None):
+    """Candidates from ``ann``, scored exactly from ``vectors``; a query with too few candidates
+    (its probed cells held fewer rows) is answered exactly."""
     n = int(vectors.shape[0])
-    q_vecs, q_rows = _queries(vectors, queries)
+    q_vecs, q_rows = query_vectors(vectors, queries)
     k = max(0, min(int(k), n - (1 if q_rows is not None else 0)))
     nq = len(q_vecs)
     out_idx = np.empty((nq, k), dtype=np.int64)
     out_sim = np.empty((nq, k), dtype=np.float32)
     if k == 0 or nq == 0:
         return out_idx, out_sim
-    block = max(1, int(block))
-    with blas_threads():
-        _search(vectors, q_vecs, q_rows, k, metric, block, ctx, out_idx, out_sim)
-    if metric == "cosine":
-        np.clip(out_sim, -1.0, 1.0, out=out_sim)
-    if ctx is not None:
-        ctx.report(nq, nq, "nearest neighbours", unit="query")
-    return out_idx, out_sim
-
-
-def _search(vectors, q_vecs, q_rows, k: int, metric: str, block: int, ctx, out_idx: np.ndarray,
-            out_sim: np.ndarray) -> None:
-    n, nq = int(vectors.shape[0]), len(q_vecs)
-    row_sq = _row_sq_norms(vectors, max(block, 65536))  # one pass; cosine divides by the norms, no unit copy
-    inv_norm = None
-    if metric == "cosine":
-        inv_norm = np.zeros_like(row_sq)
-        np.divide(1.0, np.sqrt(row_sq), out=inv_norm, where=row_sq > 0)
+    ask = k + (1 if q_rows is not None else 0)
     for qs in range(0, nq, QUERY_BLOCK):
         qe = min(nq, qs + QUERY_BLOCK)
         if ctx is not None:
             ctx.check_cancelled()
-            ctx.report(qs, nq, "nearest neighbours", unit="query")
-        q = _prepare(np.asarray(q_vecs[qs:qe], dtype=np.float32), metric)
-        self_rows = q_rows[qs:qe] if q_rows is not None else None
-        best_s = np.full((qe - qs, k), -np.inf, dtype=np.float32)
-        best_i = np.full((qe - qs, k), np.iinfo(np.int64).max, dtype=np.int64)
-        for start in range(0, n, block):
-            stop = min(n, start + block)
-            part = np.asarray(vectors[start:stop], dtype=np.float32)
-            if metric == "cosine":
-                scores = (q @ part.T) * inv_norm[None, start:stop]
-            else:
-                scores = _neg_euclidean(q, part, row_sq[start:stop])
-            if self_rows is not None:
-                hit = (self_rows >= start) & (self_rows < stop)
-                scores[np.flatnonzero(hit), self_rows[hit] - start] = -np.inf
-            best_s, best_i = _merge(best_s, best_i, scores, start, k)
-        order = np.lexsort((best_i, -best_s), axis=-1)
-        out_sim[qs:qe] = np.take_along_axis(best_s, order, axis=1)
-        out_idx[qs:qe] = np.take_along_axis(best_i, order, axis=1)
+            ctx.report(qs, nq, "nearest neighbours (index)", unit="query")
+        q = np.asarray(q_vecs[qs:qe], dtype=np.float32)
+        cand, _ = ann.search(q, ask)
+        if q_rows is not None:
+            cand[cand == q_rows[qs:qe, None]] = -1
+        scores = _scores(vectors, q, cand, metric)
+        order = np.lexsort((np.where(cand < 0, n, cand), -scores), axis=-1)[:, :k]
+        out_idx[qs:qe] = np.take_along_axis(cand, order, axis=1)
+        out_sim[qs:qe] = np.take_along_axis(scores, order, axis=1)
+        short = np.flatnonzero((out_idx[qs:qe] < 0).any(axis=1))
+        if short.size:
+            queries_short = q_rows[qs + short] if q_rows is not None else q[short]
+            out_idx[qs + short], out_sim[qs + short] = exact_neighbours(vectors, queries_short, k, metric)
+    if ctx is not None:
+        ctx.report(nq, nq, "nearest neighbours (index)", unit="query")
+    return out_idx, out_sim
 
 
-def _queries(vectors: np.ndarray, queries) -> tuple[np.ndarray, np.ndarray | None]:
-    arr = np.asarray(queries)
-    n = int(vectors.shape[0])
-    if arr.ndim == 2:
-        if arr.shape[1] != vectors.shape[1]:
-            raise UsageError(f"neighbours: query vectors have {arr.shape[1]} dimensions, the set has {vectors.shape[1]}.")
-        return arr, None
-    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
-        raise UsageError("neighbours: queries must be row numbers or a 2-D array of query vectors.")
-    rows = arr.astype(np.int64)
-    bad = rows[(rows < 0) | (rows >= n)]
-    if bad.size:
-        raise UsageError(f"neighbours: row {int(bad[0])} is outside 0..{n - 1}; choose rows of this set.")
-    return np.asarray(vectors[rows]), rows
-
-
-def _row_sq_norms(vectors: np.ndarray, block: int) -> np.ndarray:
-    out = np.empty(len(vectors), dtype=np.float32)
-    for start in range(0, len(vectors), block):
-        part = np.asarray(vectors[start:start + block], dtype=np.float32)
-        out[start:start + len(part)] = np.einsum("ij,ij->i", part, part)
-    return out
-
-
-def _prepare(q: np.ndarray, metric: str) -> np.ndarray:
-    return unit_rows(q) if metric == "cosine" else q
-
-
-def _neg_euclidean(q: np.ndarray, part: np.ndarray, row_sq: np.ndarray) -> np.ndarray:
-    """Minus the distance of each query to each row of this block (larger = nearer)."""
-    d2 = np.einsum("ij,ij->i", q, q)[:, None] - 2.0 * (q @ part.T) + row_sq[None, :]
-    np.maximum(d2, 0.0, out=d2)
-    return -np.sqrt(d2, out=d2)
-
-
-def _merge(best_s: np.ndarray, best_i: np.ndarray, scores: np.ndarray, offset: int, k: int):
-    """Keep the k best of the running best and this block's scores (ties: lower row)."""
-    if scores.shape[1] > k:  # only this block's top k can enter the running top k
-        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        cand_s = np.take_along_axis(scores, top, axis=1)
-        cand_i = top.astype(np.int64) + offset
+def _scores(vectors, q: np.ndarray, cand: np.ndarray, metric: str) -> np.ndarray:
+    """Exact similarity of each query to each of its candidate rows (-inf where there is none)."""
+    valid = cand >= 0
+    uniq, inverse = np.unique(np.where(valid, cand, cand[valid].min() if valid.any() else 0), return_inverse=True)
+    rows = np.asarray(vectors[uniq], dtype=np.float32)[inverse.reshape(cand.shape)]  # [q, c, D]
+    if metric == "cosine":
+        qn = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), np.finfo(np.float32).tiny)
+        norms = np.linalg.norm(rows, axis=2)
+        sims = np.einsum("qd,qcd->qc", qn, rows) / np.where(norms > 0, norms, np.inf)
+        sims = np.clip(sims, -1.0, 1.0)
     else:
-        cand_s = scores
-        cand_i = np.broadcast_to(np.arange(offset, offset + scores.shape[1], dtype=np.int64), scores.shape)
-    all_s = np.concatenate([best_s, cand_s], axis=1)
-    all_i = np.concatenate([best_i, cand_i], axis=1)
-    order = np.lexsort((all_i, -all_s), axis=-1)[:, :k]
-    return np.take_along_axis(all_s, order, axis=1), np.take_along_axis(all_i, order, axis=1)
+        sims = -np.linalg.norm(rows - q[:, None, :], axis=2)
+    return np.where(valid, sims, -np.inf).astype(np.float32)

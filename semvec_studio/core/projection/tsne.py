@@ -3,7 +3,10 @@
 openTSNE reports progress and checks cancel every few iterations, with exact neighbours from
 :func:`~semvec_studio.core.projection.neighbours.neighbours` on sets up to
 :data:`TSNE_EXACT_KNN_MAX` points. scikit-learn's Barnes-Hut t-SNE stands in only where openTSNE
-cannot be imported (:data:`USE_OPENTSNE` is then False). No Qt here."""
+cannot be imported (:data:`USE_OPENTSNE` is then False). Above ``fit_max`` rows
+(:data:`~semvec_studio.core.projection.base.FIT_MAX`) :func:`fit_tsne` maps a seeded sample and
+openTSNE's ``TSNEEmbedding.transform`` places the other rows (see
+:mod:`semvec_studio.core.projection.fit`); scikit-learn's t-SNE has no transform. No Qt here."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from sklearn.manifold import TSNE as SklearnTSNE
 from threadpoolctl import threadpool_limits
 
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.projection.base import Method, Projected, ProjectionParams, version_of
+from semvec_studio.core.projection.base import FIT_MAX, Fitted, Method, Projected, ProjectionParams, version_of
 from semvec_studio.core.projection.neighbours import neighbours
 from semvec_studio.core.projection.threads import available_cpus
 from semvec_studio.core.rows import take_rows
@@ -23,8 +26,9 @@ try:
     from openTSNE.nearest_neighbors import PrecomputedNeighbors
 except ImportError:  # a broken or partial install: scikit-learn's t-SNE stands in
     TSNE = None
+    PrecomputedNeighbors = object
 
-__all__ = ["METHOD", "TSNE_EXACT_KNN_MAX", "USE_OPENTSNE", "project_tsne"]
+__all__ = ["METHOD", "TSNE_EXACT_KNN_MAX", "USE_OPENTSNE", "fit_tsne", "project_tsne"]
 
 USE_OPENTSNE = TSNE is not None  # False: scikit-learn's t-SNE (tests set it to try the fallback)
 TSNE_EARLY_ITER, TSNE_ITER, TSNE_EVERY = 250, 500, 10  # openTSNE's defaults; progress every 10 its
@@ -45,10 +49,30 @@ def check_tsne(params: ProjectionParams, m: int, n: int) -> None:
 
 def project_tsne(vectors, rows: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Projected:
     x = take_rows(vectors, rows)
-    return _opentsne(x, params, ctx) if USE_OPENTSNE else _sklearn_tsne(x, params, ctx)
+    if not USE_OPENTSNE:
+        return _sklearn_tsne(x, params, ctx)
+    return Projected(np.asarray(_opentsne(x, params, ctx)), None, version_of("openTSNE"))
 
 
-def _opentsne(x: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Projected:
+def fit_tsne(vectors, rows: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Fitted:
+    """openTSNE's map of ``vectors[rows]`` (centred, as its transform centres it) and a ``place``
+    that adds other rows with ``TSNEEmbedding.transform`` (openTSNE's defaults: perplexity 5,
+    median start, 250 iterations; each new point moves against the fitted map only, so a row's place
+    does not depend on the others placed with it)."""
+    if not USE_OPENTSNE:
+        raise UsageError(f"t-SNE of more than {FIT_MAX:,} rows fits a sample and places the rest with openTSNE, "
+                         "which cannot be imported; reinstall semvec-studio (openTSNE is a dependency) or "
+                         "project a --sample of fewer rows.")
+    embedding = _opentsne(take_rows(vectors, rows), params, ctx)
+    embedding -= (np.max(embedding, axis=0) + np.min(embedding, axis=0)) / 2  # what transform does first
+
+    def place(x: np.ndarray) -> np.ndarray:
+        return np.asarray(embedding.transform(x))
+
+    return Fitted(np.array(embedding), place, version_of("openTSNE"), "openTSNE TSNEEmbedding.transform")
+
+
+def _opentsne(x: np.ndarray, params: ProjectionParams, ctx: TaskContext):
     """openTSNE (Barnes-Hut below TSNE_FFT_MIN points, FFT-accelerated above; 250 early-exaggeration
     and 500 further iterations, PCA start), progress and cancel every TSNE_EVERY iterations. Up to
     TSNE_EXACT_KNN_MAX points the 3 x perplexity neighbours are exact (in ``params.metric``, and
@@ -78,7 +102,7 @@ def _opentsne(x: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Proj
         ctx.check_cancelled()
         embedding = embedding.optimize(n_iter=n_iter, exaggeration=exaggeration, momentum=momentum, inplace=True,
                                        propagate_exception=True, callbacks=step, callbacks_every_iters=TSNE_EVERY)
-    return Projected(np.asarray(embedding), None, version_of("openTSNE"))
+    return embedding
 
 
 def _affinities(x: np.ndarray, params: ProjectionParams, threads: int, ctx: TaskContext):
@@ -90,8 +114,22 @@ def _affinities(x: np.ndarray, params: ProjectionParams, threads: int, ctx: Task
     k = min(n - 1, int(3 * perplexity))
     idx, sims = neighbours(x, np.arange(n), k, params.metric, ctx=ctx)
     dist = (1.0 - sims) if params.metric == "cosine" else -sims
-    knn = PrecomputedNeighbors(idx, np.maximum(dist, 0.0).astype(np.float64))
+    knn = _ExactNeighbours(idx, np.maximum(dist, 0.0).astype(np.float64), x, params.metric)
     return affinity.PerplexityBasedNN(perplexity=perplexity, knn_index=knn, n_jobs=threads)
+
+
+class _ExactNeighbours(PrecomputedNeighbors):
+    """openTSNE's precomputed neighbours, which can also be queried (exactly) for new points: what
+    ``TSNEEmbedding.transform`` asks of the index."""
+
+    def __init__(self, idx: np.ndarray, dist: np.ndarray, data: np.ndarray, metric: str):
+        super().__init__(idx, dist)
+        self.data, self.metric = data, metric
+
+    def query(self, query, k):
+        idx, sims = neighbours(self.data, np.asarray(query, dtype=np.float32), int(k), self.metric)
+        dist = (1.0 - sims) if self.metric == "cosine" else -sims
+        return idx, np.maximum(dist, 0.0).astype(np.float64)
 
 
 def _sklearn_tsne(x: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Projected:
@@ -107,4 +145,5 @@ def _sklearn_tsne(x: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> 
     return Projected(coords, None, version_of("scikit-learn") + " TSNE (barnes_hut)")
 
 
-METHOD = Method("tsne", project_tsne, ("perplexity", "learning_rate", "metric"), checks=(check_tsne,))
+METHOD = Method("tsne", project_tsne, ("perplexity", "learning_rate", "metric"), checks=(check_tsne,), fit=fit_tsne,
+                fit_max=FIT_MAX)
