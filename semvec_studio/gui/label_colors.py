@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-UNLABELLED = "unlabelled"
+from semvec_studio.gui.i18n import QT_TRANSLATE_NOOP, translate
+
+UNLABELLED = QT_TRANSLATE_NOOP("LabelColors", "unlabelled")
 UNLABELLED_COLOR = "#a8a8a8"
 SUGGESTED = "suggested"  # the colour-by key of the suggested labels
-SUGGESTED_TEXT = "suggested label"  # drawn as opaque as the suggestion is confident
+SUGGESTED_TEXT = QT_TRANSLATE_NOOP("LabelColors", "suggested label")  # drawn as opaque as the suggestion is confident
 CONFIDENCE_EDGES = (0.5, 0.7, 0.9)  # a suggestion's confidence -> one of four opacities
 CONFIDENCE_ALPHA = (0.18, 0.38, 0.65, 0.95)
 
@@ -46,7 +48,7 @@ def label_classes(labels: list[str], style: LabelStyle):
     counts = np.bincount(codes, minlength=len(names) + 1)
     legend = [(n, int(counts[i]), colours[i], (i,)) for i, n in enumerate(names)]
     if counts[len(names)]:
-        legend.append((UNLABELLED, int(counts[len(names)]), UNLABELLED_COLOR, (len(names),)))
+        legend.append((translate("LabelColors", UNLABELLED), int(counts[len(names)]), UNLABELLED_COLOR, (len(names),)))
     return codes, colours, legend
 
 
@@ -71,5 +73,5 @@ def suggested_classes(labels: list[str], suggested: list[str], confidence: np.nd
         if total:
             legend.append((f"{name}?", total, _argb(style.colours[name], CONFIDENCE_ALPHA[-2]), group))
     if counts[grey]:
-        legend.append((UNLABELLED, int(counts[grey]), UNLABELLED_COLOR, (grey,)))
+        legend.append((translate("LabelColors", UNLABELLED), int(counts[grey]), UNLABELLED_COLOR, (grey,)))
     return codes, colours, legend

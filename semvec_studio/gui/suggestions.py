@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.wording import count
+from semvec_studio.gui.i18n import counted
 from semvec_studio.gui.label_colors import LabelStyle
 from semvec_studio.gui.panels.more_like_this import MoreLikeThisDialog
 from semvec_studio.gui.panels.review import ReviewDialog
@@ -74,7 +74,7 @@ class Suggestions(QObject):
         self.window.data_view.model.set_suggestions(None)
         panel = self.window.data_view.labels_panel
         panel.set_suggested({})
-        panel.suggest_status.setText("Suggestions: none yet (Suggest now, or label a few rows of two labels)")
+        panel.suggest_status.setText(self.tr("Suggestions: none yet (Suggest now, or label a few rows of two labels)"))
         self.push_style()
 
     def note_edit(self) -> None:
@@ -92,11 +92,11 @@ class Suggestions(QObject):
         """Why suggestions cannot be fitted now (None: they can)."""
         w = self.window
         if self.ws is None:
-            return "Open a workspace first."
+            return self.tr("Open a workspace first.")
         if w.lm is None or w.model_loading():
-            return "Suggestions need a model: wait for it to load, or choose one on the left."
+            return self.tr("Suggestions need a model: wait for it to load, or choose one on the left.")
         if not w.options_ready():
-            return "Choose the vector options first."
+            return self.tr("Choose the vector options first.")
         return None
 
     def request(self, auto: bool = False, then=None, keep: bool = False) -> int | None:
@@ -106,7 +106,7 @@ class Suggestions(QObject):
         panel = self.window.data_view.labels_panel
         if why is not None:
             if not auto:
-                panel.suggest_status.setText(f"Suggestions: {why}")
+                panel.suggest_status.setText(self.tr("Suggestions: {0}").format(why))
             return None
         from semvec_studio.core.labelling.loop import suggest, vectors_for  # noqa: PLC0415 - imports torch: only once a model is loaded
 
@@ -119,10 +119,11 @@ class Suggestions(QObject):
             fn, args = vectors_for, (ws, w.lm, w.bridge.meaning_options(), self.fitted)
         else:
             fn, args = suggest, (ws, w.lm, w.bridge.meaning_options(), self.label_snapshot())
-        panel.suggest_status.setText("Suggestions: retraining…" if cached is not None else
-                                     f"Suggestions: computing the sentence vectors of {count(ws.row_count, 'row')} (once)…")
+        rows = counted(ws.row_count, self.tr("{0} row"), self.tr("{0} rows"))
+        panel.suggest_status.setText(self.tr("Suggestions: retraining…") if cached is not None else
+                                     self.tr("Suggestions: computing the sentence vectors of {0} (once)…").format(rows))
         self.job = w.runner.submit(
-            fn, *args, cached=cached, name="Retraining the suggestions" if fn is suggest else "Computing the sentence vectors",
+            fn, *args, cached=cached, name=self.tr("Retraining the suggestions") if fn is suggest else self.tr("Computing the sentence vectors"),
             group=SUGGEST_GROUP, on_result=self._on_fitted, on_error=self._on_failed, on_cancel=self._on_cancelled)
         return self.job
 
@@ -134,7 +135,7 @@ class Suggestions(QObject):
     def _on_cancelled(self) -> None:
         self.job = None
         self._pending_after = []
-        self.window.data_view.labels_panel.suggest_status.setText("Suggestions: cancelled (Suggest now starts again)")
+        self.window.data_view.labels_panel.suggest_status.setText(self.tr("Suggestions: cancelled (Suggest now starts again)"))
 
     def _on_fitted(self, fitted) -> None:
         self.job = None
@@ -157,7 +158,8 @@ class Suggestions(QObject):
         if not s.ready:
             view.model.set_suggestions(None)
             panel.set_suggested({})
-            panel.suggest_status.setText(f"Suggestions: {s.reason} ({count(s.labelled, 'labelled row')} so far)")
+            panel.suggest_status.setText(self.tr("Suggestions: {0} ({1} so far)").format(
+                s.reason, counted(s.labelled, self.tr("{0} labelled row"), self.tr("{0} labelled rows"))))
             self.push_style()
             self.updated.emit()
             return
@@ -169,11 +171,12 @@ class Suggestions(QObject):
         found, counts = np.unique(s.predicted[open_rows], return_counts=True)
         panel.set_suggested(dict(zip(found.tolist(), counts.tolist())))
         if self.fitted.source:
-            panel.suggest_status.setText(f"Suggestions: the trained model {self.fitted.source} suggests {int(open_rows.sum()):,} "
-                                         "unlabelled rows (kept until Suggest now retrains the fast model)")
+            panel.suggest_status.setText(self.tr(
+                "Suggestions: the trained model {0} suggests {1} unlabelled rows (kept until Suggest now retrains the fast model)").format(
+                self.fitted.source, f"{int(open_rows.sum()):,}"))
         else:
-            panel.suggest_status.setText(f"Suggestions: a model of {count(s.labelled, 'labelled row')} suggests "
-                                         f"{int(open_rows.sum()):,} unlabelled rows (retrained in {s.seconds:.2f} s)")
+            panel.suggest_status.setText(self.tr("Suggestions: a model of {0} suggests {1} unlabelled rows (retrained in {2} s)").format(
+                counted(s.labelled, self.tr("{0} labelled row"), self.tr("{0} labelled rows")), f"{int(open_rows.sum()):,}", f"{s.seconds:.2f}"))
         self.push_style()
         self.updated.emit()
 
@@ -238,7 +241,7 @@ class Suggestions(QObject):
             self._pending_after.append(then)
             return True
         if self.request(auto=False, then=then, keep=self.fitted is not None) is None:
-            message.show_error(self.ready_to_fit(False) or "The suggestions could not start.")
+            message.show_error(self.ready_to_fit(False) or self.tr("The suggestions could not start."))
             return False
         return True
 
@@ -266,7 +269,7 @@ class Suggestions(QObject):
 
             self.window.runner.submit(
                 queue, self.fitted.cached, self.label_snapshot(), strategy, QUEUE_ROWS, suggestions=self.suggestions,
-                name=f"Ranking the {strategy} queue", group=QUEUE_GROUP, on_result=review.set_queue,
+                name=self.tr("Ranking the {0} queue").format(strategy), group=QUEUE_GROUP, on_result=review.set_queue,
                 on_error=lambda exc, details: self.window.notifier.error(exc, details, inline=review.message))
 
         self._with_vectors(rank, review.message)
@@ -289,14 +292,14 @@ class Suggestions(QObject):
             return
         label_id = next((lb.id for lb in ws.labels() if lb.name == label), None)
         if label_id is None:
-            dialog.message.show_error(f"There is no label “{label}” any more.")
+            dialog.message.show_error(self.tr("There is no label “{0}” any more.").format(label))
             return
 
         def rank() -> None:
             from semvec_studio.core.labelling.loop import more_like  # noqa: PLC0415 - imports torch: only once a model is loaded
 
             self.window.runner.submit(
-                more_like, self.fitted.cached, self.label_snapshot(), label_id, n, name=f"Rows like “{label}”",
+                more_like, self.fitted.cached, self.label_snapshot(), label_id, n, name=self.tr("Rows like “{0}”").format(label),
                 group=QUEUE_GROUP, on_result=dialog.set_ranked,
                 on_error=lambda exc, details: self.window.notifier.error(exc, details, inline=dialog.message))
 
@@ -309,15 +312,18 @@ class Suggestions(QObject):
             return 0
         rows = view.model.view.rows_at(0, len(view.model.view))
         if not len(rows):
-            view.message.show_info("No rows are shown: search or filter to choose the rows to label.")
+            view.message.show_info(self.tr("No rows are shown: search or filter to choose the rows to label."))
             return 0
         ids = self.label_snapshot()[rows]
         target = next((lb.id for lb in ws.labels() if lb.name == label), None)
         other = int(((ids >= 0) & (ids != target)).sum())
-        question = (f"Give the {count(len(rows), 'row')} shown the label “{label}”?"
-                    + (f" {other:,} of them have another label now and will change." if other else "")
-                    + " Ctrl+Z in the Data view undoes it.")
-        if confirm and QMessageBox.question(view, "Label the rows shown", question) != QMessageBox.StandardButton.Yes:
+        shown = counted(len(rows), self.tr("{0} row"), self.tr("{0} rows"))
+        if other:
+            question = self.tr("Give the {0} shown the label “{1}”? {2} of them have another label now and will change. Ctrl+Z in the Data view undoes it.").format(  # noqa: E501
+                shown, label, f"{other:,}")
+        else:
+            question = self.tr("Give the {0} shown the label “{1}”? Ctrl+Z in the Data view undoes it.").format(shown, label)
+        if confirm and QMessageBox.question(view, self.tr("Label the rows shown"), question) != QMessageBox.StandardButton.Yes:
             return 0
         try:
             edit = ws.set_label(rows, label, "bulk")
@@ -325,7 +331,7 @@ class Suggestions(QObject):
             view.message.show_error(exc.for_gui())
             return 0
         self._edited(edit)
-        view.message.show_info(f"Labelled {count(len(rows), 'row')} “{label}” (Ctrl+Z undoes it).")
+        view.message.show_info(self.tr("Labelled {0} “{1}” (Ctrl+Z undoes it).").format(shown, label))
         return len(rows)
 
     # --- a trained model's suggestions --------------------------------------------------------------
@@ -341,9 +347,9 @@ class Suggestions(QObject):
         if self.job is not None:
             w.runner.cancel(self.job)
         names = {lb.name: lb.id for lb in ws.labels()}
-        panel.suggest_status.setText(f"Suggestions: predicting every row with {folder}…")
+        panel.suggest_status.setText(self.tr("Suggestions: predicting every row with {0}…").format(folder))
         self.job = w.runner.submit(
             suggest_from_run, ws, folder, self.label_snapshot(), names, device=w.model_panel.device.currentText(),
-            name="Suggestions from the trained model", group=SUGGEST_GROUP, on_result=self._on_fitted,
+            name=self.tr("Suggestions from the trained model"), group=SUGGEST_GROUP, on_result=self._on_fitted,
             on_error=self._on_failed, on_cancel=self._on_cancelled)
         return self.job

@@ -38,7 +38,7 @@ class ViewLabelKeys(QObject):
             return False
         found = [lb for lb in ws.labels() if lb.key == key]
         if not found:
-            w.notifier.status(f"No label has the key {key}: make one under Labels in the Data view")
+            w.notifier.status(self.tr("No label has the key {0}: make one under Labels in the Data view").format(key))
             return True
         try:
             w.bridge.label_texts([text_id], found[0].name, source="typed")

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
 from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.workspace.edits import Label
 from semvec_studio.core.workspace.store import Workspace
+from semvec_studio.gui.i18n import QT_TRANSLATE_NOOP, translate
 from semvec_studio.gui.notifier import InlineMessage
 
 KEY_COLUMN, NAME_COLUMN, ROWS_COLUMN, SUGGESTED_COLUMN = range(4)
-_HEADERS = ("Key", "Label", "Rows", "Suggested")
-NO_KEY = "none"
+_HEADERS = (QT_TRANSLATE_NOOP("LabelSetPanel", "Key"), QT_TRANSLATE_NOOP("LabelSetPanel", "Label"),
+            QT_TRANSLATE_NOOP("LabelSetPanel", "Rows"), QT_TRANSLATE_NOOP("LabelSetPanel", "Suggested"))
+NO_KEY = QT_TRANSLATE_NOOP("LabelSetPanel", "none")
 
 
 def swatch(colour: str, size: int = 12) -> QIcon:
@@ -73,9 +75,9 @@ class LabelSetPanel(QWidget):
         self.set_workspace(None)
 
     def _build(self) -> None:
-        self.title = QLabel("<b>Labels</b>")
+        self.title = QLabel(self.tr("<b>Labels</b>"))
         self.table = QTableWidget(0, len(_HEADERS))
-        self.table.setHorizontalHeaderLabels(_HEADERS)
+        self.table.setHorizontalHeaderLabels([translate("LabelSetPanel", h) for h in _HEADERS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -84,27 +86,27 @@ class LabelSetPanel(QWidget):
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         for column in (KEY_COLUMN, ROWS_COLUMN, SUGGESTED_COLUMN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setToolTip("Double-click a label to show its rows")
+        self.table.setToolTip(self.tr("Double-click a label to show its rows"))
         self.message = InlineMessage()
-        self.new_button = QPushButton("New…")
-        self.rename_button = QPushButton("Rename…")
-        self.merge_button = QPushButton("Merge into…")
-        self.delete_button = QPushButton("Delete")
-        self.colour_button = QPushButton("Colour…")
-        self.key_button = QPushButton("Key…")
-        self.merge_button.setToolTip("Give this label's rows another label and remove this one")
-        self.delete_button.setToolTip("Remove this label; its rows become unlabelled (Ctrl+Z brings both back)")
-        self.key_button.setToolTip("The number key (1-9) that gives this label in the Data view and the review")
-        self.suggest_status = QLabel("Suggestions: none yet")
+        self.new_button = QPushButton(self.tr("New…"))
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.merge_button = QPushButton(self.tr("Merge into…"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.colour_button = QPushButton(self.tr("Colour…"))
+        self.key_button = QPushButton(self.tr("Key…"))
+        self.merge_button.setToolTip(self.tr("Give this label's rows another label and remove this one"))
+        self.delete_button.setToolTip(self.tr("Remove this label; its rows become unlabelled (Ctrl+Z brings both back)"))
+        self.key_button.setToolTip(self.tr("The number key (1-9) that gives this label in the Data view and the review"))
+        self.suggest_status = QLabel(self.tr("Suggestions: none yet"))
         self.suggest_status.setWordWrap(True)
-        self.suggest_button = QPushButton("Suggest now")
-        self.suggest_button.setToolTip("Retrain the suggestions on the labelled rows now (they also retrain every few edits)")
-        self.review_button = QPushButton("Review…")
-        self.review_button.setToolTip("Step through a queue with the keyboard: most uncertain, likely mistakes, a diverse start")
-        self.more_button = QPushButton("More like this…")
-        self.more_button.setToolTip("Unlabelled rows most like the rows with this label, scores shown; label the best after a look")
-        self.label_shown_button = QPushButton("Label shown…")
-        self.label_shown_button.setToolTip("Give this label to every row the Data view shows now (a search result, a filter)")
+        self.suggest_button = QPushButton(self.tr("Suggest now"))
+        self.suggest_button.setToolTip(self.tr("Retrain the suggestions on the labelled rows now (they also retrain every few edits)"))
+        self.review_button = QPushButton(self.tr("Review…"))
+        self.review_button.setToolTip(self.tr("Step through a queue with the keyboard: most uncertain, likely mistakes, a diverse start"))
+        self.more_button = QPushButton(self.tr("More like this…"))
+        self.more_button.setToolTip(self.tr("Unlabelled rows most like the rows with this label, scores shown; label the best after a look"))
+        self.label_shown_button = QPushButton(self.tr("Label shown…"))
+        self.label_shown_button.setToolTip(self.tr("Give this label to every row the Data view shows now (a search result, a filter)"))
         buttons = QGridLayout()
         for i, b in enumerate((self.new_button, self.rename_button, self.merge_button, self.delete_button,
                                self.colour_button, self.key_button, self.more_button, self.label_shown_button)):
@@ -160,14 +162,14 @@ class LabelSetPanel(QWidget):
             suggested = QTableWidgetItem(f"{self.suggested[lb.id]:,}" if lb.id in self.suggested else "")
             for item in (rows, suggested):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            suggested.setToolTip("Unlabelled rows the suggestions give this label")
+            suggested.setToolTip(self.tr("Unlabelled rows the suggestions give this label"))
             for column, item in ((KEY_COLUMN, key), (NAME_COLUMN, name), (ROWS_COLUMN, rows), (SUGGESTED_COLUMN, suggested)):
                 self.table.setItem(i, column, item)
         if self.ws is not None:
             labelled = sum(counts.values())
-            self.title.setText(f"<b>Labels</b> · {labelled:,} of {self.ws.row_count:,} rows labelled")
+            self.title.setText(self.tr("<b>Labels</b> · {0} of {1} rows labelled").format(f"{labelled:,}", f"{self.ws.row_count:,}"))
         else:
-            self.title.setText("<b>Labels</b>")
+            self.title.setText(self.tr("<b>Labels</b>"))
         if current is not None:
             self.select(current.name)
         self._update_buttons()
@@ -200,7 +202,7 @@ class LabelSetPanel(QWidget):
     def _for_current(self, signal) -> None:
         lb = self.current()
         if lb is None:
-            self.message.show_info("Choose a label in the list first.")
+            self.message.show_info(self.tr("Choose a label in the list first."))
             return
         signal.emit(lb.name)
 
@@ -254,7 +256,7 @@ class LabelSetPanel(QWidget):
     def ask_new(self) -> None:
         if self.ws is None:
             return
-        name, ok = QInputDialog.getText(self, "New label", "Name of the new label:")
+        name, ok = QInputDialog.getText(self, self.tr("New label"), self.tr("Name of the new label:"))
         if ok and name.strip():
             self.add(name)
 
@@ -262,7 +264,7 @@ class LabelSetPanel(QWidget):
         lb = self.current()
         if lb is None:
             return
-        name, ok = QInputDialog.getText(self, "Rename label", f"New name for “{lb.name}”:", text=lb.name)
+        name, ok = QInputDialog.getText(self, self.tr("Rename label"), self.tr("New name for “{0}”:").format(lb.name), text=lb.name)
         if ok and name.strip() and name.strip() != lb.name:
             self.rename(lb.name, name)
 
@@ -271,7 +273,8 @@ class LabelSetPanel(QWidget):
         if lb is None:
             return
         others = [other.name for other in self._labels if other.id != lb.id]
-        into, ok = QInputDialog.getItem(self, "Merge labels", f"Give the rows labelled “{lb.name}” the label:", others, 0, False)
+        into, ok = QInputDialog.getItem(self, self.tr("Merge labels"), self.tr("Give the rows labelled “{0}” the label:").format(lb.name),
+                                        others, 0, False)
         if ok and into:
             self.merge(lb.name, into)
 
@@ -284,7 +287,7 @@ class LabelSetPanel(QWidget):
         lb = self.current()
         if lb is None:
             return
-        colour = QColorDialog.getColor(QColor(lb.colour), self, f"Colour of “{lb.name}”")
+        colour = QColorDialog.getColor(QColor(lb.colour), self, self.tr("Colour of “{0}”").format(lb.name))
         if colour.isValid():
             self.recolour(lb.name, colour.name())
 
@@ -292,9 +295,11 @@ class LabelSetPanel(QWidget):
         lb = self.current()
         if lb is None:
             return
-        choices = [NO_KEY] + [str(k) for k in range(1, 10)]
+        none = translate("LabelSetPanel", NO_KEY)
+        choices = [none] + [str(k) for k in range(1, 10)]
         now = choices.index(str(lb.key)) if lb.key else 0
-        key, ok = QInputDialog.getItem(self, "Label key", f"Number key for “{lb.name}” (a key another label has moves here):",
+        key, ok = QInputDialog.getItem(self, self.tr("Label key"),
+                                       self.tr("Number key for “{0}” (a key another label has moves here):").format(lb.name),
                                        choices, now, False)
         if ok:
-            self.rekey(lb.name, None if key == NO_KEY else int(key))
+            self.rekey(lb.name, None if key == none else int(key))

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.store import Workspace
+from semvec_studio.gui.i18n import counted
 from semvec_studio.gui.notifier import InlineMessage
 from semvec_studio.gui.workspace_model import one_line
 
@@ -44,26 +44,26 @@ class MoreLikeThisDialog(QDialog):
         super().__init__(parent)
         self.ws, self.label = ws, label
         self.rows = np.zeros(0, np.int64)
-        self.setWindowTitle(f"More like “{label}”")
+        self.setWindowTitle(self.tr("More like “{0}”").format(label))
         self.n = QSpinBox()
         self.n.setRange(1, MAX_ROWS)
         self.n.setValue(DEFAULT_ROWS)
-        self.rank_button = QPushButton("Rank")
-        self.summary = QLabel(f"Unlabelled rows most like the rows labelled “{label}”, best first.")
+        self.rank_button = QPushButton(self.tr("Rank"))
+        self.summary = QLabel(self.tr("Unlabelled rows most like the rows labelled “{0}”, best first.").format(label))
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Row", "Score", "Text"])
+        self.table.setHorizontalHeaderLabels([self.tr("Row"), self.tr("Score"), self.tr("Text")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.message = InlineMessage()
-        self.apply_button = QPushButton(f"Label the checked rows “{label}”")
+        self.apply_button = QPushButton(self.tr("Label the checked rows “{0}”").format(label))
         self.apply_button.setEnabled(False)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         top = QHBoxLayout()
-        top.addWidget(QLabel("Rows:"))
+        top.addWidget(QLabel(self.tr("Rows:")))
         top.addWidget(self.n)
         top.addWidget(self.rank_button)
         top.addStretch(1)
@@ -83,7 +83,7 @@ class MoreLikeThisDialog(QDialog):
         self.resize(720, 480)
 
     def rank(self) -> None:
-        self.message.show_info("Ranking…")
+        self.message.show_info(self.tr("Ranking…"))
         self.rankRequested.emit(self.label, self.n.value())
 
     def set_ranked(self, ranked) -> None:
@@ -100,8 +100,9 @@ class MoreLikeThisDialog(QDialog):
             for column, item in enumerate((first, QTableWidgetItem(f"{score:.3f}"), text)):
                 self.table.setItem(i, column, item)
         self.message.clear()
-        self.summary.setText(f"{count(len(found), 'unlabelled row')} most like the rows labelled “{self.label}”, best first "
-                             "(cosine of the sentence vectors). Untick those that do not belong.")
+        self.summary.setText(self.tr(
+            "{0} most like the rows labelled “{1}”, best first (cosine of the sentence vectors). Untick those that do not belong.").format(
+            counted(len(found), self.tr("{0} unlabelled row"), self.tr("{0} unlabelled rows")), self.label))
         self.apply_button.setEnabled(bool(len(found)))
 
     def checked_rows(self) -> np.ndarray:
@@ -111,13 +112,14 @@ class MoreLikeThisDialog(QDialog):
     def apply(self) -> None:
         rows = self.checked_rows()
         if not len(rows):
-            self.message.show_info("No row is checked.")
+            self.message.show_info(self.tr("No row is checked."))
             return
         try:
             edit = self.ws.set_label(rows, self.label, "bulk")
         except SemvecError as exc:
             self.message.show_error(exc.for_gui())
             return
-        self.message.show_info(f"Labelled {count(len(rows), 'row')} “{self.label}” (Ctrl+Z in the Data view undoes it).")
+        self.message.show_info(self.tr("Labelled {0} “{1}” (Ctrl+Z in the Data view undoes it).").format(
+            counted(len(rows), self.tr("{0} row"), self.tr("{0} rows")), self.label))
         self.apply_button.setEnabled(False)
         self.edited.emit(edit)

@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from semvec_studio.core.projection.clusters import kmeans_clusters
+from semvec_studio.gui.i18n import translate
 from semvec_studio.gui.label_colors import SUGGESTED, SUGGESTED_TEXT, LabelStyle, label_classes, suggested_classes
 from semvec_studio.gui.map_data import LABEL_COLUMN, MapData, color_choices, color_values
 from semvec_studio.gui.panels.projection_side import MapToolbar
@@ -33,7 +34,7 @@ class MapColors(QObject):
         choices = color_choices(data, columns)
         if self.style is not None and self.style.suggested is not None and LABEL_COLUMN in columns:
             at = next((i + 1 for i, (key, _) in enumerate(choices) if key == f"column:{LABEL_COLUMN}"), len(choices))
-            choices.insert(at, (SUGGESTED, SUGGESTED_TEXT))
+            choices.insert(at, (SUGGESTED, translate("LabelColors", SUGGESTED_TEXT)))
         self.toolbar.set_choices(choices, keep)
         self.apply(data, self.toolbar.color_key(), columns, words)
 

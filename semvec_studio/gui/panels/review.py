@@ -31,13 +31,16 @@ from PySide6.QtWidgets import (
 
 from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.workspace.store import Workspace
+from semvec_studio.gui.i18n import QT_TRANSLATE_NOOP, translate
 from semvec_studio.gui.notifier import InlineMessage
 
-QUEUES = (("Most uncertain", "margin"), ("Likely mistakes", "mistakes"), ("Diverse start", "diverse"),
-          ("Highest entropy", "entropy"), ("Random", "random"))
-SCORE_WORDS = {"margin": "uncertainty", "entropy": "entropy", "mistakes": "likely wrong", "diverse": "cluster share",
-               "random": "random"}
-KEYS_HINT = "Enter accepts the suggestion · 1-9 give a label · Space skips · Ctrl+Z undoes · Esc closes"
+QUEUES = ((QT_TRANSLATE_NOOP("ReviewDialog", "Most uncertain"), "margin"), (QT_TRANSLATE_NOOP("ReviewDialog", "Likely mistakes"), "mistakes"),
+          (QT_TRANSLATE_NOOP("ReviewDialog", "Diverse start"), "diverse"), (QT_TRANSLATE_NOOP("ReviewDialog", "Highest entropy"), "entropy"),
+          (QT_TRANSLATE_NOOP("ReviewDialog", "Random"), "random"))
+SCORE_WORDS = {"margin": QT_TRANSLATE_NOOP("ReviewDialog", "uncertainty"), "entropy": QT_TRANSLATE_NOOP("ReviewDialog", "entropy"),
+               "mistakes": QT_TRANSLATE_NOOP("ReviewDialog", "likely wrong"), "diverse": QT_TRANSLATE_NOOP("ReviewDialog", "cluster share"),
+               "random": QT_TRANSLATE_NOOP("ReviewDialog", "random")}
+KEYS_HINT = QT_TRANSLATE_NOOP("ReviewDialog", "Enter accepts the suggestion · 1-9 give a label · Space skips · Ctrl+Z undoes · Esc closes")
 
 
 class ReviewDialog(QDialog):
@@ -49,7 +52,7 @@ class ReviewDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Review")
+        self.setWindowTitle(self.tr("Review"))
         self.ws: Workspace | None = None
         self.queue = None  # core.labelling.loop.Queue
         self.position = 0
@@ -61,13 +64,13 @@ class ReviewDialog(QDialog):
     def _build(self) -> None:
         self.kind = QComboBox()
         for text, key in QUEUES:
-            self.kind.addItem(text, key)
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Rank the rows again with the latest labels and suggestions")
+            self.kind.addItem(translate("ReviewDialog", text), key)
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.setToolTip(self.tr("Rank the rows again with the latest labels and suggestions"))
         self.where = QLabel()
         self.where.setMinimumWidth(self.fontMetrics().horizontalAdvance("000 of 000") + 8)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Queue:"))
+        top.addWidget(QLabel(self.tr("Queue:")))
         top.addWidget(self.kind)
         top.addWidget(self.start_button)
         top.addStretch(1)
@@ -80,9 +83,9 @@ class ReviewDialog(QDialog):
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.message = InlineMessage()
-        self.accept_button = QPushButton("Accept (Enter)")
-        self.skip_button = QPushButton("Skip (Space)")
-        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.accept_button = QPushButton(self.tr("Accept (Enter)"))
+        self.skip_button = QPushButton(self.tr("Skip (Space)"))
+        self.undo_button = QPushButton(self.tr("Undo (Ctrl+Z)"))
         self.labels_line = QLabel()
         self.labels_line.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -98,7 +101,7 @@ class ReviewDialog(QDialog):
         layout.addWidget(self.labels_line)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel(KEYS_HINT))
+        layout.addWidget(QLabel(translate("ReviewDialog", KEYS_HINT)))
         self.start_button.clicked.connect(self.start)
         self.accept_button.clicked.connect(self.accept_suggestion)
         self.skip_button.clicked.connect(self.skip)
@@ -117,7 +120,7 @@ class ReviewDialog(QDialog):
         self._show_current()
 
     def start(self) -> None:
-        self.message.show_info("Ranking the rows…")
+        self.message.show_info(self.tr("Ranking the rows…"))
         self.queueRequested.emit(self.kind.currentData())
 
     def set_queue(self, queue) -> None:
@@ -126,8 +129,8 @@ class ReviewDialog(QDialog):
         if queue.note:
             self.message.show_info(queue.note)
         if not len(queue):
-            self.message.show_info("This queue is empty: " + ("no given label looks wrong." if queue.strategy == "mistakes"
-                                                               else "every row with a vector has a label."))
+            self.message.show_info(self.tr("This queue is empty: no given label looks wrong.") if queue.strategy == "mistakes"
+                                   else self.tr("This queue is empty: every row with a vector has a label."))
         self._show_current()
         self.setFocus()
 
@@ -139,7 +142,7 @@ class ReviewDialog(QDialog):
     def _show_current(self) -> None:
         self.names = {} if self.ws is None else {lb.id: lb.name for lb in self.ws.labels()}
         keyed = [] if self.ws is None else sorted((lb.key, lb.name) for lb in self.ws.labels() if lb.key)
-        self.labels_line.setText(" · ".join(f"<b>{k}</b> {html.escape(n)}" for k, n in keyed) or "No labels yet: make some under Labels.")
+        self.labels_line.setText(" · ".join(f"<b>{k}</b> {html.escape(n)}" for k, n in keyed) or self.tr("No labels yet: make some under Labels."))
         row = self.current_row()
         has = row is not None
         for b in (self.accept_button, self.skip_button):
@@ -147,24 +150,25 @@ class ReviewDialog(QDialog):
         self.undo_button.setEnabled(bool(self.history))
         if self.queue is None:
             self.where.setText("")
-            self.text.setPlainText("Choose a queue and press Start.")
+            self.text.setPlainText(self.tr("Choose a queue and press Start."))
             self.info.setText("")
             return
-        self.where.setText(f"{min(self.position + 1, len(self.queue)):,} of {len(self.queue):,}")
+        self.where.setText(self.tr("{0} of {1}").format(f"{min(self.position + 1, len(self.queue)):,}", f"{len(self.queue):,}"))
         if not has:
-            self.text.setPlainText("The queue is done: Start ranks a new one with the latest labels.")
+            self.text.setPlainText(self.tr("The queue is done: Start ranks a new one with the latest labels."))
             self.info.setText("")
             return
         found = self.ws.row(row)
         self.text.setPlainText(found.text)
-        parts = [f"Row {row}", f"{SCORE_WORDS.get(self.queue.strategy, 'score')} {float(self.queue.scores[self.position]):.3f}"]
+        score = translate("ReviewDialog", SCORE_WORDS.get(self.queue.strategy, "score"))
+        parts = [self.tr("Row {0}").format(row), f"{score} {float(self.queue.scores[self.position]):.3f}"]
         if found.label:
-            parts.append(f"given: <b>{html.escape(found.label)}</b> ({found.label_source})")
+            parts.append(self.tr("given: <b>{0}</b> ({1})").format(html.escape(found.label), found.label_source))
         suggestion = self.suggestion()
         if suggestion is not None:
-            parts.append(f"suggested: <b>{html.escape(suggestion[0])}</b> ({suggestion[1]:.2f})")
+            parts.append(self.tr("suggested: <b>{0}</b> ({1})").format(html.escape(suggestion[0]), f"{suggestion[1]:.2f}"))
         else:
-            parts.append("no suggestion yet")
+            parts.append(self.tr("no suggestion yet"))
         self.info.setText(" · ".join(parts))
 
     def suggestion(self) -> tuple[str, float] | None:
@@ -197,14 +201,14 @@ class ReviewDialog(QDialog):
     def accept_suggestion(self) -> None:
         suggestion = self.suggestion()
         if suggestion is None:
-            self.message.show_info("No suggestion for this row: give it a label with its number key, or skip it.")
+            self.message.show_info(self.tr("No suggestion for this row: give it a label with its number key, or skip it."))
             return
         self._label(suggestion[0], "suggestion")
 
     def label_key(self, key: int) -> None:
         found = [lb for lb in self.ws.labels() if lb.key == key] if self.ws is not None else []
         if not found:
-            self.message.show_info(f"No label has the key {key}.")
+            self.message.show_info(self.tr("No label has the key {0}.").format(key))
             return
         self._label(found[0].name, "typed")
 
@@ -231,7 +235,7 @@ class ReviewDialog(QDialog):
             if undone is not None:
                 self.edited.emit(undone)
         self.position = position
-        self.message.show_info("Undone." if edit is not None else "Back one row.")
+        self.message.show_info(self.tr("Undone.") if edit is not None else self.tr("Back one row."))
         self._show_current()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
