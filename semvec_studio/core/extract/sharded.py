@@ -138,6 +138,7 @@ def extract_sharded(
     done_before = _check_resume(outdir, old, key) if old is not None else []
     manifest = {"format": "semvec-shards", "format_version": FORMAT_VERSION, "level": level, "complete": False,
                 "run": key, SHARDS_KEY: list(done_before)}
+    fresh = not outdir.exists()
     outdir.mkdir(exist_ok=True)
     _write_manifest(outdir, manifest)
     entries: dict[int, dict] = {e["index"]: e for e in done_before}
@@ -150,7 +151,12 @@ def extract_sharded(
 
     works = _works(source, shard_rows, outdir, done_before, skipped, ctx)
     run = engine or _local_engine(lm, options, outdir, store)
-    facts = run(works, done, ctx)
+    try:
+        facts = run(works, done, ctx)
+    except BaseException:
+        if fresh and not entries:  # nothing worth resuming: leave nothing behind
+            shutil.rmtree(outdir, ignore_errors=True)
+        raise
     ordered = [entries[i] for i in sorted(entries)]
     _finish(outdir, manifest, ordered, source, store, facts)
     if formats:
