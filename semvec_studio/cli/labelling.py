@@ -14,10 +14,11 @@ import sys
 
 import numpy as np
 
-from semvec_studio.cli.options import add_csv_args, add_model_args
+from semvec_studio.cli.options import add_csv_args, add_model_args, layers_arg
 from semvec_studio.cli.progress import TqdmContext
 from semvec_studio.core.errors import InputError, UsageError
 from semvec_studio.core.extract.options import ExtractOptions
+from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS
 from semvec_studio.core.labelling.errors import find_label_errors
 from semvec_studio.core.labelling.files import text_vectors
 from semvec_studio.core.labelling.simulate import STARTS, SimulationParams, check_simulation_data, simulate
@@ -123,6 +124,10 @@ def _add_file_args(p) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-cache", action="store_true", help="do not read or keep the texts' vectors in the user's cache folder")
     add_model_args(p)
+    g = p.add_argument_group("sentence vectors")
+    g.add_argument("--layers", nargs="+", default=["-1"], help="layer indices: 0 = embeddings, -1 = last (default); several are combined")
+    g.add_argument("--layer-combine", default="mean", choices=tuple(LAYER_COMBINERS))
+    g.add_argument("--pooling", default="mean", choices=tuple(SENTENCE_POOLERS))
 
 
 def _read(args) -> LabelledData:
@@ -139,7 +144,8 @@ def _where(data: LabelledData) -> str:
 def _vectors(args, data: LabelledData, ctx) -> np.ndarray:
     for w in data.warnings:
         ctx.log(w)
-    return text_vectors(data.texts, args.model, ExtractOptions(), device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle,
+    options = ExtractOptions(layers=layers_arg(args.layers), layer_combine=args.layer_combine, pooling=args.pooling)
+    return text_vectors(data.texts, args.model, options, device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle,
                         use_cache=not args.no_cache, ctx=ctx)
 
 

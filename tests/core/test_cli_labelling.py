@@ -86,6 +86,16 @@ def test_a_cached_file_does_not_load_the_model(capsys, monkeypatch, tiny_bert, n
     assert rc == 1 and "the model was loaded" in err  # --no-cache computes them again
 
 
+def test_the_layer_of_the_vectors_can_be_chosen(capsys, tiny_bert, noisy, tmp_path):
+    rc, out, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "-2", "--json")
+    assert rc == 0 and "read from the cache" not in err
+    rc, _, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "-2", "--top", "1")
+    assert rc == 0 and "read from the cache" in err
+    rc, _, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--top", "1")
+    assert rc == 0 and "read from the cache" not in err  # the last layer's vectors are other vectors
+    one_line_error(*cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "7", "--quiet")[::2], "--layers 7")
+
+
 def test_find_label_errors_rows_count_skipped_empty_texts(capsys, tiny_bert, tmp_path):
     rows = toy_rows()
     rows[5] = ("", "animal")  # an empty text is skipped but still a data row of the file
