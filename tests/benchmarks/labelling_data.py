@@ -46,17 +46,22 @@ def sst2_rows(data: Path = DATA, n: int = SST2_ROWS, seed: int = SST2_SEED) -> t
 SETS = {"trec": trec_rows, "sst2": sst2_rows}
 
 
-def labelled_vectors(name: str, data: Path = DATA) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(vectors float32, label ids int64, class names) of set ``name``, extracted once and cached."""
+def labelled_vectors(name: str, data: Path = DATA, *, layers: tuple[int, ...] = (-1,), rows: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(vectors float32, label ids int64, class names) of set ``name`` (its first ``rows`` rows when
+    given), mean-pooled over ``layers`` (mean of the layers), extracted once and cached."""
     texts, labels = SETS[name](data)
+    if rows is not None:
+        texts, labels = texts[:rows], labels[:rows]
     classes = sorted(set(labels))
     ids = np.asarray([classes.index(lb) for lb in labels], np.int64)
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    path = CACHE / f"{name}-{key}.npy"
+    suffix = "" if layers == (-1,) else "-layers" + "_".join(str(layer) for layer in layers)
+    path = CACHE / f"{name}-{key}{suffix}.npy"
     if path.is_file():
         return np.load(path), ids, classes
     lm = load_model("default", device=DEVICE)
-    vectors = extract(lm, texts, ExtractOptions(levels=("sentence",), batch_size=64))["sentence"].vectors
+    vectors = extract(lm, texts, ExtractOptions(levels=("sentence",), layers=layers, batch_size=64))["sentence"].vectors
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, np.asarray(vectors, np.float32))
     return np.load(path), ids, classes

@@ -10,7 +10,8 @@ SST-2 subsample, with the bundled default model's mean-pooled sentence vectors (
 - label errors: 10% of the labels flipped (seeded) to another class; precision at k (k = number
   flipped) of each ranking score, from the out-of-fold probabilities of find-label-errors' model;
 - more like this: precision of the top 50 for the centroid and the top-k similarities;
-- retrain + predict-all time for 10,000 rows x 384 dims.
+- retrain + predict-all time for 10,000 rows x 384 dims;
+- the layer: the last layer's sentence vectors against the second-to-last's.
 
 Run: .venv/bin/python -m pytest -s -p no:cacheprovider tests/benchmarks/test_labelling.py
 """
@@ -94,6 +95,21 @@ def test_learning_curve(labelled_set, strategy, start):
            **{f"acc@{n}": f"{at[n].accuracy:.4f}+-{at[n].accuracy_sd:.4f}" for n in AT},
            **{f"f1@{n}": f"{at[n].macro_f1:.4f}" for n in AT},
            acc_all=f"{statistics.mean(full):.4f}", all_labels=len(y) - len(held_out_rows(y, 0.2, 0)), seconds=f"{result.seconds:.1f}")
+
+
+@pytest.mark.parametrize(("name", "rows"), [("trec", None), ("sst2", 4000)])
+def test_layer_choice(shared_data, name, rows):
+    """The default model's last layer against the one below it, for the suggestion model (SST-2:
+    the first 4,000 rows of the sample, to keep the second extraction short)."""
+    for layers in ((-1,), (-2,)):
+        x, y, _ = labelled_vectors(name, shared_data, layers=layers, rows=rows)
+        accs = {}
+        for strategy in ("random", "margin"):
+            result = simulate(x, y, SimulationParams(strategy, budget=max(AT), step=20, seeds=SEEDS, test_split=0.2))
+            accs.update({f"{strategy}@{p.labels}": f"{p.accuracy:.4f}" for p in result.curve if p.labels in AT})
+        full = [_all_labels_accuracy(x, y, np.setdiff1d(np.arange(len(y)), held_out_rows(y, 0.2, seed)), held_out_rows(y, 0.2, seed))
+                for seed in range(SEEDS)]
+        report("labelling_layers", set=name, rows=len(y), layers="_".join(map(str, layers)), **accs, acc_all=f"{statistics.mean(full):.4f}")
 
 
 def _all_labels_accuracy(x: np.ndarray, y: np.ndarray, pool: np.ndarray, test: np.ndarray) -> float:
