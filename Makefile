@@ -48,6 +48,7 @@ resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
 translations: $(STAMP)
+	$(BIN)/python -m semvec_studio.gui.option_texts_gen
 	$(BIN)/pyside6-lupdate -extensions py -locations none semvec_studio/gui -ts $(TS)
 	$(MAKE) qm
 

@@ -65,9 +65,9 @@ def run(files=(), *, model: str = DEFAULT_MODEL, screenshots: str | None = None,
     restore_sigint = close_on_sigint(app, window)
     try:
         if screenshots:
-            from semvec_studio.gui.screenshots import ScreenshotDriver  # noqa: PLC0415 - loads every view; only in this mode
+            from semvec_studio.gui.screenshots import ScreenshotDriver, steps_for  # noqa: PLC0415 - loads every view; only in this mode
 
-            driver = ScreenshotDriver(window, Path(screenshots), screenshot_size)
+            driver = ScreenshotDriver(window, Path(screenshots), screenshot_size, steps_for(i18n.installed_language()))
             driver.start()
             app.exec()
             return driver.exit_code

@@ -12,19 +12,29 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
 from semvec_studio.core.options import OptionField, fields_of
+from semvec_studio.gui.i18n import translate
+
+# The fields' words are translated in context "Options": semvec_studio.gui.option_texts lists them
+# for lupdate (generated from the core's tables by `make translations`).
 
 INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
 
 
+def words(text: str) -> str:
+    """``text`` (a label, help or special value of a field) in the interface's language."""
+    return translate("Options", text) if text else text
+
+
 def _tooltip(f: OptionField) -> str:
-    return f"{f.option.help[:1].upper()}{f.option.help[1:]}."
+    shown = words(f.option.help)
+    return f"{shown[:1].upper()}{shown[1:]}." if shown == f.option.help else shown
 
 
 def make_control(f: OptionField) -> QWidget:
     """The control for one field, showing its default."""
     opt = f.option
     if f.kind is bool:
-        w = QCheckBox(opt.label)
+        w = QCheckBox(words(opt.label))
     elif opt.choices:
         w = QComboBox()
         w.addItems(list(opt.choices))
@@ -34,7 +44,7 @@ def make_control(f: OptionField) -> QWidget:
         high = int(min(opt.high if opt.high is not None else INT_LIMIT, INT_LIMIT)) - int(opt.high_open)
         w.setRange(low, high)
         if f.optional and opt.none:
-            w.setSpecialValueText(opt.none)
+            w.setSpecialValueText(words(opt.none))
     elif f.kind is float:
         w = QDoubleSpinBox()
         w.setDecimals(opt.decimals or 3)
@@ -45,7 +55,7 @@ def make_control(f: OptionField) -> QWidget:
         if opt.step:
             w.setSingleStep(opt.step)
         if opt.zero and low == 0:
-            w.setSpecialValueText(opt.zero)  # shown at the minimum, 0
+            w.setSpecialValueText(words(opt.zero))  # shown at the minimum, 0
     else:
         w = QLineEdit()
     w.setToolTip(_tooltip(f))
@@ -115,7 +125,7 @@ class OptionsForm(QWidget):
         return self.controls[name]
 
     def label(self, name: str) -> str:
-        return self.fields[name].option.label
+        return words(self.fields[name].option.label)
 
     def in_group(self, group: str, *, advanced: bool | None = None) -> list[str]:
         return [n for n, f in self.fields.items() if f.option.group == group and (advanced is None or f.option.advanced == advanced)]

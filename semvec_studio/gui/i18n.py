@@ -30,6 +30,14 @@ Conventions for every module under ``gui/`` (lupdate reads the source, so it mus
 - Not translated: file names, formats and extensions, model and method names (PCA, t-SNE,
   UMAP), setting keys, log lines and messages that come from ``core`` (its errors stay English).
 - Tests run in English: they make windows without :func:`install`; ``run(..., language="en")``.
+- A literal given to a text setter that is data, not interface (a query typed in for a
+  screenshot), carries ``# i18n: data`` on its line; tests/gui/test_i18n.py checks the rest and
+  lists the modules not wrapped yet (``NOT_YET_WRAPPED``: take yours out when it is wrapped).
+- The generated forms' words (labels, help) come from the core's option tables through
+  :mod:`semvec_studio.gui.option_texts` (written by ``make translations``).
+- After changing strings: ``make translations`` (option texts, lupdate keeping every existing
+  translation, the .qm), translate what it added in the .ts (Qt Linguist, or by hand: remove
+  ``type="unfinished"``), ``make qm``; a test wants 95% of the GUI's strings translated.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ class Notifier(QObject):
             text = exc.for_gui()
             if inline is not None:
                 inline.show_error(text)
-            self._status_error(text if inline is None else "Error: " + text.split(";")[0])
+            self._status_error(text if inline is None else self.tr("Error: {0}").format(text.split(";")[0]))
             return
         if isinstance(exc, str):
             if inline is not None:
@@ -120,11 +120,11 @@ class Notifier(QObject):
     def unexpected(self, exc: BaseException, details: str = "") -> None:
         """A bug: a non-blocking dialog with the message and the traceback behind Details."""
         summary = f"{type(exc).__name__}: {exc}"
-        self._status_error("Unexpected error: " + summary.splitlines()[0][:200])
+        self._status_error(self.tr("Unexpected error: {0}").format(summary.splitlines()[0][:200]))
         box = QMessageBox(self._parent)
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("Unexpected error")
-        box.setText("Something went wrong inside SemVec Studio. This is a bug; the app should still work.")
+        box.setWindowTitle(self.tr("Unexpected error"))
+        box.setText(self.tr("Something went wrong inside SemVec Studio. This is a bug; the app should still work."))
         box.setInformativeText(summary[:500])
         box.setDetailedText(details or "".join(traceback.format_exception(exc)))
         box.setStandardButtons(QMessageBox.StandardButton.Close)

@@ -1,5 +1,9 @@
 """``semvec-studio --screenshots DIR``: drive every main view and save ``DIR/<view>.png``.
 
+With ``--lang zh_CN`` the window is in Chinese and the Chinese steps run instead
+(:data:`STEPS_ZH`): the token view of a Chinese sentence cut into words by jieba, the map of the
+Chinese sample reviews coloured by their label, and the Train tab on them.
+
 Steps are a registry (:data:`STEPS`, filled with :func:`screenshot_step`): a later view (a
 projection, training) adds its picture by registering one function. A step puts its view in
 front and returns an optional dialog to draw over the window. If the step started runner jobs,
@@ -22,9 +26,10 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from semvec_studio.core.io.tables import parse_table
-from semvec_studio.core.resources import DEMO_LABELLED_CSV, resource_path
+from semvec_studio.core.resources import DEMO_CORPUS_ZH, DEMO_LABELLED_CSV, DEMO_LABELLED_CSV_ZH, resource_path
 from semvec_studio.core.train.preview import csv_preview
 from semvec_studio.core.workspace.readers import ImportOptions
+from semvec_studio.gui.i18n import translate
 from semvec_studio.gui.main_window import COMPARE_TAB, DATA_TAB, LAYERS_TAB, MAP_TAB, TOKENS_TAB, TRAIN_TAB
 from semvec_studio.gui.panels.export_dialog import ExportDialog
 from semvec_studio.gui.panels.text_panel import ColumnPickerDialog, table_columns, table_texts
@@ -50,17 +55,24 @@ class ScreenshotStep:
 
 
 STEPS: list[ScreenshotStep] = []
+STEPS_ZH: list[ScreenshotStep] = []  # --lang zh_CN: the Chinese pictures
 
 
-def screenshot_step(name: str, *, expect_error: bool = False):
-    """Decorator: register ``prepare(window)`` as the screenshot ``name``.png (in order)."""
+def screenshot_step(name: str, *, expect_error: bool = False, steps: list[ScreenshotStep] = STEPS):
+    """Decorator: register ``prepare(window)`` as the screenshot ``name``.png (in order), in
+    ``steps`` (:data:`STEPS`, or :data:`STEPS_ZH` for the Chinese ones)."""
 
     def register(prepare: Callable) -> Callable:
-        STEPS[:] = [s for s in STEPS if s.name != name]
-        STEPS.append(ScreenshotStep(name, prepare, expect_error))
+        steps[:] = [s for s in steps if s.name != name]
+        steps.append(ScreenshotStep(name, prepare, expect_error))
         return prepare
 
     return register
+
+
+def steps_for(language: str | None) -> list[ScreenshotStep]:
+    """The steps of a run in ``language`` ("zh_CN": the Chinese ones; else the English ones)."""
+    return list(STEPS_ZH if language == "zh_CN" else STEPS)
 
 
 def _tokens_tab(window, sub_tab: int, level: str = "token", piece: str = "bank") -> None:
@@ -228,7 +240,8 @@ class ScreenshotDriver(QObject):
         runner.failed.connect(self._on_failed)
         runner.busyChanged.connect(self._on_busy, Qt.ConnectionType.QueuedConnection)
         self.window.embedded.connect(self._on_first_result, Qt.ConnectionType.QueuedConnection)
-        self.window.notifier.message.connect(lambda msg: msg.startswith("Unexpected error") and self._fail(msg))
+        unexpected = translate("Notifier", "Unexpected error: {0}").split("{0}")[0]  # the status line of a bug, as shown
+        self.window.notifier.message.connect(lambda msg: msg.startswith(unexpected) and self._fail(msg))
         QTimer.singleShot(WATCHDOG_MS, lambda: self._fail("timed out waiting for a view"))
         self.window.resize(*self.size)
         self.window.show()
@@ -313,7 +326,7 @@ def _data_view(window):
     def opened(ws) -> None:
         session.opened.disconnect(opened)
         view.search_mode.setCurrentIndex(view.search_mode.findData("meaning"))
-        view.search.setText("a waste of money")
+        view.search.setText("a waste of money")  # i18n: data
         window.bridge.search_meaning(view.meaning_query())
 
     session.opened.connect(opened)
@@ -331,3 +344,84 @@ def _layer_lab(window):
 
 
 screenshot_step("model_error", expect_error=True)(_model_error)  # last: its message stays in the model panel
+
+
+# --- the Chinese pictures (--lang zh_CN) ------------------------------------------------------
+
+def _chinese_texts() -> list[str]:
+    lines = resource_path(DEMO_CORPUS_ZH).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+@screenshot_step("token_view_zh", steps=STEPS_ZH)
+def _token_view_zh(window):
+    """Tokens and words: a sentence of the Chinese demo corpus, its characters grouped under the
+    words jieba cut it into (the tree), with the word rows' vectors."""
+    window.controls.segmenter.setCurrentIndex(window.controls.segmenter.findData("jieba"))
+    window.text_panel.set_texts(_chinese_texts(), str(resource_path(DEMO_CORPUS_ZH)))
+
+    def show() -> None:
+        window.embedded.disconnect(show)
+        window.controls.set_level("word")
+        window.sentence_view.select_text_id(0)
+        window.views.setCurrentIndex(TOKENS_TAB)
+        view = window.token_view
+        view.tabs.setCurrentIndex(0)
+        view.rows_words.setChecked(True)
+        view.tree.expandAll()
+        if view.word_count():
+            view.select_word(min(1, view.word_count() - 1))
+
+    window.embedded.connect(show)
+    window.embed()
+
+
+@screenshot_step("word_similarity_zh", steps=STEPS_ZH)
+def _word_similarity_zh(window):
+    window.views.setCurrentIndex(TOKENS_TAB)
+    window.token_view.tabs.setCurrentIndex(1)
+
+
+@screenshot_step("projection_zh", steps=STEPS_ZH)
+def _projection_zh(window):
+    """The Map: the Chinese sample reviews (resources/demo/reviews_zh.csv), one point per text
+    (PCA), coloured by their label column (正面 / 负面)."""
+    path = resource_path(DEMO_LABELLED_CSV_ZH)
+    table = parse_table(path.read_text(encoding="utf-8"), path.name)
+    column = table.header.index("text")
+    texts = table_texts(table, column)
+    panel = window.map_panel
+    window.controls.set_level("sentence")  # the Map follows the window's level
+    panel.controls.set_level("sentence")
+    panel.controls.set_method("pca")
+
+    def colour() -> None:
+        if panel.map is None or panel.texts != texts or panel.map.embset is not window.sets.get("sentence"):
+            return  # a map of the previous texts: wait for the reviews'
+        panel.projected.disconnect(colour)
+        panel.toolbar.set_color_key("column:label")
+
+    panel.projected.connect(colour)
+    window.text_panel.set_texts(texts, path.name, table_columns(table, column))
+    window.embed()
+    window.views.setCurrentIndex(MAP_TAB)
+
+
+@screenshot_step("training_zh", steps=STEPS_ZH)
+def _training_zh(window):
+    """The Train tab on the Chinese sample reviews: a short real run of the default model (one
+    epoch), its report."""
+    window.views.setCurrentIndex(TRAIN_TAB)
+    panel = window.training_panel
+    out = _temporary_folder("semvec-screenshot-run-")
+    panel.setup.set_csv(str(resource_path(DEMO_LABELLED_CSV_ZH)))
+    panel.setup.output_edit.setText(str(out / "reviews-zh-run"))
+    panel.setup.form.set_value("epochs", 1)
+    panel.runner.cancel_group("train-preview")
+    panel._on_preview(csv_preview(panel.setup.params()))
+    panel.start()
+
+
+@screenshot_step("training_progress_zh", steps=STEPS_ZH)
+def _training_progress_zh(window):
+    window.training_panel.tabs.setCurrentIndex(0)

@@ -32,14 +32,10 @@ NOT_YET_WRAPPED = {
     "panels/projection_colors.py", "panels/projection_controls.py", "panels/projection_explore.py",
     "panels/projection_panel.py", "panels/projection_side.py", "panels/label_set.py", "panels/more_like_this.py",
     "panels/review.py",
-    # being wrapped (issue 16)
-    "notifier.py", "screenshots.py", "workspace_bridge.py", "panels/compare_parts.py", "panels/compare_view.py",
-    "panels/controls_panel.py", "panels/export_dialog.py", "panels/job_status.py", "panels/layer_lab.py",
-    "panels/model_panel.py", "panels/sentence_view.py", "panels/token_view.py", "panels/training_progress.py",
-    "panels/training_results.py", "panels/workspace_dialog.py", "plots/heatmap.py", "plots/layer_plot.py",
-    "plots/loss_plot.py",
+    # not wrapped yet: being edited by others (issue 17's map and scatter work)
+    "workspace_bridge.py", "plots/scatter.py",
 }
-MIN_STRINGS = 40  # a sanity bound on what lupdate finds (raised as modules are wrapped)
+MIN_STRINGS = 400  # a sanity bound on what lupdate finds (raised as modules are wrapped)
 
 
 @pytest.fixture(scope="module")
@@ -229,8 +225,12 @@ SHOWN_BY = {"setText", "setToolTip", "setStatusTip", "setWindowTitle", "setPlace
 
 
 def _untranslated_literals(path: Path) -> list[str]:
+    """Literal English words (markup left out) passed to a text setter; a line marked
+    ``# i18n: data`` (a search typed in for a screenshot, say) is not shown text."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
@@ -240,7 +240,8 @@ def _untranslated_literals(path: Path) -> list[str]:
         text = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
         if isinstance(first, ast.JoinedStr):
             text = "".join(v.value for v in first.values if isinstance(v, ast.Constant))
-        if text and re.search(r"[A-Za-z]{3,}", text) and text.strip() not in NOT_WORDS:
+        words = re.sub(r"<[^>]*>", " ", text or "")
+        if re.search(r"[a-z]{3,}", words) and text.strip() not in NOT_WORDS and "# i18n: data" not in lines[node.lineno - 1]:
             found.append(f"{path.relative_to(GUI)}:{node.lineno}: {name}({text[:40]!r})")
     return found
 
@@ -308,3 +309,41 @@ def test_launch_offers_the_languages_the_app_has():
 
     assert launch.LANGUAGES == tuple(i18n.LANGUAGES) and launch.SYSTEM == i18n.SYSTEM
     assert launch.build_parser().parse_args(["--lang", "zh_CN", "--screenshots", "out"]).lang == "zh_CN"
+
+
+def test_the_forms_words_are_listed_for_translation():
+    """gui/option_texts.py (what lupdate reads for the generated forms) is current with the core's
+    option tables: `make translations` writes it."""
+    from semvec_studio.gui import option_texts_gen
+
+    assert option_texts_gen.TARGET.read_text(encoding="utf-8") == option_texts_gen.render(), "run `make translations`"
+
+
+def test_a_form_shows_its_fields_translated(qapp, built_translations, english_afterwards):
+    from semvec_studio.core.train.params import TrainParams
+    from semvec_studio.gui.forms import OptionsForm
+
+    assert OptionsForm(TrainParams).label("epochs") == "Epochs"
+    i18n.install(qapp, "zh_CN")
+    form = OptionsForm(TrainParams)
+    assert form.label("epochs") == "轮数" and form["epochs"].toolTip() == "遍历训练数据的次数"
+    assert form["patience"].specialValueText() == "从不提前停止"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # a real (one-epoch) fine-tuning run of the default model among them: minutes on 2 cores
+def test_chinese_screenshots(tmp_path, built_translations):
+    """--screenshots --lang zh_CN: the window in Chinese, the token view of a Chinese sentence cut
+    by jieba, the map of the Chinese sample coloured by label, the Train tab."""
+    from PySide6.QtGui import QImage
+
+    from semvec_studio.gui.screenshots import STEPS_ZH
+
+    out = tmp_path / "shots"
+    proc = subprocess.run([sys.executable, "-m", "semvec_studio", "--screenshots", str(out), "--lang", "zh_CN"], cwd=REPO,
+                          env=_clean_locale_env(LANG="en_US.UTF-8"), capture_output=True, text=True, timeout=840)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert {s.name for s in STEPS_ZH} >= {"token_view_zh", "projection_zh", "training_zh"}
+    for step in STEPS_ZH:
+        image = QImage(str(out / f"{step.name}.png"))
+        assert (image.width(), image.height()) == (1280, 800), step.name

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,17 +28,20 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.compare.pair import SpaceSpec
+from semvec_studio.gui.i18n import translate
 
 LAST_MIX = 4
-SIDE_KINDS = (("model layer", "model"), ("static file", "static"))
+SIDE_KINDS = ((QT_TRANSLATE_NOOP("SideControls", "model layer"), "model"), (QT_TRANSLATE_NOOP("SideControls", "static file"), "static"))
 STATIC_LIMIT = 200_000  # the first (most frequent) words read from a static file, by default
 STATIC_LIMIT_MAX = 100_000_000
-STATIC_FILTER = "Word vectors (*.txt *.vec *.bin *.w2v *.glove);;All files (*)"
+STATIC_FILTER = QT_TRANSLATE_NOOP("SideControls", "Word vectors (*.txt *.vec *.bin *.w2v *.glove);;All files (*)")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the comparison row a list item stands for
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "kept", "left" or "entered"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 KEPT, LEFT, ENTERED = "kept", "left", "entered"
 MARKS = {KEPT: "  ", LEFT: "− ", ENTERED: "+ "}
+STATE_NAMES = {KEPT: QT_TRANSLATE_NOOP("NeighbourLists", "kept"), LEFT: QT_TRANSLATE_NOOP("NeighbourLists", "left"),
+               ENTERED: QT_TRANSLATE_NOOP("NeighbourLists", "entered")}
 STATE_COLORS = {LEFT: ("#ff8a80", "#c62828"), ENTERED: ("#69f0ae", "#2e7d32")}  # (dark, light)
 LABEL_CHARS = 48
 CONTEXT_CHARS = 90
@@ -53,11 +56,11 @@ def layer_choices(num_layers: int) -> list[tuple[str, tuple[int, ...]]]:
     """The layer combo's entries for a model of ``num_layers`` layers: each layer, the last one,
     and the mean of the last four (negative indices, so they fit another model too)."""
     last = min(LAST_MIX, num_layers)
-    out = [("layer 0 (embeddings)", (0,))]
-    out += [(f"layer {k}", (k,)) for k in range(1, num_layers)]
-    out.append((f"last layer ({num_layers})", (-1,)))
+    out = [(translate("SideControls", "layer 0 (embeddings)"), (0,))]
+    out += [(translate("SideControls", "layer {0}").format(k), (k,)) for k in range(1, num_layers)]
+    out.append((translate("SideControls", "last layer ({0})").format(num_layers), (-1,)))
     if last > 1:
-        out.append((f"mean of last {last}", tuple(range(-last, 0))))
+        out.append((translate("SideControls", "mean of last {0}").format(last), tuple(range(-last, 0))))
     return out
 
 
@@ -73,16 +76,18 @@ def row_labels(result) -> tuple[list[str], list[str]]:
         labels = [str(t) for t in meta["text"]]
         return labels, [f"{i + 1}: {t}" for i, t in enumerate(labels)]
     labels = [str(w) for w in meta["token" if result.a.level == "token" else "word"]]
-    return labels, [f"{w} (text {t + 1})" for w, t in zip(labels, text_ids(result).tolist())]
+    where = translate("CompareRows", "{0} (text {1})")
+    return labels, [where.format(w, t + 1) for w, t in zip(labels, text_ids(result).tolist())]
 
 
 def describe_row(result, i: int, labels: list[str], texts: list[str]) -> str:
     """Rich text for a hovered row: the word inside its text (or the text), and its overlap."""
     if not 0 <= i < len(result):
         return ""
-    overlap = f"overlap {result.overlap.overlap[i]:.2f}"
+    overlap = translate("CompareRows", "overlap {0}").format(f"{result.overlap.overlap[i]:.2f}")
+    text_n = translate("CompareRows", "text {0}")
     if result.a.level == "sentence":
-        return f"{html.escape(short(labels[i], 200))}<br>text {i + 1} · {overlap}"
+        return f"{html.escape(short(labels[i], 200))}<br>{text_n.format(i + 1)} · {overlap}"
     meta = result.a.metadata
     t = int(meta["text_id"][i])
     context = ""
@@ -91,7 +96,7 @@ def describe_row(result, i: int, labels: list[str], texts: list[str]) -> str:
         pad = CONTEXT_CHARS // 2
         context = (f"<br>{'…' if s > pad else ''}{html.escape(text[max(0, s - pad):s])}<b><u>{html.escape(text[s:e])}</u></b>"
                    f"{html.escape(text[e:e + pad])}{'…' if e + pad < len(text) else ''}")
-    return f"<b>{html.escape(labels[i])}</b> · text {t + 1}{context}<br>{overlap}"
+    return f"<b>{html.escape(labels[i])}</b> · {text_n.format(t + 1)}{context}<br>{overlap}"
 
 
 class SideControls(QWidget):
@@ -107,35 +112,36 @@ class SideControls(QWidget):
         self.name = QLabel(f"<b>{name}</b>")
         self.kind = QComboBox()
         for text, kind in SIDE_KINDS:
-            self.kind.addItem(text, kind)
-        self.kind.setToolTip(f"What gives side {name}'s vectors: a layer (or mean of layers) of a model, or a static "
-                             "word-vector file (word2vec, GloVe or fastText .vec; whole words only).")
+            self.kind.addItem(self.tr(text), kind)
+        self.kind.setToolTip(self.tr("What gives side {0}'s vectors: a layer (or mean of layers) of a model, or a static "
+                                     "word-vector file (word2vec, GloVe or fastText .vec; whole words only).").format(name))
         self.kind.currentIndexChanged.connect(self._on_kind)
         self.layer = QComboBox()
-        self.layer.setToolTip(f"Which layer (or mean of layers) gives side {name}'s vectors.")
+        self.layer.setToolTip(self.tr("Which layer (or mean of layers) gives side {0}'s vectors.").format(name))
         self.layer.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.layer.activated.connect(self._on_activated)
         self._chosen = False  # the user picked a layer: it stays when the model changes
-        self.of = QLabel("of")
+        self.of = QLabel(self.tr("of"))
         self.model = QLineEdit()
-        self.model.setPlaceholderText("the current model")
+        self.model.setPlaceholderText(self.tr("the current model"))
         self.model.setClearButtonEnabled(True)
-        self.model.setToolTip(f"Leave empty for the current model, or choose another local checkpoint folder for side {name} "
-                              "(e.g. the base model and its fine-tuned checkpoint).")
+        self.model.setToolTip(self.tr("Leave empty for the current model, or choose another local checkpoint folder for side {0} "
+                                      "(e.g. the base model and its fine-tuned checkpoint).").format(name))
         self.static = QLineEdit()
-        self.static.setPlaceholderText("a word2vec, GloVe or fastText .vec file")
+        self.static.setPlaceholderText(self.tr("a word2vec, GloVe or fastText .vec file"))
         self.static.setClearButtonEnabled(True)
-        self.static.setToolTip(f"The static word-vector file for side {name}: word2vec (binary or text), GloVe (text) "
-                               "or fastText .vec. Each word of the texts gets its vector; words it lacks are left out of both sides.")
-        self.limit_label = QLabel("first")
+        self.static.setToolTip(self.tr("The static word-vector file for side {0}: word2vec (binary or text), GloVe (text) "
+                                       "or fastText .vec. Each word of the texts gets its vector; words it lacks are left out of both "
+                                       "sides.").format(name))
+        self.limit_label = QLabel(self.tr("first"))
         self.limit = QSpinBox()
         self.limit.setRange(0, STATIC_LIMIT_MAX)
         self.limit.setSingleStep(50_000)
         self.limit.setGroupSeparatorShown(True)
-        self.limit.setSpecialValueText("all words")
-        self.limit.setSuffix(" words")
+        self.limit.setSpecialValueText(self.tr("all words"))
+        self.limit.setSuffix(self.tr(" words"))
         self.limit.setValue(STATIC_LIMIT)
-        self.limit.setToolTip("Read only the first (most frequent) words of a big file: quicker, and less memory. 0: all words.")
+        self.limit.setToolTip(self.tr("Read only the first (most frequent) words of a big file: quicker, and less memory. 0: all words."))
         for combo, chars in ((self.kind, 8), (self.layer, 10)):  # the window must still fit a 1,024-pixel screen
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(chars)
@@ -170,7 +176,7 @@ class SideControls(QWidget):
             w.setVisible(not static)
         for w in (self.static, self.limit_label, self.limit):
             w.setVisible(static)
-        self.browse.setToolTip("Choose a static word-vector file" if static else "Choose a checkpoint folder")
+        self.browse.setToolTip(self.tr("Choose a static word-vector file") if static else self.tr("Choose a checkpoint folder"))
         self.changed.emit()
 
     def set_num_layers(self, num_layers: int, default: tuple[int, ...]) -> None:
@@ -212,13 +218,13 @@ class SideControls(QWidget):
             self.choose_folder()
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a checkpoint folder", self.model.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a checkpoint folder"), self.model.text())
         if folder:
             self.model.setText(folder)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, f"Choose a static word-vector file for side {self.side}",
-                                              self.static.text(), STATIC_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a static word-vector file for side {0}").format(self.side),
+                                              self.static.text(), self.tr(STATIC_FILTER))
         if path:
             self.static.setText(path)
 
@@ -231,14 +237,15 @@ class SideControls(QWidget):
 class OverlapModel(QAbstractTableModel):
     """One line per row of the comparison: its overlap, its word (or text) and its text number."""
 
-    HEADERS = ("overlap", "word", "text")
+    HEADERS = (QT_TRANSLATE_NOOP("OverlapModel", "overlap"), QT_TRANSLATE_NOOP("OverlapModel", "word"),
+               QT_TRANSLATE_NOOP("OverlapModel", "text"))
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.overlap = np.zeros(0)
         self.labels: list[str] = []
         self.text_ids = np.zeros(0, np.int64)
-        self.item_name = "word"
+        self.item_name = self.tr("word")
 
     def reset(self, overlap: np.ndarray, labels: list[str], text_ids: np.ndarray, item_name: str) -> None:
         self.beginResetModel()
@@ -258,7 +265,7 @@ class OverlapModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt API)
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.item_name if section == 1 else self.HEADERS[section]
+            return self.item_name if section == 1 else self.tr(self.HEADERS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -285,7 +292,7 @@ class MostChanged(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("<b>Most changed</b>")
+        self.title = QLabel(self.tr("<b>Most changed</b>"))
         self.model = OverlapModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -304,8 +311,8 @@ class MostChanged(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setToolTip("Rows whose nearest neighbours changed most between A and B (Jaccard overlap of the k "
-                              "nearest neighbours in the original spaces; 0 = none shared). Click a header to sort.")
+        self.table.setToolTip(self.tr("Rows whose nearest neighbours changed most between A and B (Jaccard overlap of the k "
+                                      "nearest neighbours in the original spaces; 0 = none shared). Click a header to sort."))
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -363,16 +370,16 @@ class NeighbourLists(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Select a point, or a line of the table, to see its neighbours in A and in B.")
+        self.title = QLabel(self.tr("Select a point, or a line of the table, to see its neighbours in A and in B."))
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)  # wraps, never widens the view
-        self.head_a, self.head_b = QLabel("<b>In A</b>"), QLabel("<b>In B</b>")
+        self.head_a, self.head_b = QLabel(self.tr("<b>In A</b>")), QLabel(self.tr("<b>In B</b>"))
         self.list_a, self.list_b = QListWidget(), QListWidget()
         for lst in (self.list_a, self.list_b):
             lst.setMinimumWidth(120)
             lst.itemActivated.connect(lambda item: self.rowChosen.emit(int(item.data(ROW_ROLE))))  # double-click or Enter
-            lst.setToolTip("Double-click a neighbour (or press Enter on it) to select it.")
+            lst.setToolTip(self.tr("Double-click a neighbour (or press Enter on it) to select it."))
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         cols = QHBoxLayout()
@@ -393,12 +400,12 @@ class NeighbourLists(QWidget):
 
     def _legend(self) -> None:
         left, entered = (_state_color(self, s).name() for s in (LEFT, ENTERED))
-        self.legend.setText(f"<span style='color:{left}'>− left</span>: not among B's neighbours · "
-                            f"<span style='color:{entered}'>+ entered</span>: new in B")
+        self.legend.setText(self.tr("<span style='color:{0}'>− left</span>: not among B's neighbours · "
+                                    "<span style='color:{1}'>+ entered</span>: new in B").format(left, entered))
 
     def set_names(self, name_a: str, name_b: str) -> None:
-        self.head_a.setText(f"<b>In A</b> · {name_a}")
-        self.head_b.setText(f"<b>In B</b> · {name_b}")
+        self.head_a.setText(self.tr("<b>In A</b>") + f" · {name_a}")
+        self.head_b.setText(self.tr("<b>In B</b>") + f" · {name_b}")
         for head, name in ((self.head_a, name_a), (self.head_b, name_b)):
             head.setToolTip(name)
 
@@ -418,7 +425,7 @@ class NeighbourLists(QWidget):
             item = QListWidgetItem(f"{MARKS[state]}{short(labels[row], 32)}   {sim:.2f}")
             item.setData(ROW_ROLE, int(row))
             item.setData(STATE_ROLE, state)
-            item.setToolTip(f"{labels[row]}\nsimilarity {sim:.3f} · {state}")
+            item.setToolTip(f"{labels[row]}\n" + self.tr("similarity {0} · {1}").format(f"{sim:.3f}", self.tr(STATE_NAMES[state])))
             color = _state_color(self, state)
             if color is not None:
                 item.setForeground(QBrush(color))
@@ -426,7 +433,7 @@ class NeighbourLists(QWidget):
             lst.addItem(item)
 
     def clear(self) -> None:  # noqa: A003 (a QWidget has no clear; this empties the lists)
-        self.title.setText("Select a point, or a line of the table, to see its neighbours in A and in B.")
+        self.title.setText(self.tr("Select a point, or a line of the table, to see its neighbours in A and in B."))
         self.list_a.clear()
         self.list_b.clear()
 

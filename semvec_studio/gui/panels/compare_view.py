@@ -20,7 +20,7 @@ import html
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -57,10 +57,15 @@ from semvec_studio.gui.plots.scatter import Scatter
 GROUP = "compare"  # runner group: a new comparison supersedes the previous one only
 K_GROUP = "compare-k"
 SEARCH_DELAY_MS = 200
-LEVELS = (("pieces", "token"), ("words", "word"), ("texts", "sentence"))
-ITEMS = {"token": ("piece", "pieces"), "word": ("word", "words"), "sentence": ("text", "texts")}
-COLORS = (("neighbour overlap", "overlap"), ("text", "text"), ("one colour", "none"))
-HEATMAP_HINT = "Compare to see the layer-by-layer linear CKA of the model on these rows."
+# the words below are shown translated (context "CompareView")
+LEVELS = ((QT_TRANSLATE_NOOP("CompareView", "pieces"), "token"), (QT_TRANSLATE_NOOP("CompareView", "words"), "word"),
+          (QT_TRANSLATE_NOOP("CompareView", "texts"), "sentence"))
+ITEMS = {"token": (QT_TRANSLATE_NOOP("CompareView", "piece"), QT_TRANSLATE_NOOP("CompareView", "pieces")),
+         "word": (QT_TRANSLATE_NOOP("CompareView", "word"), QT_TRANSLATE_NOOP("CompareView", "words")),
+         "sentence": (QT_TRANSLATE_NOOP("CompareView", "text"), QT_TRANSLATE_NOOP("CompareView", "texts"))}
+COLORS = ((QT_TRANSLATE_NOOP("CompareView", "neighbour overlap"), "overlap"), (QT_TRANSLATE_NOOP("CompareView", "text"), "text"),
+          (QT_TRANSLATE_NOOP("CompareView", "one colour"), "none"))
+HEATMAP_HINT = QT_TRANSLATE_NOOP("CompareView", "Compare to see the layer-by-layer linear CKA of the model on these rows.")
 LEFT_OUT_TIP_WORDS = 300  # words listed in the left-out line's tooltip
 
 
@@ -109,18 +114,18 @@ class CompareView(QWidget):
             side.set_num_layers(2, default)
         self.level = QComboBox()
         for text, level in LEVELS:
-            self.level.addItem(text, level)
+            self.level.addItem(self.tr(text), level)
         self.level.setCurrentIndex(self.level.findData("word"))
-        self.level.setToolTip("Compare the vectors of word pieces, of whole words, or of whole texts (mean-pooled).")
+        self.level.setToolTip(self.tr("Compare the vectors of word pieces, of whole words, or of whole texts (mean-pooled)."))
         self.k = QSpinBox()
         self.k.setRange(1, 100)
         self.k.setValue(10)
-        self.k.setToolTip("Neighbours per row: each row's overlap is the Jaccard index of its k nearest neighbours in A and in B.")
+        self.k.setToolTip(self.tr("Neighbours per row: each row's overlap is the Jaccard index of its k nearest neighbours in A and in B."))
         self.k.valueChanged.connect(self._on_k_changed)
-        self.compare_button = QPushButton("Compare")
-        self.compare_button.setToolTip("Extract both sides for the current texts, map them and measure how they differ.")
+        self.compare_button = QPushButton(self.tr("Compare"))
+        self.compare_button.setToolTip(self.tr("Extract both sides for the current texts, map them and measure how they differ."))
         self.compare_button.clicked.connect(lambda: self.compare())
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.status = JobStatus(self.runner)
@@ -130,7 +135,7 @@ class CompareView(QWidget):
         grid.setHorizontalSpacing(8)
         grid.addWidget(self.side_a, 0, 0)
         grid.addWidget(self.side_b, 1, 0)
-        grid.addWidget(QLabel("Level"), 0, 1)
+        grid.addWidget(QLabel(self.tr("Level")), 0, 1)
         grid.addWidget(self.level, 0, 2)
         grid.addWidget(QLabel("k"), 1, 1)
         grid.addWidget(self.k, 1, 2)
@@ -142,7 +147,7 @@ class CompareView(QWidget):
         grid.setColumnStretch(4, 3)
         self.message = InlineMessage()
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search words or texts in both maps…")
+        self.search_edit.setPlaceholderText(self.tr("Search words or texts in both maps…"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMaximumWidth(280)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -150,15 +155,15 @@ class CompareView(QWidget):
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
         self.color = QComboBox()
         for text, key in COLORS:
-            self.color.addItem(text, key)
+            self.color.addItem(self.tr(text), key)
         self.color.currentIndexChanged.connect(lambda _i: self.apply_color())
-        self.summary = QLabel("Choose two sides (layers of a model, or a static word-vector file) and press Compare.")
+        self.summary = QLabel(self.tr("Choose two sides (layers of a model, or a static word-vector file) and press Compare."))
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.setWordWrap(True)  # a narrow window: the figures go on two lines, not cut
         bar = QHBoxLayout()
         bar.addWidget(self.search_edit)
-        bar.addWidget(QLabel("Colour by"))
+        bar.addWidget(QLabel(self.tr("Colour by")))
         bar.addWidget(self.color)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
@@ -181,8 +186,8 @@ class CompareView(QWidget):
         mlay.setRowStretch(1, 1)
         self.most_changed = MostChanged()
         self.neighbours = NeighbourLists()
-        self.heatmap = Heatmap(self, value_name="linear CKA", annotate_max=16, label_chars=10, value_format="{:.2f}",
-                               empty_hint=HEATMAP_HINT)
+        self.heatmap = Heatmap(self, value_name=self.tr("linear CKA"), annotate_max=16, label_chars=10, value_format="{:.2f}",
+                               empty_hint=self.tr(HEATMAP_HINT))
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
         for w in (self.most_changed, self.neighbours, self.heatmap):
             self.bottom.addWidget(w)
@@ -243,9 +248,10 @@ class CompareView(QWidget):
             return None
         params = PairParams(spec_a, spec_b, level=self.level.currentData(), k=self.k.value(),
                             device=self.lm.device if self.lm is not None else "auto")
-        item = ITEMS[params.level][1]
+        item = self.tr(ITEMS[params.level][1])
         texts = list(self.texts)
-        self._job = self.runner.submit(_job, params, texts, lm=self.lm, name=f"Comparing the {item} of {len(texts):,} texts", group=GROUP,
+        name = self.tr("Comparing the {0} of {1} texts").format(item, f"{len(texts):,}")
+        self._job = self.runner.submit(_job, params, texts, lm=self.lm, name=name, group=GROUP,
                                        on_result=lambda result: self._on_result(result, texts), on_error=self._on_error,
                                        on_cancel=self._on_cancel)
         self._set_running(True)
@@ -254,15 +260,16 @@ class CompareView(QWidget):
     def _problem(self, spec_a: SpaceSpec, spec_b: SpaceSpec) -> str:
         for name, spec in (("A", spec_a), ("B", spec_b)):
             if spec.is_static and not spec.static:
-                return f"Side {name} is a static file: choose the file (word2vec, GloVe or fastText .vec) first."
+                return self.tr("Side {0} is a static file: choose the file (word2vec, GloVe or fastText .vec) first.").format(name)
         contextual = [s for s in (spec_a, spec_b) if not s.is_static]
         if self.lm is None and (not contextual or any(s.model is None for s in contextual)):
-            return "No model is loaded yet: load one (or choose a checkpoint folder for both sides)."
+            return self.tr("No model is loaded yet: load one (or choose a checkpoint folder for both sides).")
         if not self.texts:
-            return "No texts to compare: put some texts in the editor (or open a file) first."
+            return self.tr("No texts to compare: put some texts in the editor (or open a file) first.")
         if spec_a == spec_b:
-            what = "the same static file" if spec_a.is_static else "the same layers of the same model"
-            return f"A and B are {what}: choose another layer, model or file for one side."
+            if spec_a.is_static:
+                return self.tr("A and B are the same static file: choose another layer, model or file for one side.")
+            return self.tr("A and B are the same layers of the same model: choose another layer, model or file for one side.")
         return ""
 
     def cancel(self) -> None:
@@ -280,7 +287,7 @@ class CompareView(QWidget):
 
     def _on_result(self, result: PairComparison, texts: list[str]) -> None:
         self._set_running(False)
-        self.status.end("Done.", done=True)
+        self.status.end(self.tr("Done."), done=True)
         self.show_result(result, texts)
 
     def _on_error(self, exc: BaseException, details: str) -> None:
@@ -290,9 +297,9 @@ class CompareView(QWidget):
 
     def _on_cancel(self) -> None:
         self._set_running(False)
-        self.status.end("Cancelled.", done=False)
-        self.message.show_info("Comparison cancelled; the view shows the previous result." if self.result is not None
-                               else "Comparison cancelled.")
+        self.status.end(self.tr("Cancelled."), done=False)
+        self.message.show_info(self.tr("Comparison cancelled; the view shows the previous result.") if self.result is not None
+                               else self.tr("Comparison cancelled."))
         self.cancelled.emit()
 
     # --- showing a comparison -----------------------------------------------------------------
@@ -305,11 +312,11 @@ class CompareView(QWidget):
         self.k.blockSignals(True)
         self.k.setValue(result.overlap.k)
         self.k.blockSignals(False)
-        item = ITEMS[result.a.level][0]
+        item = self.tr(ITEMS[result.a.level][0])
         for title, scatter, name, coords in ((self.title_a, self.map_a, result.names[0], result.coords_a),
                                              (self.title_b, self.map_b, result.names[1], result.coords_b)):
             side = "A" if scatter is self.map_a else "B"
-            title.setText(f"<b>{side}</b> · {html.escape(name)}" + (" · aligned onto A" if side == "B" else ""))
+            title.setText(f"<b>{side}</b> · {html.escape(name)}" + (self.tr(" · aligned onto A") if side == "B" else ""))
             title.setToolTip(name)
             scatter.set_points(coords)
         self.neighbours.set_names(*result.names)
@@ -324,12 +331,13 @@ class CompareView(QWidget):
 
     def _show_summary(self) -> None:
         r = self.result
-        cka = "undefined" if not np.isfinite(r.cka) else f"{r.cka:.3f}"
-        item = ITEMS[r.a.level][1]
-        self.summary.setText(f"<span style='font-size:12pt'>Linear CKA(A, B) = <b>{cka}</b></span> · mean neighbour overlap "
-                             f"<b>{r.overlap.mean:.2f}</b> (k = {r.overlap.k}, {r.overlap.metric}) · {len(r):,} {item}")
-        self.summary.setToolTip("Linear CKA compares the two spaces as wholes (1 = the same up to rotation and scale). "
-                                "A row's overlap is the Jaccard index of its k nearest neighbours in A and in B.")
+        cka = self.tr("undefined") if not np.isfinite(r.cka) else f"{r.cka:.3f}"
+        item = self.tr(ITEMS[r.a.level][1])
+        self.summary.setText(self.tr("<span style='font-size:12pt'>Linear CKA(A, B) = <b>{0}</b></span> · mean neighbour overlap "
+                                     "<b>{1}</b> (k = {2}, {3}) · {4} {5}").format(
+            cka, f"{r.overlap.mean:.2f}", r.overlap.k, r.overlap.metric, f"{len(r):,}", item))
+        self.summary.setToolTip(self.tr("Linear CKA compares the two spaces as wholes (1 = the same up to rotation and scale). "
+                                        "A row's overlap is the Jaccard index of its k nearest neighbours in A and in B."))
 
     def _show_left_out(self, r: PairComparison) -> None:
         """Say which words a static side's file lacks (left out of both sides); hidden when none."""
@@ -340,26 +348,27 @@ class CompareView(QWidget):
             return
         self.left_out.setText(out.describe())
         more = len(out.words) - LEFT_OUT_TIP_WORDS
-        self.left_out.setToolTip("Not in the static file, so left out of both A and B:\n"
-                                 + ", ".join(out.words[:LEFT_OUT_TIP_WORDS]) + (f", and {more:,} more" if more > 0 else ""))
+        self.left_out.setToolTip(self.tr("Not in the static file, so left out of both A and B:") + "\n"
+                                 + ", ".join(out.words[:LEFT_OUT_TIP_WORDS]) + (self.tr(", and {0} more").format(f"{more:,}") if more > 0 else ""))
         self.left_out.show()
 
     def _show_heatmap(self, r: PairComparison) -> None:
         if r.layer_cka is None:
-            self.heatmap.clear(HEATMAP_HINT)
+            self.heatmap.clear(self.tr(HEATMAP_HINT))
             return
         m = r.layer_cka
         rows = [str(i) for i in range(m.shape[0])]
         cols = list(r.heatmap_columns) if r.heatmap_columns else [str(j) for j in range(m.shape[1])]
-        ticks = ["static"] * len(cols) if r.heatmap_columns else None  # the full name in the hover readout
+        ticks = [self.tr("static")] * len(cols) if r.heatmap_columns else None  # the full name in the hover readout
         self.heatmap.set_matrix(m, rows, cols, levels=(0.0, 1.0), cmap="sequential", col_ticks=ticks)
         if r.heatmap_columns:
             static = r.models[r.kinds.index("static")]
-            self.heatmap.set_axis_titles("layer (0 = embeddings)", f"against {short(Path(static).name, 30)}")
+            self.heatmap.set_axis_titles(self.tr("layer (0 = embeddings)"), self.tr("against {0}").format(short(Path(static).name, 30)))
         elif r.same_model:
-            self.heatmap.set_axis_titles("layer (0 = embeddings)", f"layer of {short(r.models[0], 30)}")
+            self.heatmap.set_axis_titles(self.tr("layer (0 = embeddings)"), self.tr("layer of {0}").format(short(r.models[0], 30)))
         else:
-            self.heatmap.set_axis_titles(f"layer of A's model ({short(r.models[0], 20)})", f"layer of B's model ({short(r.models[1], 20)})")
+            self.heatmap.set_axis_titles(self.tr("layer of A's model ({0})").format(short(r.models[0], 20)),
+                                         self.tr("layer of B's model ({0})").format(short(r.models[1], 20)))
         self.heatmap.set_marked(*r.heatmap_layers)
 
     @staticmethod
@@ -373,9 +382,9 @@ class CompareView(QWidget):
         key = self.color.currentData()
         for scatter in (self.map_a, self.map_b):
             if key == "overlap":
-                scatter.color_by_values(r.overlap.overlap, "overlap")
+                scatter.color_by_values(r.overlap.overlap, self.tr("overlap"))
             elif key == "text":
-                scatter.color_by_categories(self._text_ids(r) + 1, "text {}".format)
+                scatter.color_by_categories(self._text_ids(r) + 1, self.tr("text {0}").format)
             else:
                 scatter.color_single()
 
@@ -401,10 +410,11 @@ class CompareView(QWidget):
             scatter.set_selection([self.current], emit=False)
             scatter.set_marks("neighbours", rows)
         self.most_changed.select(self.current)
-        where = f"text {i + 1}" if r.a.level == "sentence" else f"text {int(self._text_ids(r)[i]) + 1}"
+        where = self.tr("text {0}").format(i + 1 if r.a.level == "sentence" else int(self._text_ids(r)[i]) + 1)
         self.neighbours.show_change(
-            f"<b>{html.escape(short(self.labels[i], 60))}</b> ({where}) · overlap <b>{change.overlap:.2f}</b>: "
-            f"{len(change.left)} left, {len(change.entered)} entered of {r.overlap.k}", change, self.list_labels)
+            self.tr("<b>{0}</b> ({1}) · overlap <b>{2}</b>: {3} left, {4} entered of {5}").format(
+                html.escape(short(self.labels[i], 60)), where, f"{change.overlap:.2f}", len(change.left), len(change.entered),
+                r.overlap.k), change, self.list_labels)
         self.rowSelected.emit(self.current)
 
     def clear_row(self) -> None:
@@ -435,7 +445,8 @@ class CompareView(QWidget):
         r = self.result
         if r is None or self.running():
             return
-        self._k_job = self.runner.submit(_overlap_job, r.a.vectors, r.b.vectors, int(k), r.overlap.metric, name=f"Neighbour overlap at k = {k}",
+        self._k_job = self.runner.submit(_overlap_job, r.a.vectors, r.b.vectors, int(k), r.overlap.metric,
+                                         name=self.tr("Neighbour overlap at k = {0}").format(k),
                                          group=K_GROUP, on_result=lambda ov, res=r: self._on_overlap(res, ov),
                                          on_error=self._on_k_error)
 
@@ -449,7 +460,7 @@ class CompareView(QWidget):
             return
         self.result = dataclasses.replace(r, overlap=overlap)
         self.most_changed.show_rows(overlap.overlap, self.labels, self._text_ids(self.result),
-                                    ITEMS[r.a.level][0])
+                                    self.tr(ITEMS[r.a.level][0]))
         self._show_summary()
         self.apply_color()
         if self.current >= 0:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,15 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-LEVEL_LABELS = {"token": "Tokens (word pieces)", "word": "Whole words", "sentence": "Texts (sentences)"}
+from semvec_studio.gui.i18n import translate
+
+# Shown translated (context "ControlsPanel"), e.g. translate("ControlsPanel", LEVEL_LABELS["word"]).
+LEVEL_LABELS = {"token": QT_TRANSLATE_NOOP("ControlsPanel", "Tokens (word pieces)"),
+                "word": QT_TRANSLATE_NOOP("ControlsPanel", "Whole words"),
+                "sentence": QT_TRANSLATE_NOOP("ControlsPanel", "Texts (sentences)")}
 SINGLE, MEAN_LAST4, CONCAT_LAST4 = "single", "mean-last-4", "concat-last-4"
-LAYER_MODES = {SINGLE: "One layer", MEAN_LAST4: "Mean of last 4", CONCAT_LAST4: "Concat of last 4"}
+LAYER_MODES = {SINGLE: QT_TRANSLATE_NOOP("ControlsPanel", "One layer"), MEAN_LAST4: QT_TRANSLATE_NOOP("ControlsPanel", "Mean of last 4"),
+               CONCAT_LAST4: QT_TRANSLATE_NOOP("ControlsPanel", "Concat of last 4")}
 DEFAULT_POOLING = "mean"
-SEGMENTER_LABELS = {"auto": "auto (Chinese: jieba)", "tokenizer": "the tokenizer's", "whitespace": "between spaces",
-                    "jieba": "jieba (whole text)"}
-SEGMENTER_TIPS = ("What a whole word is. auto: runs of Chinese characters are cut into words by jieba (one character a "
-                  "word without it), everything else as the tokenizer says; the tokenizer's: its word ids; between spaces: "
-                  "pre-segmented text; jieba: the whole text cut by jieba.")
+SEGMENTER_LABELS = {"auto": QT_TRANSLATE_NOOP("ControlsPanel", "auto (Chinese: jieba)"),
+                    "tokenizer": QT_TRANSLATE_NOOP("ControlsPanel", "the tokenizer's"),
+                    "whitespace": QT_TRANSLATE_NOOP("ControlsPanel", "between spaces"),
+                    "jieba": QT_TRANSLATE_NOOP("ControlsPanel", "jieba (whole text)")}
+SEGMENTER_TIPS = QT_TRANSLATE_NOOP("ControlsPanel", "What a whole word is. auto: runs of Chinese characters are cut into words by jieba "
+                                   "(one character a word without it), everything else as the tokenizer says; the tokenizer's: its word "
+                                   "ids; between spaces: pre-segmented text; jieba: the whole text cut by jieba.")
 
 
 @dataclass(frozen=True)
@@ -63,8 +71,12 @@ class ControlOptions:
     def describe(self, num_layers: int) -> str:
         if self.layer_mode == SINGLE:
             layer = self.layers(num_layers)[0]
-            return "embeddings (layer 0)" if layer == 0 else f"layer {layer} of {num_layers}"
-        return LAYER_MODES[self.layer_mode].lower()
+            if layer == 0:
+                return translate("ControlOptions", "embeddings (layer 0)")
+            return translate("ControlOptions", "layer {0} of {1}").format(layer, num_layers)
+        if self.layer_mode == CONCAT_LAST4:
+            return translate("ControlOptions", "concat of last 4")
+        return translate("ControlOptions", "mean of last 4")
 
 
 class ControlsPanel(QWidget):
@@ -75,17 +87,17 @@ class ControlsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._num_layers = 0
-        box = QGroupBox("Vectors")
+        box = QGroupBox(self.tr("Vectors"))
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.level = QComboBox()
         for name, label in LEVEL_LABELS.items():
-            self.level.addItem(label, name)
-        form.addRow("Level", self.level)
+            self.level.addItem(self.tr(label), name)
+        form.addRow(self.tr("Level"), self.level)
         self.layer_mode = QComboBox()
         for name, label in LAYER_MODES.items():
-            self.layer_mode.addItem(label, name)
-        form.addRow("Layers", self.layer_mode)
+            self.layer_mode.addItem(self.tr(label), name)
+        form.addRow(self.tr("Layers"), self.layer_mode)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setTracking(False)  # recompute when released, not at every pixel of a drag
         self.slider.setPageStep(1)
@@ -95,24 +107,23 @@ class ControlsPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.slider, 1)
         row.addWidget(self.slider_label)
-        form.addRow("Layer", row)
+        form.addRow(self.tr("Layer"), row)
         self.word_pooling = QComboBox()
         self.pooling = QComboBox()
         self.set_poolers([DEFAULT_POOLING], [DEFAULT_POOLING])
-        form.addRow("Word pooling", self.word_pooling)
-        form.addRow("Text pooling", self.pooling)
-        self.normalize = QCheckBox("L2-normalise each vector")
+        form.addRow(self.tr("Word pooling"), self.word_pooling)
+        form.addRow(self.tr("Text pooling"), self.pooling)
+        self.normalize = QCheckBox(self.tr("L2-normalise each vector"))
         form.addRow("", self.normalize)
         self.segmenter = QComboBox()
         for name, label in SEGMENTER_LABELS.items():
-            self.segmenter.addItem(label, name)
-        self.segmenter.setToolTip(SEGMENTER_TIPS)
+            self.segmenter.addItem(self.tr(label), name)
+        self.segmenter.setToolTip(self.tr(SEGMENTER_TIPS))
         self.user_dict = ""
-        self.dict_button = QPushButton("Dict…")
-        self.dict_button.setToolTip("A jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line): each of its words stays "
-                                    "one word (auto and jieba)")
+        self.dict_button = QPushButton(self.tr("Dict…"))
+        self.dict_button.setToolTip(self._dict_tip())
         self.dict_clear = QPushButton("×")
-        self.dict_clear.setToolTip("No user dictionary")
+        self.dict_clear.setToolTip(self.tr("No user dictionary"))
         self.dict_clear.setFixedWidth(self.dict_clear.fontMetrics().horizontalAdvance("×") + 16)
         self.segmenter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.segmenter.setMinimumContentsLength(6)
@@ -120,9 +131,9 @@ class ControlsPanel(QWidget):
         words_row.addWidget(self.segmenter, 1)
         words_row.addWidget(self.dict_button)
         words_row.addWidget(self.dict_clear)
-        form.addRow("Words", words_row)
-        self.embed_button = QPushButton("Embed")
-        self.embed_button.setToolTip("Compute the vectors of the texts (Ctrl+Return)")
+        form.addRow(self.tr("Words"), words_row)
+        self.embed_button = QPushButton(self.tr("Embed"))
+        self.embed_button.setToolTip(self.tr("Compute the vectors of the texts (Ctrl+Return)"))
         self.embed_button.setDefault(True)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -215,16 +226,19 @@ class ControlsPanel(QWidget):
         """Use the jieba user dictionary ``path`` ("" none)."""
         self.user_dict = str(path or "")
         name = Path(self.user_dict).name
-        self.dict_button.setText((name if len(name) <= 8 else name[:7] + "…") if self.user_dict else "Dict…")
-        self.dict_button.setToolTip(self.user_dict or "A jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line): each "
-                                    "of its words stays one word (auto and jieba)")
+        self.dict_button.setText((name if len(name) <= 8 else name[:7] + "…") if self.user_dict else self.tr("Dict…"))
+        self.dict_button.setToolTip(self.user_dict or self._dict_tip())
         self._update_enabled()
         if emit:
             self.optionsChanged.emit()
 
+    def _dict_tip(self) -> str:
+        return self.tr("A jieba user dictionary (UTF-8, 'word [frequency] [tag]' a line): each of its words stays one word "
+                       "(auto and jieba)")
+
     def choose_user_dict(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a jieba user dictionary", str(Path(self.user_dict).parent)
-                                              if self.user_dict else "", "Dictionaries (*.txt *.dict);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a jieba user dictionary"), str(Path(self.user_dict).parent)
+                                              if self.user_dict else "", self.tr("Dictionaries (*.txt *.dict);;All files (*)"))
         if path:
             self.set_user_dict(path)
 
@@ -243,7 +257,7 @@ class ControlsPanel(QWidget):
         self.optionsChanged.emit()
 
     def _show_layer(self, value: int) -> None:
-        self.slider_label.setText("–" if not self._num_layers else "emb." if value == 0 else f"{value}/{self._num_layers}")
+        self.slider_label.setText("–" if not self._num_layers else self.tr("emb.") if value == 0 else f"{value}/{self._num_layers}")
 
     def _update_enabled(self) -> None:
         single = self.layer_mode.currentData() == SINGLE

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,11 +33,26 @@ from PySide6.QtWidgets import (
 from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.io.exporters import EXPORTERS, save
 from semvec_studio.core.io.vectors import LEVELS, EmbeddingSet
+from semvec_studio.gui.i18n import translate
 from semvec_studio.gui.notifier import InlineMessage
 
 LAST_FOLDER = "export/last_folder"
 LAST_FORMATS = "export/formats"
-LEVEL_NAMES = {"token": "Tokens", "word": "Words", "sentence": "Texts"}
+LEVEL_NAMES = {"token": QT_TRANSLATE_NOOP("ExportDialog", "Tokens"), "word": QT_TRANSLATE_NOOP("ExportDialog", "Words"),
+               "sentence": QT_TRANSLATE_NOOP("ExportDialog", "Texts")}
+WRITING = {"token": QT_TRANSLATE_NOOP("ExportDialog", "tokens"), "word": QT_TRANSLATE_NOOP("ExportDialog", "words"),
+           "sentence": QT_TRANSLATE_NOOP("ExportDialog", "texts")}
+VECTOR_KIND = {"token": QT_TRANSLATE_NOOP("ExportDialog", "token"), "word": QT_TRANSLATE_NOOP("ExportDialog", "word"),
+               "sentence": QT_TRANSLATE_NOOP("ExportDialog", "sentence")}
+# The exporters' descriptions (core.io.exporters, English there), translated where shown; one that
+# changes in the core shows in English until `make translations` picks up its new text here.
+EXPORTER_DESCRIPTIONS = (
+    QT_TRANSLATE_NOOP("Exporters", "vectors.npy + metadata.tsv + manifest.json (reloadable by SemVec Studio)"),
+    QT_TRANSLATE_NOOP("Exporters", "one CSV table: metadata columns then d0..dN (spreadsheet-safe)"),
+    QT_TRANSLATE_NOOP("Exporters", "TensorFlow Embedding Projector: vectors.tsv, metadata and config"),
+    QT_TRANSLATE_NOOP("Exporters", "word2vec text format (gensim KeyedVectors), one line per distinct key"),
+    QT_TRANSLATE_NOOP("Exporters", "Parquet table: metadata columns + fixed-size vector column, manifest in schema"),
+)
 
 
 def format_available(name: str) -> bool:
@@ -59,17 +74,18 @@ class ExportDialog(QDialog):
     def __init__(self, sets: dict[str, EmbeddingSet], level: str, settings: QSettings,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export vectors")
+        self.setWindowTitle(self.tr("Export vectors"))
         self.settings = settings
         self.sets = sets
         layout = QVBoxLayout(self)
 
-        what = QGroupBox("Vectors")
+        what = QGroupBox(self.tr("Vectors"))
         row = QHBoxLayout(what)
         self.levels = QButtonGroup(self)
         for i, lv in enumerate(LEVELS):
             embset = sets.get(lv)
-            button = QRadioButton(f"{LEVEL_NAMES[lv]} ({len(embset):,} × {embset.dim})" if embset is not None else LEVEL_NAMES[lv])
+            name = self.tr(LEVEL_NAMES[lv])
+            button = QRadioButton(f"{name} ({len(embset):,} × {embset.dim})" if embset is not None else name)
             button.setEnabled(embset is not None)
             button.setProperty("level", lv)
             self.levels.addButton(button, i)
@@ -77,35 +93,36 @@ class ExportDialog(QDialog):
             button.setChecked(lv == level and embset is not None)
         layout.addWidget(what)
 
-        formats = QGroupBox("Formats (manifest.json with how the vectors were made is always written)")
+        formats = QGroupBox(self.tr("Formats (manifest.json with how the vectors were made is always written)"))
         grid = QGridLayout(formats)
         grid.setColumnStretch(1, 1)
         remembered = set(self._remembered_formats())
         self.format_boxes: dict[str, QCheckBox] = {}
         for r, (name, exp) in enumerate(EXPORTERS.items()):
             box = QCheckBox(name)
-            description = QLabel(exp.description)
+            described = translate("Exporters", exp.description)
+            description = QLabel(described)
             description.setWordWrap(True)
             available = format_available(name)
             box.setChecked(name == "npy" or (available and name in remembered))
             box.setEnabled(name != "npy" and available)
             if name == "npy":
-                box.setToolTip("Always written: the form SemVec Studio and 'semvec' read back")
+                box.setToolTip(self.tr("Always written: the form SemVec Studio and 'semvec' read back"))
             if not available:
-                note = f"needs the optional package '{exp.requires}': pip install 'semvec-studio[{exp.extra}]'"
+                note = self.tr("needs the optional package '{0}': pip install 'semvec-studio[{1}]'").format(exp.requires, exp.extra)
                 box.setToolTip(note)
-                description.setText(f"{exp.description} — {note}")
+                description.setText(f"{described} — {note}")
                 description.setEnabled(False)
             self.format_boxes[name] = box
             grid.addWidget(box, r, 0)
             grid.addWidget(description, r, 1)
         layout.addWidget(formats)
 
-        where = QGroupBox("Folder (written atomically: complete or not at all)")
+        where = QGroupBox(self.tr("Folder (written atomically: complete or not at all)"))
         folder_row = QHBoxLayout(where)
         self.folder = QLineEdit()
-        self.browse = QPushButton("Browse…")
-        self.overwrite = QCheckBox("Replace if it exists")
+        self.browse = QPushButton(self.tr("Browse…"))
+        self.overwrite = QCheckBox(self.tr("Replace if it exists"))
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.browse)
         folder_row.addWidget(self.overwrite)
@@ -113,7 +130,7 @@ class ExportDialog(QDialog):
         self.message = InlineMessage()
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setDefault(True)
         layout.addWidget(self.buttons)
 
@@ -147,7 +164,7 @@ class ExportDialog(QDialog):
 
     def choose_folder(self) -> None:
         start = str(Path(self.folder.text()).parent) if self.folder.text() else str(self.last_folder())
-        path, _ = QFileDialog.getSaveFileName(self, "Export to a new folder", self.folder.text() or start)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to a new folder"), self.folder.text() or start)
         if path:
             self.folder.setText(path)
 
@@ -156,14 +173,14 @@ class ExportDialog(QDialog):
     def request(self) -> None:
         level, folder = self.level(), self.folder.text().strip()
         if not level:
-            self.message.show_error("Nothing to export: embed some texts first.")
+            self.message.show_error(self.tr("Nothing to export: embed some texts first."))
             return
         if not folder:
-            self.message.show_error("Give the folder to write (it is created; its parent must exist).")
+            self.message.show_error(self.tr("Give the folder to write (it is created; its parent must exist)."))
             return
         self.settings.setValue(LAST_FOLDER, str(Path(folder).expanduser().absolute().parent))
         self.settings.setValue(LAST_FORMATS, ",".join(self.formats()))
-        self.message.show_info(f"Writing {LEVEL_NAMES[level].lower()} to {folder}…")
+        self.message.show_info(self.tr("Writing {0} to {1}…").format(self.tr(WRITING[level]), folder))
         self.export_button.setEnabled(False)
         self.exportRequested.emit(level, str(Path(folder).expanduser()), self.formats(), self.overwrite.isChecked())
 
@@ -177,7 +194,7 @@ class ExportDialog(QDialog):
 
     def show_cancelled(self) -> None:
         self.export_button.setEnabled(True)
-        self.message.show_info("Export cancelled; nothing was written.")
+        self.message.show_info(self.tr("Export cancelled; nothing was written."))
 
 
 def start_export(runner, notifier, dialog: ExportDialog, level: str, folder: str, formats: list, overwrite: bool) -> int:
@@ -190,10 +207,11 @@ def start_export(runner, notifier, dialog: ExportDialog, level: str, folder: str
 
     def done(path):
         dialog.finish()
-        notifier.status(f"Wrote {len(embset):,} {level} vectors ({', '.join(formats)}) to {path}")
+        notifier.status(translate("ExportDialog", "Wrote {0} {1} vectors ({2}) to {3}").format(
+            f"{len(embset):,}", translate("ExportDialog", VECTOR_KIND[level]), ", ".join(formats), path))
 
     job = runner.submit(save, embset, folder, formats, overwrite=overwrite, group="export",
-                        name=f"Exporting {len(embset):,} vectors", on_result=done, on_error=failed,
+                        name=translate("ExportDialog", "Exporting {0} vectors").format(f"{len(embset):,}"), on_result=done, on_error=failed,
                         on_cancel=dialog.show_cancelled)
     dialog.rejected.connect(lambda: runner.cancel(job))
     return job

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QW
 
 from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.tasks import Progress
+from semvec_studio.gui.i18n import translate
 
 STEPS = 1000
 
@@ -18,7 +19,8 @@ STEPS = 1000
 def report_job_error(exc: BaseException, details: str, message, notifier=None) -> str:
     """Show a view's failed job in its inline ``message`` (through ``notifier`` when the view has
     one, which also keeps the traceback); returns the one line shown, for a ``failed`` signal."""
-    text = exc.for_gui() if isinstance(exc, SemvecError) else f"Unexpected error: {type(exc).__name__}: {exc}"
+    text = exc.for_gui() if isinstance(exc, SemvecError) else translate("Notifier", "Unexpected error: {0}").format(
+        f"{type(exc).__name__}: {exc}")
     if notifier is not None:
         notifier.error(exc, details, inline=message)
     else:
@@ -49,10 +51,10 @@ class JobStatus(QWidget):
     def begin(self, job_id: int) -> None:
         self.job, self._live = job_id, False
         self.bar.setRange(0, 0)  # busy until the job reports
-        self.label.setText("Waiting for the runner…")
+        self.label.setText(self.tr("Waiting for the runner…"))
 
     def cancelling(self) -> None:
-        self.label.setText("Cancelling…")
+        self.label.setText(self.tr("Cancelling…"))
 
     def end(self, text: str, *, done: bool) -> None:
         """The job is over: a full bar when it finished (``done``), an empty one otherwise."""

@@ -15,7 +15,7 @@ import dataclasses
 import math
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,10 +46,13 @@ from semvec_studio.gui.panels.job_status import JobStatus, report_job_error
 from semvec_studio.gui.plots.layer_curves import LayerCurves, Series
 
 GROUP = "layer-lab"
-PAIR_FILTER = "Word pairs (*.csv *.tsv *.txt);;All files (*)"
-PROBE_TIP = ("A linear probe (a logistic regression on each layer's mean-pooled text vectors, cross-validated over the "
-             "folds) with a control task of random labels fixed per word type; selectivity = accuracy - control.")
-NO_LABELS_TIP = "The current texts have no label column: label them in the Data view (or open a labelled CSV) to probe them."
+# shown translated (context "LayerLabView")
+PAIR_FILTER = QT_TRANSLATE_NOOP("LayerLabView", "Word pairs (*.csv *.tsv *.txt);;All files (*)")
+PROBE_TIP = QT_TRANSLATE_NOOP("LayerLabView", "A linear probe (a logistic regression on each layer's mean-pooled text vectors, "
+                              "cross-validated over the folds) with a control task of random labels fixed per word type; "
+                              "selectivity = accuracy - control.")
+NO_LABELS_TIP = QT_TRANSLATE_NOOP("LayerLabView", "The current texts have no label column: label them in the Data view (or open a "
+                                  "labelled CSV) to probe them.")
 LABEL_CANDIDATES = ("label", "labels", "class", "category", "tags", "target")
 
 
@@ -59,15 +62,17 @@ def _metric(name, get, light, dark, dash=False):
 
 # (name, value of a LayerRow or None, colour on light / dark, dashed): one curve and one column each
 METRICS = (
-    _metric("probe accuracy", lambda r: r.probe.accuracy if r.probe else None, "#1f77b4", "#6baed6"),
-    _metric("control", lambda r: r.probe.control if r.probe else None, "#7f7f7f", "#bdbdbd", True),
-    _metric("selectivity", lambda r: r.probe.selectivity if r.probe else None, "#2ca02c", "#74c476"),
-    _metric("word-sim. Spearman", lambda r: r.word_similarity.spearman if r.word_similarity else None, "#d62728", "#fc8d59"),
-    _metric("anisotropy", lambda r: r.anisotropy, "#9467bd", "#bcbddc", True),
-    _metric("CKA to last", lambda r: r.cka_to_last, "#ff7f0e", "#fdae6b"),
+    _metric(QT_TRANSLATE_NOOP("LayerLabView", "probe accuracy"), lambda r: r.probe.accuracy if r.probe else None, "#1f77b4", "#6baed6"),
+    _metric(QT_TRANSLATE_NOOP("LayerLabView", "control"), lambda r: r.probe.control if r.probe else None, "#7f7f7f", "#bdbdbd", True),
+    _metric(QT_TRANSLATE_NOOP("LayerLabView", "selectivity"), lambda r: r.probe.selectivity if r.probe else None, "#2ca02c", "#74c476"),
+    _metric(QT_TRANSLATE_NOOP("LayerLabView", "word-sim. Spearman"), lambda r: r.word_similarity.spearman if r.word_similarity else None,
+            "#d62728", "#fc8d59"),
+    _metric(QT_TRANSLATE_NOOP("LayerLabView", "anisotropy"), lambda r: r.anisotropy, "#9467bd", "#bcbddc", True),
+    _metric(QT_TRANSLATE_NOOP("LayerLabView", "CKA to last"), lambda r: r.cka_to_last, "#ff7f0e", "#fdae6b"),
 )
-TABLE_HEADERS = ("layer", "probe accuracy", "control", "selectivity", "word-sim. Spearman", "pairs covered", "anisotropy",
-                 "CKA to last")
+# the table's columns (and the CSV export's header, in English); shown translated
+TABLE_HEADERS = (QT_TRANSLATE_NOOP("LayerLabView", "layer"), "probe accuracy", "control", "selectivity", "word-sim. Spearman",
+                 QT_TRANSLATE_NOOP("LayerLabView", "pairs covered"), "anisotropy", "CKA to last")
 
 
 def _job(params: LayerLabParams, pairs_path: str | None, *, lm=None, ctx=None) -> LayerLabResult:
@@ -110,36 +115,36 @@ class LayerLabView(QWidget):
 
     def _build(self) -> None:
         self.pairs_edit = QLineEdit()
-        self.pairs_edit.setPlaceholderText("optional: a WordSim-353 CSV, SimLex-999 TSV or MEN file")
+        self.pairs_edit.setPlaceholderText(self.tr("optional: a WordSim-353 CSV, SimLex-999 TSV or MEN file"))
         self.pairs_edit.setClearButtonEnabled(True)
-        self.pairs_edit.setToolTip("Word pairs with human similarity scores: each layer's whole-word vectors (each word "
-                                   "given alone) are scored by the Spearman correlation of their cosines with the scores.")
+        self.pairs_edit.setToolTip(self.tr("Word pairs with human similarity scores: each layer's whole-word vectors (each word "
+                                           "given alone) are scored by the Spearman correlation of their cosines with the scores."))
         self.browse = QToolButton()
-        self.browse.setText("Browse…")
+        self.browse.setText(self.tr("Browse…"))
         self.browse.clicked.connect(self.choose_pairs)
-        self.probe = QCheckBox("Probe the labels of the current texts")
-        self.probe.setToolTip(PROBE_TIP)
+        self.probe = QCheckBox(self.tr("Probe the labels of the current texts"))
+        self.probe.setToolTip(self.tr(PROBE_TIP))
         self.label_column = QComboBox()
         self.label_column.setMinimumContentsLength(8)
-        self.label_column.setToolTip("The column of the table holding each text's label")
-        self.tags = QCheckBox("a tag per word")
-        self.tags.setToolTip("The label cell holds one tag per whole word of the text, separated by spaces (e.g. part of "
-                             "speech): the probe reads the words' vectors, and the control gives each word type one random tag")
+        self.label_column.setToolTip(self.tr("The column of the table holding each text's label"))
+        self.tags = QCheckBox(self.tr("a tag per word"))
+        self.tags.setToolTip(self.tr("The label cell holds one tag per whole word of the text, separated by spaces (e.g. part of "
+                                     "speech): the probe reads the words' vectors, and the control gives each word type one random tag"))
         self.folds = QSpinBox()
         self.folds.setRange(2, 20)
         self.folds.setValue(5)
-        self.folds.setToolTip("Cross-validation folds of the probe")
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Measure every layer of the current model (one forward pass).")
+        self.folds.setToolTip(self.tr("Cross-validation folds of the probe"))
+        self.run_button = QPushButton(self.tr("Run"))
+        self.run_button.setToolTip(self.tr("Measure every layer of the current model (one forward pass)."))
         self.run_button.clicked.connect(lambda: self.run())
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.status = JobStatus(self.runner)
         self.progress, self.progress_label = self.status.bar, self.status.label
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(QLabel("Word pairs"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Word pairs")), 0, 0)
         pairs = QHBoxLayout()
         pairs.addWidget(self.pairs_edit, 1)
         pairs.addWidget(self.browse)
@@ -147,9 +152,9 @@ class LayerLabView(QWidget):
         grid.addWidget(self.run_button, 0, 5)
         grid.addWidget(self.probe, 1, 0, 1, 2)
         probe_row = QHBoxLayout()
-        probe_row.addWidget(QLabel("label column"))
+        probe_row.addWidget(QLabel(self.tr("label column")))
         probe_row.addWidget(self.label_column)
-        probe_row.addWidget(QLabel("folds"))
+        probe_row.addWidget(QLabel(self.tr("folds")))
         probe_row.addWidget(self.folds)
         probe_row.addStretch(1)
         grid.addLayout(probe_row, 1, 2, 1, 3)
@@ -158,12 +163,12 @@ class LayerLabView(QWidget):
         grid.addWidget(self.status, 2, 2, 1, 4)
         grid.setColumnStretch(1, 1)
         self.message = InlineMessage()
-        self.summary = QLabel("Choose a word-pair file, or tick the probe to use the current texts' labels, then press Run.")
+        self.summary = QLabel(self.tr("Choose a word-pair file, or tick the probe to use the current texts' labels, then press Run."))
         self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.curves = LayerCurves(self)
         self.table = QTableWidget(0, len(TABLE_HEADERS))
-        self.table.setHorizontalHeaderLabels(list(TABLE_HEADERS))
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in TABLE_HEADERS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
@@ -171,7 +176,7 @@ class LayerLabView(QWidget):
         header.setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         exports = QHBoxLayout()
-        exports.addWidget(QLabel("Export"))
+        exports.addWidget(QLabel(self.tr("Export")))
         self.png_button, self.svg_button, self.csv_button = QPushButton("PNG…"), QPushButton("SVG…"), QPushButton("CSV…")
         for button, kind in ((self.png_button, "png"), (self.svg_button, "svg"), (self.csv_button, "csv")):
             button.setEnabled(False)
@@ -216,15 +221,15 @@ class LayerLabView(QWidget):
         self.pairs_edit.setText(str(path))
 
     def choose_pairs(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a word-pair file", str(Path(self.pairs_edit.text()).parent)
-                                              if self.pairs_edit.text() else "", PAIR_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a word-pair file"), str(Path(self.pairs_edit.text()).parent)
+                                              if self.pairs_edit.text() else "", self.tr(PAIR_FILTER))
         if path:
             self.set_word_pairs(path)
 
     def _update_probe_controls(self) -> None:
         has = self.label_column.count() > 0
         self.label_column.setEnabled(has)
-        self.probe.setToolTip(PROBE_TIP if has else NO_LABELS_TIP)
+        self.probe.setToolTip(self.tr(PROBE_TIP) if has else self.tr(NO_LABELS_TIP))
 
     # --- running --------------------------------------------------------------------------------
 
@@ -248,19 +253,19 @@ class LayerLabView(QWidget):
     def problem(self) -> str:
         """Why the lab cannot run as the controls say ("" when it can)."""
         if self.lm is None:
-            return "No model is loaded yet: load one first."
+            return self.tr("No model is loaded yet: load one first.")
         pairs = self.pairs_edit.text().strip()
         if pairs and not Path(pairs).is_file():
-            return f"{pairs}: no such file; choose a WordSim-353 CSV, SimLex-999 TSV or MEN file."
+            return self.tr("{0}: no such file; choose a WordSim-353 CSV, SimLex-999 TSV or MEN file.").format(pairs)
         if self.probe.isChecked():
             if not self.texts:
-                return "No texts to probe: put some labelled texts in the editor (or open a labelled CSV) first."
+                return self.tr("No texts to probe: put some labelled texts in the editor (or open a labelled CSV) first.")
             column = self.label_column.currentText()
             if not column or not any(str(v or "").strip() for v in self.columns.get(column, [])):
-                return ("The current texts have no labels: label them in the Data view or open a labelled CSV, "
-                        "or untick the probe.")
+                return self.tr("The current texts have no labels: label them in the Data view or open a labelled CSV, "
+                               "or untick the probe.")
         elif not pairs:
-            return "Nothing to measure: choose a word-pair file, or tick the probe to use the current texts' labels."
+            return self.tr("Nothing to measure: choose a word-pair file, or tick the probe to use the current texts' labels.")
         return ""
 
     def run(self) -> int | None:
@@ -273,7 +278,7 @@ class LayerLabView(QWidget):
             return None
         params, pairs = self.params()
         params = dataclasses.replace(params, device=self.lm.device)
-        self._job = self.runner.submit(_job, params, pairs, lm=self.lm, name="Layer lab", group=GROUP,
+        self._job = self.runner.submit(_job, params, pairs, lm=self.lm, name=self.tr("Layer lab"), group=GROUP,
                                        on_result=self._on_result, on_error=self._on_error, on_cancel=self._on_cancel)
         self._set_running(True)
         return self._job
@@ -293,7 +298,7 @@ class LayerLabView(QWidget):
 
     def _on_result(self, result: LayerLabResult) -> None:
         self._set_running(False)
-        self.status.end("Done.", done=True)
+        self.status.end(self.tr("Done."), done=True)
         self.show_result(result)
         self.finished.emit(result)
 
@@ -304,8 +309,8 @@ class LayerLabView(QWidget):
 
     def _on_cancel(self) -> None:
         self._set_running(False)
-        self.status.end("Cancelled.", done=False)
-        self.message.show_info("Layer lab cancelled.")
+        self.status.end(self.tr("Cancelled."), done=False)
+        self.message.show_info(self.tr("Layer lab cancelled."))
         self.cancelled.emit()
 
     # --- showing ----------------------------------------------------------------------------------
@@ -316,19 +321,19 @@ class LayerLabView(QWidget):
         n_layers = len(rows) - 1  # the last row is the mean of the last few layers
         labels = [str(r.layer) for r in rows]
         if labels[-1].startswith("mean of last"):
-            labels[-1] = "mean\u2009" + labels[-1][len("mean of "):].replace(" ", "\u2009")
-        self.curves.set_series([Series(m["name"], tuple(m["get"](r) for r in rows), *m["colors"], m["dash"]) for m in METRICS],
+            labels[-1] = self.tr("mean {0}").format(labels[-1][len("mean of "):]).replace(" ", "\u2009")
+        self.curves.set_series([Series(self.tr(m["name"]), tuple(m["get"](r) for r in rows), *m["colors"], m["dash"]) for m in METRICS],
                                labels)
         self._fill_table(rows)
         facts = result.facts
-        parts = [f"{facts.get('model', 'model')}: {facts.get('layers', n_layers)} layers"]
+        parts = [self.tr("{0}: {1} layers").format(facts.get("model", self.tr("model")), facts.get("layers", n_layers))]
         if "probe_rows" in facts:
             dropped = facts.get("dropped_rows")
-            parts.append(f"probe on {facts['probe_rows']:,} labelled texts"
-                         + (f" ({dropped} in classes too small for the folds left out)" if dropped else ""))
+            parts.append(self.tr("probe on {0} labelled texts").format(f"{facts['probe_rows']:,}")
+                         + (self.tr(" ({0} in classes too small for the folds left out)").format(dropped) if dropped else ""))
         if "words" in facts:
-            parts.append(f"{facts['words']:,} words from the pair file")
-        parts.append(f"{facts.get('rows', 0):,} rows for anisotropy and CKA · {facts.get('seconds', 0):.1f} s")
+            parts.append(self.tr("{0} words from the pair file").format(f"{facts['words']:,}"))
+        parts.append(self.tr("{0} rows for anisotropy and CKA · {1} s").format(f"{facts.get('rows', 0):,}", f"{facts.get('seconds', 0):.1f}"))
         self.summary.setText(" · ".join(parts))
         for button in (self.png_button, self.svg_button, self.csv_button):
             button.setEnabled(True)
@@ -338,7 +343,7 @@ class LayerLabView(QWidget):
         for i, row in enumerate(rows):
             for c, value in enumerate(row_cells(row)):
                 if c == 0:
-                    text = "0 (embeddings)" if value == 0 else str(value)
+                    text = self.tr("0 (embeddings)") if value == 0 else str(value)
                 elif value is None or (isinstance(value, float) and not math.isfinite(value)):
                     text = "–"
                 else:
@@ -351,8 +356,9 @@ class LayerLabView(QWidget):
     # --- export -----------------------------------------------------------------------------------
 
     def choose_export(self, kind: str) -> None:
-        filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "csv": "CSV table (*.csv)"}
-        path, _ = QFileDialog.getSaveFileName(self, f"Export the layer lab as {kind.upper()}", str(Path.home() / f"layer-lab.{kind}"),
+        filters = {"png": self.tr("PNG image (*.png)"), "svg": self.tr("SVG drawing (*.svg)"), "csv": self.tr("CSV table (*.csv)")}
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the layer lab as {0}").format(kind.upper()),
+                                              str(Path.home() / f"layer-lab.{kind}"),
                                               filters[kind])
         if not path:
             return
@@ -364,9 +370,9 @@ class LayerLabView(QWidget):
             self.message.show_error(exc.for_gui())
             return
         except OSError as exc:
-            self.message.show_error(f"{path}: cannot write it ({exc.strerror or exc}); choose another place.")
+            self.message.show_error(self.tr("{0}: cannot write it ({1}); choose another place.").format(path, exc.strerror or exc))
             return
-        self.message.show_info(f"Saved {path}")
+        self.message.show_info(self.tr("Saved {0}").format(path))
 
     def export_png(self, path: str, width: int | None = None) -> None:
         self.curves.export(path if str(path).lower().endswith(".png") else f"{path}.png", width)

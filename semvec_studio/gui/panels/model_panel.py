@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -30,7 +30,11 @@ from semvec_studio.core.errors import PickleWeightsError, SemvecError
 from semvec_studio.gui.notifier import InlineMessage, breakable
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
-FACTS = ("Model", "Architecture", "Size", "Vocabulary", "Parameters", "Max length", "Tokenizer", "Weights")
+# The facts shown (keys of fact_labels), each row titled with its translation (context "ModelPanel").
+FACTS = (QT_TRANSLATE_NOOP("ModelPanel", "Model"), QT_TRANSLATE_NOOP("ModelPanel", "Architecture"),
+         QT_TRANSLATE_NOOP("ModelPanel", "Size"), QT_TRANSLATE_NOOP("ModelPanel", "Vocabulary"),
+         QT_TRANSLATE_NOOP("ModelPanel", "Parameters"), QT_TRANSLATE_NOOP("ModelPanel", "Max length"),
+         QT_TRANSLATE_NOOP("ModelPanel", "Tokenizer"), QT_TRANSLATE_NOOP("ModelPanel", "Weights"))
 
 
 def dropped_model_folder(mime) -> str | None:
@@ -54,17 +58,17 @@ class ModelPanel(QWidget):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self._spec = DEFAULT_MODEL
-        box = QGroupBox("Model")
+        box = QGroupBox(self.tr("Model"))
         layout = QVBoxLayout(box)
         buttons = QHBoxLayout()
-        self.open_button = QPushButton("Open folder…")
-        self.open_button.setToolTip("Open a local Hugging Face checkpoint folder (Ctrl+Shift+O); or drop it here")
-        self.default_button = QPushButton("Default model")
-        self.default_button.setToolTip("The bundled all-MiniLM-L6-v2")
+        self.open_button = QPushButton(self.tr("Open folder…"))
+        self.open_button.setToolTip(self.tr("Open a local Hugging Face checkpoint folder (Ctrl+Shift+O); or drop it here"))
+        self.default_button = QPushButton(self.tr("Default model"))
+        self.default_button.setToolTip(self.tr("The bundled all-MiniLM-L6-v2"))
         self.recent = QComboBox()
         self.recent.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.recent.setMinimumContentsLength(6)
-        self.recent.setToolTip("Recently opened checkpoints")
+        self.recent.setToolTip(self.tr("Recently opened checkpoints"))
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.default_button)
         buttons.addWidget(self.recent, 1)
@@ -74,9 +78,9 @@ class ModelPanel(QWidget):
         self.device.addItems(DEVICE_CHOICES)
         self.dtype = QComboBox()
         self.dtype.addItems(DTYPES)
-        where.addWidget(QLabel("Device"))
+        where.addWidget(QLabel(self.tr("Device")))
         where.addWidget(self.device, 1)
-        where.addWidget(QLabel("dtype"))
+        where.addWidget(QLabel(self.tr("dtype")))
         where.addWidget(self.dtype, 1)
         layout.addLayout(where)
         self.facts = QFormLayout()
@@ -89,7 +93,7 @@ class ModelPanel(QWidget):
             label.setWordWrap(True)  # long names and paths wrap instead of widening the column
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.fact_labels[name] = label
-            self.facts.addRow(name, label)
+            self.facts.addRow(self.tr(name), label)
         layout.addLayout(self.facts)
         self.message = InlineMessage()
         layout.addWidget(self.message)
@@ -107,7 +111,7 @@ class ModelPanel(QWidget):
 
     def choose_folder(self) -> None:
         start = self._spec if Path(self._spec).is_dir() else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Open a checkpoint folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a checkpoint folder"), start)
         if folder:
             self.request(folder)
 
@@ -123,7 +127,7 @@ class ModelPanel(QWidget):
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()
-        self.recent.addItem("Recent…", None)
+        self.recent.addItem(self.tr("Recent…"), None)
         for path in paths:
             self.recent.addItem(Path(path).name or path, path)
             self.recent.setItemData(self.recent.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
@@ -138,7 +142,7 @@ class ModelPanel(QWidget):
     # --- showing what happened ------------------------------------------------------------------
 
     def show_loading(self, spec: str) -> None:
-        self.message.show_info(f"Loading {'the default model' if spec == DEFAULT_MODEL else spec}…")
+        self.message.show_info(self.tr("Loading the default model…") if spec == DEFAULT_MODEL else self.tr("Loading {0}…").format(spec))
 
     def show_loaded(self, lm) -> None:
         info = lm.info
@@ -146,14 +150,14 @@ class ModelPanel(QWidget):
         values = {
             "Model": info.name,
             "Architecture": f"{info.architecture} ({info.model_type})",
-            "Size": f"{info.num_layers} layers × {info.hidden_size} dims, {info.num_heads} heads",
+            "Size": self.tr("{0} layers × {1} dims, {2} heads").format(info.num_layers, info.hidden_size, info.num_heads),
             "Vocabulary": f"{info.vocab_size:,}",
-            "Parameters": f"{info.parameters:,}" if info.parameters else "unknown",
-            "Max length": f"{lm.max_length} tokens",
+            "Parameters": f"{info.parameters:,}" if info.parameters else self.tr("unknown"),
+            "Max length": self.tr("{0} tokens").format(lm.max_length),
             "Tokenizer": info.tokenizer_kind,
             "Weights": f"{info.weights_format}, sha256 {info.weights_sha256[:12]}…",
         }
-        values["Model"] = f"{info.name} on {lm.device}, {lm.dtype}"
+        values["Model"] = self.tr("{0} on {1}, {2}").format(info.name, lm.device, lm.dtype)
         for name, value in values.items():
             self.fact_labels[name].setText(breakable(value) if name == "Model" else value)
             self.fact_labels[name].setToolTip(info.path if name == "Model" else value)
@@ -167,17 +171,17 @@ class ModelPanel(QWidget):
             self.request(spec, allow_pickle=True)
             return True
         kept = self.fact_labels["Model"].text().replace("\u200b", "")
-        tail = f" The previous model ({kept}) is still loaded." if kept != "–" else ""
+        tail = self.tr(" The previous model ({0}) is still loaded.").format(kept) if kept != "–" else ""
         self.message.show_error((exc.for_gui() if isinstance(exc, SemvecError) else str(exc)) + tail)
         return False
 
     def confirm_pickle(self, spec: str) -> bool:
         """Ask before loading pickle weights, which can run code (tests replace this method)."""
         answer = QMessageBox.warning(
-            self, "Load pickle weights?",
-            breakable(f"{spec} has only pickle weights (*.bin) and no .safetensors.\n\n"
-                      "Loading a pickle file can run arbitrary code. Load it only if you trust where the "
-                      "checkpoint came from.\n\nLoad it anyway?"),
+            self, self.tr("Load pickle weights?"),
+            breakable(self.tr("{0} has only pickle weights (*.bin) and no .safetensors.\n\n"
+                              "Loading a pickle file can run arbitrary code. Load it only if you trust where the "
+                              "checkpoint came from.\n\nLoad it anyway?").format(spec)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes

@@ -9,7 +9,7 @@ instead of a tall strip beside two tables. The selected text's row and column ar
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -28,7 +28,7 @@ from semvec_studio.core.rows import unit_rows
 from semvec_studio.gui.plots.heatmap import Heatmap, elide
 
 HEATMAP_CAP = 500  # texts in the similarity matrix; larger sets show their first HEATMAP_CAP
-HEATMAP_HINT = "Embed some texts: their cosine similarity matrix appears here."
+HEATMAP_HINT = QT_TRANSLATE_NOOP("SentenceView", "Embed some texts: their cosine similarity matrix appears here.")
 TOP_K = 10
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -37,7 +37,8 @@ class SentenceTableModel(QAbstractTableModel):
     """Read-only table of texts: id, text, vector norm. Sorting is a numpy argsort of the rows
     (``order``), so thousands of texts sort at once instead of through Python comparisons."""
 
-    HEADERS = ("id", "text", "norm")
+    HEADERS = (QT_TRANSLATE_NOOP("SentenceTableModel", "id"), QT_TRANSLATE_NOOP("SentenceTableModel", "text"),
+               QT_TRANSLATE_NOOP("SentenceTableModel", "norm"))
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -67,7 +68,7 @@ class SentenceTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt API)
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return self.tr(self.HEADERS[section])
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -119,11 +120,12 @@ class SentenceView(QWidget):
         self.caption.setWordWrap(True)
         self.table_model = SentenceTableModel(self)
         self.table = self._build_table()
-        self.heatmap = Heatmap(self, max_tick_labels=60, label_chars=24, value_name="cosine", annotate_max=30, empty_hint=HEATMAP_HINT)
-        self.heatmap.set_axis_titles("text", "text")
+        self.heatmap = Heatmap(self, max_tick_labels=60, label_chars=24, value_name=self.tr("cosine"), annotate_max=30,
+                               empty_hint=self.tr(HEATMAP_HINT))
+        self.heatmap.set_axis_titles(self.tr("text"), self.tr("text"))
         self.cap_note = QLabel(self)
         self.cap_note.setWordWrap(True)
-        self.similar_title = QLabel("Most similar texts", self)
+        self.similar_title = QLabel(self.tr("Most similar texts"), self)
         self.similar_table = self._build_similar_table()
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self._stack(self.cap_note, self.heatmap))
@@ -173,7 +175,7 @@ class SentenceView(QWidget):
 
     def _build_similar_table(self) -> QTableWidget:
         table = QTableWidget(0, 3, self)
-        table.setHorizontalHeaderLabels(["cosine", "id", "text"])
+        table.setHorizontalHeaderLabels([self.tr("cosine"), self.tr("id"), self.tr("text")])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setWordWrap(False)
@@ -183,7 +185,7 @@ class SentenceView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        table.setToolTip("Double-click a text to select it.")
+        table.setToolTip(self.tr("Double-click a text to select it."))
         return table
 
     # --- public interface ---------------------------------------------------------------------
@@ -206,7 +208,7 @@ class SentenceView(QWidget):
         self.shown_matrix = np.zeros((0, 0), np.float32)
         self.table_model.set_rows(np.zeros(0, np.int64), [], np.zeros(0, np.float32))
         self.heatmap.clear()
-        self.caption.setText("No sentence vectors yet: embed some texts.")
+        self.caption.setText(self.tr("No sentence vectors yet: embed some texts."))
         self.cap_note.setText("")
         self._show_similar(None)
 
@@ -240,12 +242,12 @@ class SentenceView(QWidget):
 
     def _caption(self, s: EmbeddingSet) -> str:
         man = s.manifest or {}
-        bits = [f"{len(s)} texts", f"{s.dim} dimensions"]
+        bits = [self.tr("{0} texts").format(len(s)), self.tr("{0} dimensions").format(s.dim)]
         if man.get("pooling"):
-            bits.append(f"{man['pooling']} pooling")
+            bits.append(self.tr("{0} pooling").format(man["pooling"]))
         if man.get("normalize"):
-            bits.append("normalised")
-        return " · ".join(bits) + " — select a text for its nearest neighbours; click a heatmap row to select it."
+            bits.append(self.tr("normalised"))
+        return " · ".join(bits) + self.tr(" — select a text for its nearest neighbours; click a heatmap row to select it.")
 
     def _show_heatmap(self, ids: np.ndarray, texts: list[str]) -> None:
         n = len(ids)
@@ -260,8 +262,9 @@ class SentenceView(QWidget):
         ticks = [f"#{int(i)}" for i in ids[:shown]]
         self.heatmap.set_matrix(self.shown_matrix, row_labels=labels, col_labels=labels, levels=(-1.0, 1.0), col_ticks=ticks)
         self.cap_note.setText(
-            f"Cosine similarity of the first {HEATMAP_CAP} of {n} texts (the matrix is capped at {HEATMAP_CAP}); "
-            "the “most similar” list searches all of them." if n > HEATMAP_CAP else f"Cosine similarity between the {n} texts."
+            self.tr("Cosine similarity of the first {0} of {1} texts (the matrix is capped at {0}); "
+                    "the “most similar” list searches all of them.").format(HEATMAP_CAP, n) if n > HEATMAP_CAP
+            else self.tr("Cosine similarity between the {0} texts.").format(n)
         )
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -289,9 +292,10 @@ class SentenceView(QWidget):
                     item.setToolTip(self.table_model.texts[j])
                 t.setItem(n, c, item)
         if row is None:
-            self.similar_title.setText("Most similar texts: select a text")
+            self.similar_title.setText(self.tr("Most similar texts: select a text"))
         else:
-            self.similar_title.setText(f"Most similar to #{int(self.table_model.ids[row])}: {elide(self.table_model.texts[row], 70)}")
+            self.similar_title.setText(self.tr("Most similar to #{0}: {1}").format(int(self.table_model.ids[row]),
+                                                                                     elide(self.table_model.texts[row], 70)))
 
     def _on_similar_double_clicked(self, r: int, _c: int) -> None:
         item = self.similar_table.item(r, 0)

@@ -11,16 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from semvec_studio.core.extract.pieces import Piece, coverage_warning, piece_labels
 from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.gui.i18n import translate
 
-HEADERS = ("piece", "id", "chars", "norm")  # short: the plots beside the tree need the width
-HEADER_TIPS = ("The piece as the text it stands for (the stored piece in its tooltip); words hold their pieces",
-               "Token id in the model's vocabulary", "Character span in the text (start–end)", "Vector norm")
+# short: the plots beside the tree need the width (shown translated, context "TokenTree")
+HEADERS = (QT_TRANSLATE_NOOP("TokenTree", "piece"), QT_TRANSLATE_NOOP("TokenTree", "id"), QT_TRANSLATE_NOOP("TokenTree", "chars"),
+           QT_TRANSLATE_NOOP("TokenTree", "norm"))
+HEADER_TIPS = (QT_TRANSLATE_NOOP("TokenTree", "The piece as the text it stands for (the stored piece in its tooltip); words hold "
+                                 "their pieces"),
+               QT_TRANSLATE_NOOP("TokenTree", "Token id in the model's vocabulary"),
+               QT_TRANSLATE_NOOP("TokenTree", "Character span in the text (start–end)"), QT_TRANSLATE_NOOP("TokenTree", "Vector norm"))
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "word" or "piece"
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 2  # row within TextRows.pieces / TextRows.words
 PIECE_ROLE = Qt.ItemDataRole.UserRole + 3  # the stored piece ("Ġbank") of a piece row
@@ -180,9 +185,9 @@ def fill_tree_model(model: QStandardItemModel, rows: TextRows, dark: bool = Fals
     model.clear()
     unknown = QBrush(QColor(UNKNOWN_DARK if dark else UNKNOWN_LIGHT))
     piece_items: dict[int, QStandardItem] = {}
-    model.setHorizontalHeaderLabels(list(HEADERS))
+    model.setHorizontalHeaderLabels([translate("TokenTree", h) for h in HEADERS])
     for c, tip in enumerate(HEADER_TIPS):
-        model.horizontalHeaderItem(c).setToolTip(tip)
+        model.horizontalHeaderItem(c).setToolTip(translate("TokenTree", tip))
     word_items: dict[int, QStandardItem] = {}
     word_row_of = {int(p): w for w, p in enumerate(rows.words["position"])}
     piece_norms, word_norms = _norm_texts(rows.piece_vectors), _norm_texts(rows.word_vectors)

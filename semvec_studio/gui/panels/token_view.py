@@ -10,7 +10,7 @@ unknown pieces) gets an inline warning above the pieces.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,10 +37,11 @@ from semvec_studio.gui.plots.style import is_dark
 
 VECTORS_TAB, SIMILARITY_TAB, LAYERS_TAB = 0, 1, 2
 TREE_MAX_MIN_WIDTH = 520
-EMPTY_CAPTION = "No text selected: embed some text and pick one in the sentence list."
-VECTORS_HINT = "Embed some texts: the vectors of the selected text's pieces appear here."
-SIMILARITY_HINT = "Embed some texts: the cosine similarity of the selected text's words appears here."
-NO_WORDS_HINT = "This text has no words to compare."
+# shown translated: self.tr(EMPTY_CAPTION)
+EMPTY_CAPTION = QT_TRANSLATE_NOOP("TokenView", "No text selected: embed some text and pick one in the sentence list.")
+VECTORS_HINT = QT_TRANSLATE_NOOP("TokenView", "Embed some texts: the vectors of the selected text's pieces appear here.")
+SIMILARITY_HINT = QT_TRANSLATE_NOOP("TokenView", "Embed some texts: the cosine similarity of the selected text's words appears here.")
+NO_WORDS_HINT = QT_TRANSLATE_NOOP("TokenView", "This text has no words to compare.")
 
 
 
@@ -77,11 +78,12 @@ class TokenView(QWidget):
         self.text_box = SpanText(self)
         self.tree = self._build_tree()
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._build_vectors_tab(), "Vectors")
-        self.similarity = Heatmap(self, max_tick_labels=60, label_chars=14, value_name="cosine", annotate_max=40, empty_hint=SIMILARITY_HINT)
-        self.similarity.set_axis_titles("word", "word")
-        self.tabs.addTab(self.similarity, "Word similarity")
-        self.tabs.addTab(self._build_layers_tab(), "Layers")
+        self.tabs.addTab(self._build_vectors_tab(), self.tr("Vectors"))
+        self.similarity = Heatmap(self, max_tick_labels=60, label_chars=14, value_name=self.tr("cosine"), annotate_max=40,
+                                  empty_hint=self.tr(SIMILARITY_HINT))
+        self.similarity.set_axis_titles(self.tr("word"), self.tr("word"))
+        self.tabs.addTab(self.similarity, self.tr("Word similarity"))
+        self.tabs.addTab(self._build_layers_tab(), self.tr("Layers"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.tabs)
@@ -112,22 +114,22 @@ class TokenView(QWidget):
 
     def _build_vectors_tab(self) -> QWidget:
         page = QWidget(self)
-        self.rows_pieces = QRadioButton("pieces", page)
-        self.rows_words = QRadioButton("whole words", page)
+        self.rows_pieces = QRadioButton(self.tr("pieces"), page)
+        self.rows_words = QRadioButton(self.tr("whole words"), page)
         self.rows_pieces.setChecked(True)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Rows:", page))
+        bar.addWidget(QLabel(self.tr("Rows:"), page))
         bar.addWidget(self.rows_pieces)
         bar.addWidget(self.rows_words)
         bar.addStretch(1)
-        self.vectors = Heatmap(page, max_tick_labels=60, label_chars=14, value_name="value", empty_hint=VECTORS_HINT)
-        self.vectors.set_axis_titles("piece", "dimension")
+        self.vectors = Heatmap(page, max_tick_labels=60, label_chars=14, value_name=self.tr("value"), empty_hint=self.tr(VECTORS_HINT))
+        self.vectors.set_axis_titles(self.tr("piece"), self.tr("dimension"))
         return _page(page, bar, self.vectors)
 
     def _build_layers_tab(self) -> QWidget:
         page = QWidget(self)
-        self.layers_button = QPushButton("Show layers of the selected piece", page)
-        self.layers_button.setToolTip("Run the model once more with every layer's output for this text (or double-click a piece).")
+        self.layers_button = QPushButton(self.tr("Show layers of the selected piece"), page)
+        self.layers_button.setToolTip(self.tr("Run the model once more with every layer's output for this text (or double-click a piece)."))
         self.layers_plot = LayerProfilePlot(page)
         bar = QHBoxLayout()
         bar.addWidget(self.layers_button)
@@ -166,7 +168,7 @@ class TokenView(QWidget):
         if not has_words:
             self.rows_pieces.setChecked(True)
         self._refresh_vectors()
-        self.similarity.clear(SIMILARITY_HINT if has_words else NO_WORDS_HINT)
+        self.similarity.clear(self.tr(SIMILARITY_HINT) if has_words else self.tr(NO_WORDS_HINT))
         self._similarity_stale = has_words  # computed when its tab is shown: N x N for long texts
         self._refresh_similarity()
         self.layers_plot.clear()
@@ -178,10 +180,10 @@ class TokenView(QWidget):
         self._piece_items, self._word_items = {}, {}
         self.tree_model.clear()
         self.text_box.clear_text()
-        self.caption.setText(EMPTY_CAPTION)
+        self.caption.setText(self.tr(EMPTY_CAPTION))
         self.warning.clear()
         self.vectors.clear()
-        self.similarity.clear(SIMILARITY_HINT)
+        self.similarity.clear(self.tr(SIMILARITY_HINT))
         self._similarity_stale = False
         self.layers_plot.clear()
         self._update_layers_button()
@@ -226,7 +228,7 @@ class TokenView(QWidget):
         if k is None or self.rows is None:
             return
         self._profile_key = (self.rows.text_id, int(self.rows.pieces["position"][k]))
-        self.layers_plot.title.setText(f"Computing the layers of “{self.rows.piece_label(k)}”…")
+        self.layers_plot.title.setText(self.tr("Computing the layers of “{0}”…").format(self.rows.piece_label(k)))
         self.layerProfileRequested.emit(*self._profile_key)
 
     # --- views ----------------------------------------------------------------------------------
@@ -246,13 +248,15 @@ class TokenView(QWidget):
         how = []
         if layers is not None:
             combine = f" ({man.get('layer_combine')})" if len(layers) > 1 else ""
-            how.append(f"layer{'s' if len(layers) > 1 else ''} {', '.join(str(x) for x in layers)}{combine}")
+            listed = ", ".join(str(x) for x in layers)
+            how.append((self.tr("layers {0}") if len(layers) > 1 else self.tr("layer {0}")).format(listed) + combine)
         if man.get("word_pooling"):
-            how.append(f"word pooling: {man['word_pooling']}")
+            how.append(self.tr("word pooling: {0}").format(man["word_pooling"]))
         unknown = r.unknown_count()
-        pieces = f"{r.n_pieces} pieces in {r.n_words} words" + (f" ({unknown} unknown)" if unknown else "")
-        facts = [f"Text {r.text_id}", pieces, f"{tokens.dim} dimensions", *how]
-        return " · ".join(facts) + " — hover or select a piece to see it in the text; double-click for its layers."
+        pieces = self.tr("{0} pieces in {1} words").format(r.n_pieces, r.n_words)
+        pieces += self.tr(" ({0} unknown)").format(unknown) if unknown else ""
+        facts = [self.tr("Text {0}").format(r.text_id), pieces, self.tr("{0} dimensions").format(tokens.dim), *how]
+        return " · ".join(facts) + self.tr(" — hover or select a piece to see it in the text; double-click for its layers.")
 
     def _fit_tree_columns(self) -> None:
         """Size the columns to their contents once (not live: that re-measures on every change)."""
@@ -274,10 +278,10 @@ class TokenView(QWidget):
             self.vectors.clear()
             return
         if self.rows_pieces.isChecked():
-            self.vectors.set_axis_titles("piece", "dimension")
+            self.vectors.set_axis_titles(self.tr("piece"), self.tr("dimension"))
             self.vectors.set_matrix(r.piece_vectors, row_labels=r.readout_labels(), row_ticks=[p.label for p in r.labels])
         else:
-            self.vectors.set_axis_titles("word", "dimension")
+            self.vectors.set_axis_titles(self.tr("word"), self.tr("dimension"))
             self.vectors.set_matrix(r.word_vectors, row_labels=list(r.words["word"]))
         self._update_marks()
 

@@ -6,16 +6,16 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from semvec_studio.core.tasks import Event
-from semvec_studio.core.wording import count
+from semvec_studio.gui.i18n import counted
 from semvec_studio.gui.plots.loss_plot import LossPlot
 
-PROBE_NOTE = ("A linear probe is fitted in one go (a logistic regression on the frozen model's vectors), "
-              "so it has no training curve. Its figures:")
+PROBE_NOTE = QT_TRANSLATE_NOOP("ProgressPage", "A linear probe is fitted in one go (a logistic regression on the frozen "
+                               "model's vectors), so it has no training curve. Its figures:")
 
 
 def clock(seconds: float) -> str:
@@ -36,13 +36,13 @@ class ProgressPage(QSplitter):
         self.bar = QProgressBar()
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
-        self.label = QLabel("Choose a labelled file, check the columns and press Start.")
+        self.label = QLabel(self.tr("Choose a labelled file, check the columns and press Start."))
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(5000)
-        self.log_view.setPlaceholderText("The run's log.")
+        self.log_view.setPlaceholderText(self.tr("The run's log."))
         top = QWidget()
         tv = QVBoxLayout(top)
         tv.setContentsMargins(4, 4, 4, 4)
@@ -67,7 +67,7 @@ class ProgressPage(QSplitter):
             self.loss_plot.clear()
             self.log_view.clear()
         self.bar.setRange(0, 0)  # busy until the first step
-        self.label.setText("Preparing: reading the data and loading the model…")
+        self.label.setText(self.tr("Preparing: reading the data and loading the model…"))
 
     def log(self, msg: str) -> None:
         self.log_view.appendPlainText(f"{time.strftime('%H:%M:%S')}  {msg}")
@@ -83,14 +83,15 @@ class ProgressPage(QSplitter):
             elif e.kind == "start":
                 self._on_start(e)
             elif e.kind == "eval" and self.method == "probe":
-                self.loss_plot.show_summary(PROBE_NOTE, {"train loss": e.get("train_loss"), "validation loss": e["val_loss"],
-                                                         "validation accuracy": e["accuracy"], "validation macro-F1": e["macro_f1"]})
+                self.loss_plot.show_summary(self.tr(PROBE_NOTE), {
+                    self.tr("train loss"): e.get("train_loss"), self.tr("validation loss"): e["val_loss"],
+                    self.tr("validation accuracy"): e["accuracy"], self.tr("validation macro-F1"): e["macro_f1"]})
             elif e.kind == "eval":
                 self.loss_plot.add_eval(e["step"], e["val_loss"], e["accuracy"], e["macro_f1"])
                 redraw = True  # the core logs the evaluation itself (the runner's log)
             elif e.kind == "done":
-                self.log(f"Done: {e['status']} after {count(e['step'], 'step')} in {clock(e['seconds'])}; "
-                         f"kept the checkpoint of step {e.get('best_step')}.")
+                self.log(self.tr("Done: {0} after {1} in {2}; kept the checkpoint of step {3}.").format(
+                    e["status"], counted(e["step"], self.tr("{0} step"), self.tr("{0} steps")), clock(e["seconds"]), e.get("best_step")))
         if steps:
             self.loss_plot.add_steps(steps)
             redraw = True
@@ -105,8 +106,9 @@ class ProgressPage(QSplitter):
             self.bar.setRange(0, self.total_steps)
             if not self.loss_plot.steps:
                 self.loss_plot.set_total_steps(self.total_steps)
-        self.log(f"{e['train_rows']:,} training / {count(e['val_rows'], 'validation row')}, classes {', '.join(e['labels'])}; "
-                 f"{count(self.total_steps, 'step')} on {e['device']} in {e['precision']}")
+        self.log(self.tr("{0} training / {1}, classes {2}; {3} on {4} in {5}").format(
+            f"{e['train_rows']:,}", counted(e["val_rows"], self.tr("{0} validation row"), self.tr("{0} validation rows")),
+            ", ".join(e["labels"]), counted(self.total_steps, self.tr("{0} step"), self.tr("{0} steps")), e["device"], e["precision"]))
 
     def show_running(self) -> None:
         """Steps done, time spent and time left, while a run goes."""
@@ -116,8 +118,8 @@ class ProgressPage(QSplitter):
         elapsed = time.monotonic() - self.started_at
         left = (self.total_steps - self.last_step) * elapsed / done if done > 0 else float("nan")
         self.bar.setValue(self.last_step)
-        self.label.setText(f"step {self.last_step:,} / {self.total_steps:,} · elapsed {clock(elapsed)} · "
-                           f"about {clock(left)} left (or less, if it stops early)")
+        self.label.setText(self.tr("step {0} / {1} · elapsed {2} · about {3} left (or less, if it stops early)").format(
+            f"{self.last_step:,}", f"{self.total_steps:,}", clock(elapsed), clock(left)))
 
     def show_stopped(self) -> None:
         """Where a run stopped (a finished run fills the bar in :meth:`show_finished`)."""

@@ -50,15 +50,15 @@ class TrainingReport(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = ""
-        self.headline = QLabel("The report appears when a run ends.")
+        self.headline = QLabel(self.tr("The report appears when a run ends."))
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.use_button = QPushButton("Use this model in the workbench")
-        self.use_button.setToolTip("Load the fine-tuned checkpoint as the workbench's model: its token, word and sentence vectors.")
+        self.use_button = QPushButton(self.tr("Use this model in the workbench"))
+        self.use_button.setToolTip(self.tr("Load the fine-tuned checkpoint as the workbench's model: its token, word and sentence vectors."))
         self.use_button.setEnabled(False)
         self.use_button.clicked.connect(lambda: self.useModelRequested.emit(self.path))
-        self.use_note = QLabel("A linear probe leaves the encoder unchanged, so the workbench would show the base model's "
-                               "vectors; fine-tune to get a model of its own.")
+        self.use_note = QLabel(self.tr("A linear probe leaves the encoder unchanged, so the workbench would show the base model's "
+                                       "vectors; fine-tune to get a model of its own."))
         self.use_note.setWordWrap(True)
         self.use_note.hide()
         use = QVBoxLayout()
@@ -67,14 +67,14 @@ class TrainingReport(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.headline, 2)
         top.addLayout(use, 1)
-        self.metrics_table = _table(["class", "precision", "recall", "F1", "support"])
+        self.metrics_table = _table([self.tr("class"), self.tr("precision"), self.tr("recall"), self.tr("F1"), self.tr("support")])
         self.metrics_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.confusion = Heatmap(value_name="count", annotate_max=12, value_format="{:.0f}")
+        self.confusion = Heatmap(value_name=self.tr("count"), annotate_max=12, value_format="{:.0f}")
         self.confusion.setMinimumHeight(200)
-        self.misclassified = _table(["text", "true", "predicted", "confidence"])
+        self.misclassified = _table([self.tr("text"), self.tr("true"), self.tr("predicted"), self.tr("confidence")])
         self.misclassified.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.misclassified.setWordWrap(False)
-        self.mis_title = QLabel("Misclassified validation texts")
+        self.mis_title = QLabel(self.tr("Misclassified validation texts"))
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.metrics_table)
         upper.addWidget(self.confusion)
@@ -98,11 +98,11 @@ class TrainingReport(QWidget):
         self.use_button.setEnabled(method == "finetune")
         self.use_note.setVisible(method != "finetune")
         names = metrics.get("labels", [])
-        best = f" (kept: step {metrics['best_step']})" if metrics.get("best_step") else ""
-        self.headline.setText(
-            f"{metrics.get('status', 'finished')}{best} · validation accuracy {metrics.get('accuracy', float('nan')):.4f} · "
-            f"macro-F1 {metrics.get('macro_f1', float('nan')):.4f} · loss {metrics.get('loss', float('nan')):.4f} · "
-            f"{metrics.get('rows', 0):,} rows · {metrics.get('seconds', 0):.0f} s\n{path}")
+        best = self.tr(" (kept: step {0})").format(metrics["best_step"]) if metrics.get("best_step") else ""
+        self.headline.setText(self.tr("{0}{1} · validation accuracy {2} · macro-F1 {3} · loss {4} · {5} rows · {6} s\n{7}").format(
+            metrics.get("status", "finished"), best, f"{metrics.get('accuracy', float('nan')):.4f}",
+            f"{metrics.get('macro_f1', float('nan')):.4f}", f"{metrics.get('loss', float('nan')):.4f}", f"{metrics.get('rows', 0):,}",
+            f"{metrics.get('seconds', 0):.0f}", path))
         t = self.metrics_table
         per = metrics.get("per_class", {})
         t.setRowCount(len(names) + 2)
@@ -114,8 +114,8 @@ class TrainingReport(QWidget):
             t.setItem(r, 4, _item(int(c.get("support", 0)), True))
         support = sum(int(per.get(n, {}).get("support", 0)) for n in names)
         macro = [float(np.mean([per.get(n, {}).get(k, 0.0) for n in names])) if names else float("nan") for k in ("precision", "recall")]
-        rows = (("macro average", macro[0], macro[1], float(metrics.get("macro_f1", float("nan")))),
-                ("accuracy", None, None, float(metrics.get("accuracy", float("nan")))))
+        rows = ((self.tr("macro average"), macro[0], macro[1], float(metrics.get("macro_f1", float("nan")))),
+                (self.tr("accuracy"), None, None, float(metrics.get("accuracy", float("nan")))))
         for r, (name, p, rc, f) in enumerate(rows, start=len(names)):
             t.setItem(r, 0, _item(name))
             t.setItem(r, 1, _item(p, True) if p is not None else _item(""))
@@ -125,15 +125,15 @@ class TrainingReport(QWidget):
         cm = np.asarray(metrics.get("confusion_matrix", []), dtype=np.float32)
         if cm.size:
             self.confusion.set_matrix(cm, names, names, levels=(0.0, float(cm.max()) or 1.0), cmap="sequential")
-            self.confusion.set_axis_titles("true class", "predicted class")
+            self.confusion.set_axis_titles(self.tr("true class"), self.tr("predicted class"))
 
     def show_review(self, review) -> None:
         """Fill the misclassified list from a :class:`~semvec_studio.core.train.review.RunReview`."""
         wrong = review.misclassified()
         shown = wrong[:MISCLASSIFIED_SHOWN]
-        self.mis_title.setText(f"Misclassified validation texts: {len(wrong):,} of {len(review.texts):,}"
-                               + (f" (the {len(shown)} most confident shown)" if len(shown) < len(wrong) else "")
-                               + " · most confident first")
+        self.mis_title.setText(self.tr("Misclassified validation texts: {0} of {1}").format(f"{len(wrong):,}", f"{len(review.texts):,}")
+                               + (self.tr(" (the {0} most confident shown)").format(len(shown)) if len(shown) < len(wrong) else "")
+                               + self.tr(" · most confident first"))
         t = self.misclassified
         t.setRowCount(len(shown))
         for r, i in enumerate(shown):
@@ -147,10 +147,10 @@ class TrainingReport(QWidget):
     def clear(self) -> None:
         self.path = ""
         self.use_button.setEnabled(False)
-        self.headline.setText("The report appears when a run ends.")
+        self.headline.setText(self.tr("The report appears when a run ends."))
         self.metrics_table.setRowCount(0)
         self.misclassified.setRowCount(0)
-        self.mis_title.setText("Misclassified validation texts")
+        self.mis_title.setText(self.tr("Misclassified validation texts"))
         self.confusion.clear()
 
 
@@ -187,7 +187,7 @@ class _Map(QWidget):
             self.legend.addItem(item, f"{name} ({len(rows)})")
             self.items.append(item)
         for axis in ("left", "bottom"):
-            axis_label(self.plot, axis, "PC " + ("2" if axis == "left" else "1"), self)
+            axis_label(self.plot, axis, self.tr("PC {0}").format("2" if axis == "left" else "1"), self)
         self.plot.autoRange()
 
 
@@ -196,11 +196,11 @@ class BeforeAfter(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.note = QLabel("When a run ends, its validation texts are embedded with the base and the trained model "
-                           "(mean-pooled last layer, PCA) and shown side by side, coloured by label.")
+        self.note = QLabel(self.tr("When a run ends, its validation texts are embedded with the base and the trained model "
+                                   "(mean-pooled last layer, PCA) and shown side by side, coloured by label."))
         self.note.setWordWrap(True)
-        self.before = _Map("Base model")
-        self.after = _Map("Fine-tuned model")
+        self.before = _Map(self.tr("Base model"))
+        self.after = _Map(self.tr("Fine-tuned model"))
         maps = QSplitter(Qt.Orientation.Horizontal)
         maps.addWidget(self.before)
         maps.addWidget(self.after)
@@ -214,14 +214,18 @@ class BeforeAfter(QWidget):
         true = review.true[review.map_rows]
         self.before.show_points(review.before, true, review.labels, texts)
         if review.after_colour_by == "predicted":
-            self.after.set_title("Base model, coloured by the probe's predictions")
+            self.after.set_title(self.tr("Base model, coloured by the probe's predictions"))
             self.after.show_points(review.after, review.predicted[review.map_rows], review.labels, texts)
         else:
-            self.after.set_title("Fine-tuned model")
+            self.after.set_title(self.tr("Fine-tuned model"))
             self.after.show_points(review.after, true, review.labels, texts)
-        self.note.setText(f"{len(texts):,} validation texts (a seeded sample when there are more), embedded by each model "
-                          "(mean-pooled last layer) and projected with PCA; coloured by the true label"
-                          + (" on the left and by the probe's prediction on the right." if review.after_colour_by == "predicted" else "."))
+        if review.after_colour_by == "predicted":
+            note = self.tr("{0} validation texts (a seeded sample when there are more), embedded by each model (mean-pooled last "
+                           "layer) and projected with PCA; coloured by the true label on the left and by the probe's prediction on the right.")
+        else:
+            note = self.tr("{0} validation texts (a seeded sample when there are more), embedded by each model (mean-pooled last "
+                           "layer) and projected with PCA; coloured by the true label.")
+        self.note.setText(note.format(f"{len(texts):,}"))
 
     def point_counts(self) -> tuple[int, int]:
         return (sum(len(i.data) for i in self.before.items), sum(len(i.data) for i in self.after.items))

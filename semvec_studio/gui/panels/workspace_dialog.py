@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,7 +31,7 @@ from semvec_studio.core.workspace.records import EXTENSION
 from semvec_studio.gui.notifier import InlineMessage
 from semvec_studio.gui.workspace_model import one_line
 
-NO_LABELS = "(no labels)"
+NO_LABELS = QT_TRANSLATE_NOOP("NewWorkspaceDialog", "(no labels)")  # shown translated
 MAX_PREVIEW_COLUMN = 320
 
 
@@ -54,31 +55,31 @@ class NewWorkspaceDialog(QDialog):
         super().__init__(parent)
         self.files = list(files)
         self.preview: FilePreview | None = None
-        self.setWindowTitle("New workspace")
+        self.setWindowTitle(self.tr("New workspace"))
         names = ", ".join(Path(f).name for f in self.files)
-        self.sources = QLabel(names if len(names) < 120 else f"{len(self.files)} files: {names[:110]}…")
+        self.sources = QLabel(names if len(names) < 120 else self.tr("{0} files: {1}…").format(len(self.files), names[:110]))
         self.sources.setToolTip("\n".join(self.files))
         self.path = QLineEdit(default_path(self.files))
-        browse = QPushButton("Choose…")
+        browse = QPushButton(self.tr("Choose…"))
         where = QHBoxLayout()
         where.addWidget(self.path, 1)
         where.addWidget(browse)
-        self.overwrite = QCheckBox("Replace it if it exists")
+        self.overwrite = QCheckBox(self.tr("Replace it if it exists"))
         self.text_column = QComboBox()
         self.label_column = QComboBox()
         form = QFormLayout()
-        form.addRow("From", self.sources)
-        form.addRow("Workspace file", where)
+        form.addRow(self.tr("From"), self.sources)
+        form.addRow(self.tr("Workspace file"), where)
         form.addRow("", self.overwrite)
-        form.addRow("Text column", self.text_column)
-        form.addRow("Label column", self.label_column)
+        form.addRow(self.tr("Text column"), self.text_column)
+        form.addRow(self.tr("Label column"), self.label_column)
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.note = QLabel()
         self.message = InlineMessage()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
@@ -105,9 +106,9 @@ class NewWorkspaceDialog(QDialog):
             combo.blockSignals(True)
         self.text_column.addItems(list(p.header))
         self.text_column.setCurrentText(p.text_column)
-        self.label_column.addItem(NO_LABELS)
+        self.label_column.addItem(self.tr(NO_LABELS))
         self.label_column.addItems(list(p.header))
-        self.label_column.setCurrentText(p.label_column or NO_LABELS)
+        self.label_column.setCurrentText(p.label_column or self.tr(NO_LABELS))
         for combo in (self.text_column, self.label_column):
             combo.setEnabled(p.has_columns)
             combo.blockSignals(False)
@@ -121,7 +122,7 @@ class NewWorkspaceDialog(QDialog):
         for c in range(len(p.header)):
             self.table.setColumnWidth(c, min(self.table.columnWidth(c), MAX_PREVIEW_COLUMN))
         self.table.horizontalHeader().setStretchLastSection(True)
-        size = "" if p.whole else " (the first rows of a long file)"
+        size = "" if p.whole else self.tr(" (the first rows of a long file)")
         self.note.setText(f"{Path(p.path).name}: {p.fmt.upper()}, {p.encoding}{size}")
         self._on_columns_changed()
 
@@ -130,14 +131,15 @@ class NewWorkspaceDialog(QDialog):
             return
         text, label = self.text_column.currentText(), self.label_column.currentText()
         if self.preview.has_columns and text == label:
-            self.message.show_error(f"The text column and the label column are both '{text}': choose two different columns.")
+            self.message.show_error(self.tr("The text column and the label column are both '{0}': choose two different columns.").format(text))
         else:
             self.message.clear()
         if self.preview.has_columns:
             self.table.selectColumn(self.text_column.currentIndex())
 
     def _choose_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New workspace", self.path.text(), f"SemVec workspaces (*{EXTENSION})")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("New workspace"), self.path.text(),
+                                              self.tr("SemVec workspaces ({0})").format(f"*{EXTENSION}"))
         if path:
             self.path.setText(path if path.endswith(EXTENSION) else path + EXTENSION)
             self.overwrite.setChecked(Path(self.path.text()).exists())  # the file dialog asked already
@@ -145,7 +147,7 @@ class NewWorkspaceDialog(QDialog):
     def request(self) -> NewWorkspace:
         p = self.preview
         label = self.label_column.currentText()
-        label = None if label == NO_LABELS or not label else label
+        label = None if self.label_column.currentIndex() == 0 or not label else label  # 0: (no labels)
         text = self.text_column.currentText() or None
         if p is not None and p.fmt == "jsonl":
             options = ImportOptions(text_field=text, label_column=label)
@@ -158,11 +160,11 @@ class NewWorkspaceDialog(QDialog):
     def _accept(self) -> None:
         path = self.path.text().strip()
         if not path:
-            self.message.show_error("Give the workspace a file name (e.g. reviews.semvec).")
+            self.message.show_error(self.tr("Give the workspace a file name (e.g. reviews.semvec)."))
             return
         if self.message.kind == "error":
             return
         if Path(path).exists() and not self.overwrite.isChecked():
-            self.message.show_error(f"{path}: exists already; choose another name, or tick 'Replace it if it exists'.")
+            self.message.show_error(self.tr("{0}: exists already; choose another name, or tick 'Replace it if it exists'.").format(path))
             return
         self.accept()

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QWidget
 
@@ -26,7 +26,7 @@ COLORMAPS = {"diverging": "CET-D1A", "sequential": "viridis"}
 ROBUST_PERCENTILE = 99.5  # automatic levels ignore the most extreme 0.5 % of cells
 LABEL_SHARE = 0.2  # of the widget's width (row labels) or height (column labels)
 VALUE_POINT_SIZE = 8
-EMPTY_HINT = "Nothing to show yet."
+EMPTY_HINT = QT_TRANSLATE_NOOP("Heatmap", "Nothing to show yet.")  # shown translated
 _TEXT_GAP = 4  # pixels between an axis line and its labels
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -129,8 +129,8 @@ class Heatmap(QWidget):
     cellHovered = Signal(int, int)  # (row, column); (-1, -1) when the pointer leaves the matrix
     cellClicked = Signal(int, int)
 
-    def __init__(self, parent: QWidget | None = None, *, max_tick_labels: int = 60, label_chars: int = 16, value_name: str = "value",
-                 annotate_max: int = 0, value_format: str | None = None, empty_hint: str = EMPTY_HINT) -> None:
+    def __init__(self, parent: QWidget | None = None, *, max_tick_labels: int = 60, label_chars: int = 16, value_name: str = "",
+                 annotate_max: int = 0, value_format: str | None = None, empty_hint: str | None = None) -> None:
         """``annotate_max``: write each cell's value in it (``value_format``, or :func:`compact_value`)
         when the matrix has at most this many rows and columns and the values fit in the cells."""
         super().__init__(parent)
@@ -139,12 +139,12 @@ class Heatmap(QWidget):
         self._annotations: list[pg.TextItem] = []
         self.max_tick_labels = max_tick_labels
         self.label_chars = label_chars
-        self.value_name = value_name
+        self.value_name = value_name or self.tr("value")
         self.matrix: np.ndarray | None = None
         self.row_labels: list[str] | None = None
         self.col_labels: list[str] | None = None
         self.marked: tuple[int | None, int | None] = (None, None)
-        self._build(empty_hint)
+        self._build(empty_hint or self.tr(EMPTY_HINT))
 
     # --- construction -------------------------------------------------------------------------
 
@@ -244,7 +244,7 @@ class Heatmap(QWidget):
         self.set_marked(None, None)
         self._fit_view()
         self._update_ticks()
-        self.readout.setText(f"{m.shape[0]} × {m.shape[1]} · hover a cell for its {self.value_name}")
+        self.readout.setText(self.tr("{0} × {1} · hover a cell for its {2}").format(m.shape[0], m.shape[1], self.value_name))
 
     def set_axis_titles(self, rows: str = "", columns: str = "") -> None:
         axis_label(self.plot, "left", rows, self)
@@ -385,8 +385,8 @@ class Heatmap(QWidget):
 
     def readout_at(self, row: int, col: int) -> str:
         """'row label · column label: value' for one cell."""
-        rl = self.row_labels[row] if self.row_labels else f"row {row}"
-        cl = self.col_labels[col] if self.col_labels else f"column {col}"
+        rl = self.row_labels[row] if self.row_labels else self.tr("row {0}").format(row)
+        cl = self.col_labels[col] if self.col_labels else self.tr("column {0}").format(col)
         return f"{elide(rl, 60)} · {elide(cl, 60)}: {self.value_name} {self.matrix[row, col]:+.4f}"
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:

@@ -38,9 +38,9 @@ def _finite(v) -> float:
 class LayerCurves(QWidget):
     """``set_series(series, labels, last_alone=True)``; ``curves`` maps each drawn name to its item."""
 
-    def __init__(self, parent: QWidget | None = None, *, x_title: str = "layer (0 = embeddings)", y_title: str = "score") -> None:
+    def __init__(self, parent: QWidget | None = None, *, x_title: str = "", y_title: str = "") -> None:
         super().__init__(parent)
-        self.x_title, self.y_title = x_title, y_title
+        self.x_title, self.y_title = x_title or self.tr("layer (0 = embeddings)"), y_title or self.tr("score")
         self.view = pg.GraphicsLayoutWidget(self)
         self.plot = self.view.addPlot(row=0, col=0)
         self.plot.hideButtons()

@@ -21,7 +21,7 @@ class LayerProfilePlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Select a piece and choose “Show layers” (or double-click it) to see its vector through the layers.", self)
+        self.title = QLabel(self.tr("Select a piece and choose “Show layers” (or double-click it) to see its vector through the layers."), self)
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.view = pg.PlotWidget(self)
@@ -52,9 +52,9 @@ class LayerProfilePlot(QWidget):
     def _restyle(self) -> None:
         style_plot(self.view, self.plot, self)
         norm_c, cos_c = self._colors()
-        axis_label(self.plot, "bottom", "layer (0 = embeddings)", self)
-        axis_label(self.plot, "left", "vector norm ●", self, norm_c)
-        axis_label(self.plot, "right", "cosine to final layer ■", self, cos_c)
+        axis_label(self.plot, "bottom", self.tr("layer (0 = embeddings)"), self)
+        axis_label(self.plot, "left", self.tr("vector norm ●"), self, norm_c)
+        axis_label(self.plot, "right", self.tr("cosine to final layer ■"), self, cos_c)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() == event.Type.PaletteChange:
@@ -74,7 +74,8 @@ class LayerProfilePlot(QWidget):
         self.norm_curve.setData(layers, norms)
         self.cosine_curve.setData(layers, sims)
         last = len(norms) - 1
-        self.title.setText(f"“{token}” through layers 0–{last}: vector norm (left, solid) and cosine to its layer-{last} vector (right, dashed)")
+        self.title.setText(self.tr("“{0}” through layers 0–{1}: vector norm (left, solid) and cosine to its layer-{1} vector (right, dashed)")
+                           .format(token, last))
         self.plot.getAxis("bottom").setTicks([[(int(i), str(int(i))) for i in layers], []])
         self.plot.setXRange(-0.3, last + 0.3, padding=0)
         self.plot.setYRange(0.0, float(norms.max()) * 1.08 if len(norms) and norms.max() > 0 else 1.0, padding=0)
@@ -85,7 +86,7 @@ class LayerProfilePlot(QWidget):
     def clear(self) -> None:
         self.norm_curve.setData([], [])
         self.cosine_curve.setData([], [])
-        self.title.setText("Select a piece and choose “Show layers” (or double-click it) to see its vector through the layers.")
+        self.title.setText(self.tr("Select a piece and choose “Show layers” (or double-click it) to see its vector through the layers."))
 
     def point_count(self) -> int:
         x, _ = self.norm_curve.getData()

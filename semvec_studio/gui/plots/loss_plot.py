@@ -51,20 +51,20 @@ class LossPlot(QWidget):
         for axis in ("left", "right"):
             self.plot.getAxis(axis).enableAutoSIPrefix(False)  # "700 (x0.001)" reads worse than 0.7
         c = self._colors()
-        self.train_curve = self.plot.plot([], [], pen=pg.mkPen(c["train"], width=1), name="train loss")
+        self.train_curve = self.plot.plot([], [], pen=pg.mkPen(c["train"], width=1), name=self.tr("train loss"))
         self.train_curve.setOpacity(0.3)
-        self.smooth_curve = self.plot.plot([], [], pen=pg.mkPen(c["smooth"], width=2), name="train loss (smoothed)")
+        self.smooth_curve = self.plot.plot([], [], pen=pg.mkPen(c["smooth"], width=2), name=self.tr("train loss (smoothed)"))
         self.val_curve = self.plot.plot([], [], pen=pg.mkPen(c["val"], width=2), symbol="o", symbolSize=7, symbolBrush=c["val"],
-                                        symbolPen=None, name="validation loss")
+                                        symbolPen=None, name=self.tr("validation loss"))
         self.metric_curves = {}
-        for key, label, symbol in (("accuracy", "accuracy (right)", "s"), ("macro_f1", "macro-F1 (right)", "t")):
+        for key, label, symbol in (("accuracy", self.tr("accuracy (right)"), "s"), ("macro_f1", self.tr("macro-F1 (right)"), "t")):
             curve = pg.PlotDataItem([], [], pen=pg.mkPen(c[key], width=2, style=Qt.PenStyle.DashLine), symbol=symbol, symbolSize=7,
                                     symbolBrush=c[key], symbolPen=None)
             self.right.addItem(curve)
             self.plot.legend.addItem(curve, label)
             self.metric_curves[key] = curve
-        self.log_scale = QCheckBox("Log scale", self)
-        self.log_scale.setToolTip("Show the loss axis on a log scale: late, small improvements become visible.")
+        self.log_scale = QCheckBox(self.tr("Log scale"), self)
+        self.log_scale.setToolTip(self.tr("Show the loss axis on a log scale: late, small improvements become visible."))
         self.log_scale.toggled.connect(self._set_log)
         self.readout = QLabel("", self)
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
@@ -136,10 +136,11 @@ class LossPlot(QWidget):
         self.metric_curves["macro_f1"].setData(ev[:, 0], ev[:, 3])
         parts = []
         if self.steps:
-            parts.append(f"step {int(self.steps[-1])}: loss {self.smoothed[-1]:.4f} (smoothed)")
+            parts.append(self.tr("step {0}: loss {1} (smoothed)").format(int(self.steps[-1]), f"{self.smoothed[-1]:.4f}"))
         if self.evals:
             s, vl, acc, f1 = self.evals[-1]
-            parts.append(f"last evaluation (step {int(s)}): val loss {vl:.4f}, accuracy {acc:.3f}, macro-F1 {f1:.3f}")
+            parts.append(self.tr("last evaluation (step {0}): val loss {1}, accuracy {2}, macro-F1 {3}").format(
+                int(s), f"{vl:.4f}", f"{acc:.3f}", f"{f1:.3f}"))
         self.readout.setText("   ·   ".join(parts))
 
     # --- look --------------------------------------------------------------------------------
@@ -158,9 +159,9 @@ class LossPlot(QWidget):
     def _restyle(self) -> None:
         style_plot(self.view, self.plot, self)
         c = self._colors()
-        axis_label(self.plot, "bottom", "step", self)
-        axis_label(self.plot, "left", "loss (cross-entropy)", self)
-        axis_label(self.plot, "right", "validation accuracy / macro-F1", self, c["accuracy"])
+        axis_label(self.plot, "bottom", self.tr("step"), self)
+        axis_label(self.plot, "left", self.tr("loss (cross-entropy)"), self)
+        axis_label(self.plot, "right", self.tr("validation accuracy / macro-F1"), self, c["accuracy"])
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() == event.Type.PaletteChange:

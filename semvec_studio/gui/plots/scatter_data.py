@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from semvec_studio.gui.i18n import translate
+
 # Tableau 10 without its grey (grey means "other"), then its lighter companions.
 CATEGORY_COLORS = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
@@ -58,7 +60,7 @@ def categorize(values, max_colors: int = len(CATEGORY_COLORS)) -> Categories:
     out_counts = [int(counts[i]) for i in keep]
     colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(keep))]
     if rest:
-        out_names.append(f"other ({len(rest):,} values)")
+        out_names.append(translate("Scatter", "other ({0} values)").format(f"{len(rest):,}"))
         out_counts.append(int(sum(int(counts[i]) for i in rest)))
         colors.append(OTHER_COLOR)
     return Categories(codes, out_names, out_counts, colors)
