@@ -12,7 +12,7 @@ from semvec_studio.core.labelling.errors import find_label_errors
 from semvec_studio.core.labelling.similar import more_like_this
 from semvec_studio.core.labelling.simulate import SimulationParams, simulate
 from semvec_studio.core.labelling.strategies import STRATEGIES, rank
-from semvec_studio.core.labelling.suggest import NEED_CLASSES, applicable_rows, fit_suggestions
+from semvec_studio.core.labelling.suggest import NEED_CLASSES, applicable_rows, fit_suggestions, suggestions_from_proba
 from semvec_studio.core.labelling.workspace import workspace_more_like_this, workspace_rank, workspace_suggestions
 from semvec_studio.core.tasks import RecordingContext
 from semvec_studio.core.workspace.derived import CachedVectors
@@ -66,6 +66,18 @@ def test_suggestions_predict_every_row_and_never_overwrite_a_given_label(tmp_pat
     assert not set(rows.tolist()) & set(np.flatnonzero(ids >= 0).tolist())  # never a labelled row
     assert not {10, 50} & set(rows.tolist())
     assert len(rows) == 120 - 15 - 2
+
+
+def test_suggestions_from_another_model_feed_the_same_queues():
+    proba = np.array([[0.9, 0.1], [0.55, 0.45], [0.2, 0.8], [0.5, 0.5]], np.float32)
+    s = suggestions_from_proba(np.array([4, 9]), proba, has_vector=np.array([True, True, True, False]))
+    assert s.ready and s.predicted.tolist() == [4, 4, 9, -1]
+    np.testing.assert_allclose(s.confidence, [0.9, 0.55, 0.8, 0.0])
+    np.testing.assert_allclose(s.margin, [0.8, 0.1, 0.6, 0.0], atol=1e-6)
+    ids = np.array([-1, -1, 4, -1])
+    assert applicable_rows(s, ids).tolist() == [0, 1]
+    x = np.eye(4, dtype=np.float32)
+    assert rank("margin", vectors=x, label_ids=ids, suggestions=s, n=1, has_vector=np.array([True, True, True, False])).rows.tolist() == [1]
 
 
 def test_suggestions_need_two_labelled_classes():

@@ -176,18 +176,31 @@ def fit_suggestions(vectors: np.ndarray, label_ids: np.ndarray, *, has_vector: n
         rows = np.flatnonzero(mask)
         proba = np.zeros((n, len(classes)), np.float32)
         proba[rows] = predict_rows(model, vectors, rows, len(classes), ctx)
-    best, confidence, margin = top_two(proba)
-    predicted = np.where(mask, classes[best], -1).astype(np.int64)
-    confidence[~mask] = 0.0
-    margin[~mask] = 0.0
     oof = None
     if out_of_fold:
         oof = np.full((n, len(classes)), np.nan, np.float32)
         with one_thread():
             oof[train_rows] = cross_val_proba(x, y, len(classes), seed=seed, ctx=ctx)
     ctx.report(2, 2, "suggestions ready", unit="step")
-    return Suggestions(classes.astype(np.int64), predicted, confidence, proba, margin, oof, int(len(train_rows)),
-                       time.perf_counter() - started)
+    return suggestions_from_proba(classes, proba, has_vector=mask, oof_proba=oof, labelled=len(train_rows),
+                                  seconds=time.perf_counter() - started)
+
+
+def suggestions_from_proba(classes: np.ndarray, proba: np.ndarray, *, has_vector: np.ndarray | None = None,
+                           oof_proba: np.ndarray | None = None, labelled: int = 0, seconds: float = 0.0) -> Suggestions:
+    """Suggestions from class probabilities made elsewhere (e.g. a fine-tuned classifier's
+    predictions, its classes mapped to label ids): ``classes`` label ids (int64), ``proba``
+    n_rows x len(classes); rows where ``has_vector`` is False get no prediction."""
+    classes = np.asarray(classes, dtype=np.int64)
+    proba = np.asarray(proba, dtype=np.float32)
+    if proba.ndim != 2 or proba.shape[1] != len(classes):
+        raise ValueError(f"proba ({proba.shape}) must have one column per class ({len(classes)})")
+    mask = np.ones(len(proba), bool) if has_vector is None else np.asarray(has_vector, dtype=bool)
+    best, confidence, margin = top_two(proba)
+    predicted = np.where(mask, classes[best], -1).astype(np.int64) if len(classes) else np.full(len(proba), -1, np.int64)
+    confidence[~mask] = 0.0
+    margin[~mask] = 0.0
+    return Suggestions(classes, predicted, confidence, proba, margin, oof_proba, int(labelled), float(seconds))
 
 
 def applicable_rows(suggestions: Suggestions, label_ids: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
