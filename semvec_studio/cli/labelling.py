@@ -21,6 +21,7 @@ from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS
 from semvec_studio.core.labelling.errors import find_label_errors
 from semvec_studio.core.labelling.files import text_vectors
+from semvec_studio.core.labelling.loop import SUGGESTION_LAYER, suggestion_options
 from semvec_studio.core.labelling.simulate import STARTS, SimulationParams, check_simulation_data, simulate
 from semvec_studio.core.labelling.strategies import STRATEGIES, check_strategy
 from semvec_studio.core.labelling.suggest import OOF_FOLDS
@@ -89,7 +90,7 @@ def run_suggest(args) -> int:
     check_strategy(args.strategy)
     with Workspace.open(args.workspace) as ws, TqdmContext(quiet=args.quiet or args.json) as ctx:
         lm = load_model(args.model, device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle, ctx=ctx)
-        cached = sentence_vectors(ws, lm, workspace_options(ws), ctx)
+        cached = sentence_vectors(ws, lm, suggestion_options(workspace_options(ws)), ctx)
         s = workspace_suggestions(ws, cached, out_of_fold=args.strategy == "mistakes", seed=args.seed, ctx=ctx)
         ranked = workspace_rank(ws, cached, args.strategy, args.n, suggestions=s, seed=args.seed)
         names = {lb.id: lb.name for lb in ws.labels()}
@@ -125,7 +126,9 @@ def _add_file_args(p) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not read or keep the texts' vectors in the user's cache folder")
     add_model_args(p)
     g = p.add_argument_group("sentence vectors")
-    g.add_argument("--layers", nargs="+", default=["-1"], help="layer indices: 0 = embeddings, -1 = last (default); several are combined")
+    g.add_argument("--layers", nargs="+", default=[str(SUGGESTION_LAYER)],
+                   help="layer indices: 0 = embeddings, -1 = last, -2 = second-to-last (default: what the app's suggestions use, "
+                        "measured best); several are combined")
     g.add_argument("--layer-combine", default="mean", choices=tuple(LAYER_COMBINERS))
     g.add_argument("--pooling", default="mean", choices=tuple(SENTENCE_POOLERS))
 

@@ -108,7 +108,7 @@ class Suggestions(QObject):
             if not auto:
                 panel.suggest_status.setText(self.tr("Suggestions: {0}").format(why))
             return None
-        from semvec_studio.core.labelling.loop import suggest, vectors_for  # noqa: PLC0415 - imports torch: only once a model is loaded
+        from semvec_studio.core.labelling.loop import suggest, suggestion_options, vectors_for  # noqa: PLC0415 - imports torch: only once a model is loaded
 
         w, ws = self.window, self.ws
         self.edits = 0
@@ -116,9 +116,9 @@ class Suggestions(QObject):
             self._pending_after.append(then)
         cached = self.fitted.cached if self.fitted is not None else None
         if keep and self.fitted is not None:  # only the vectors are missing (the suggestions came from a trained model)
-            fn, args = vectors_for, (ws, w.lm, w.bridge.meaning_options(), self.fitted)
+            fn, args = vectors_for, (ws, w.lm, suggestion_options(w.bridge.meaning_options()), self.fitted)
         else:
-            fn, args = suggest, (ws, w.lm, w.bridge.meaning_options(), self.label_snapshot())
+            fn, args = suggest, (ws, w.lm, suggestion_options(w.bridge.meaning_options()), self.label_snapshot())
         rows = counted(ws.row_count, self.tr("{0} row"), self.tr("{0} rows"))
         panel.suggest_status.setText(self.tr("Suggestions: retraining…") if cached is not None else
                                      self.tr("Suggestions: computing the sentence vectors of {0} (once)…").format(rows))

@@ -20,8 +20,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from semvec_studio.core.extract.options import ExtractOptions
-from semvec_studio.core.labelling.loop import queue, suggest
+from semvec_studio.core.labelling.loop import queue, suggest, suggestion_options
 from semvec_studio.core.models import load_model
 from semvec_studio.core.workspace.derived import sentence_vectors
 from semvec_studio.core.workspace.importing import create_workspace
@@ -51,7 +50,7 @@ def workspace(tmp_path_factory, shared_data):
     ws.set_labels(rows, [r.values()["gold"] for r in ws.read_rows(rows)], "typed")
     lm = load_model("default", device="cpu")
     started = time.perf_counter()
-    sentence_vectors(ws, lm, ExtractOptions())
+    sentence_vectors(ws, lm, suggestion_options())
     report("labelling_vectors", rows=ws.row_count, seconds=f"{time.perf_counter() - started:.1f}")
     yield ws, lm
     ws.close()
@@ -61,7 +60,7 @@ def workspace(tmp_path_factory, shared_data):
 def test_a_retrain_on_10000_rows_is_about_a_second_and_the_gui_keeps_ticking(qtbot, workspace):
     ws, lm = workspace
     ids, _ = ws.label_array()
-    warm = suggest(ws, lm, ExtractOptions(), ids.copy())  # the vectors are cached: this is the retrain the loop does
+    warm = suggest(ws, lm, suggestion_options(), ids.copy())  # the vectors are cached: this is the retrain the loop does
     runner = Runner()
     ticks = Ticks()
     seconds, gaps = [], []
@@ -71,7 +70,7 @@ def test_a_retrain_on_10000_rows_is_about_a_second_and_the_gui_keeps_ticking(qtb
             ticks.timer.start()
             started = time.perf_counter()
             with qtbot.waitSignal(runner.finished, timeout=120_000) as blocker:
-                runner.submit(suggest, ws, lm, ExtractOptions(), ids.copy(), cached=warm.cached, group="suggest")
+                runner.submit(suggest, ws, lm, suggestion_options(), ids.copy(), cached=warm.cached, group="suggest")
             seconds.append(time.perf_counter() - started)
             ticks.timer.stop()
             gaps.append(ticks.gaps())
@@ -91,7 +90,7 @@ def test_a_retrain_on_10000_rows_is_about_a_second_and_the_gui_keeps_ticking(qtb
 def test_review_and_data_view_steps_take_under_50_ms(qtbot, workspace):
     ws, lm = workspace
     ids, _ = ws.label_array()
-    fitted = suggest(ws, lm, ExtractOptions(), ids.copy())
+    fitted = suggest(ws, lm, suggestion_options(), ids.copy())
     dialog = ReviewDialog()
     qtbot.addWidget(dialog)
     dialog.set_workspace(ws)

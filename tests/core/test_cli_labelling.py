@@ -87,12 +87,12 @@ def test_a_cached_file_does_not_load_the_model(capsys, monkeypatch, tiny_bert, n
 
 
 def test_the_layer_of_the_vectors_can_be_chosen(capsys, tiny_bert, noisy, tmp_path):
-    rc, out, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "-2", "--json")
+    rc, out, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "-1", "--json")
     assert rc == 0 and "read from the cache" not in err
-    rc, _, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "-2", "--top", "1")
+    rc, _, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "-1", "--top", "1")
     assert rc == 0 and "read from the cache" in err
     rc, _, err = cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--top", "1")
-    assert rc == 0 and "read from the cache" not in err  # the last layer's vectors are other vectors
+    assert rc == 0 and "read from the cache" not in err  # the default, the second-to-last layer's vectors, are other vectors
     one_line_error(*cli(capsys, "find-label-errors", noisy, "--model", tiny_bert, "--layers", "7", "--quiet")[::2], "--layers 7")
 
 
