@@ -62,6 +62,7 @@ def test_shards_equal_one_folder_and_read_as_one_set(tiny_bert, tmp_path, level)
     assert [s["texts"] for s in manifest["shards"]] == [40, 40, 40, 29]
     assert manifest["rows"] == sum(s["rows"] for s in manifest["shards"]) == result.rows
     assert manifest["engine"] == "local" and manifest["store"] == "float32" and manifest["model"]["weights_sha256"]
+    assert manifest["created"] and manifest["dim"] == 32 and manifest["level"] == level
     for s in manifest["shards"]:
         shard = EmbeddingSet.load(tmp_path / "sh" / s["name"])  # each shard is a complete folder on its own
         assert len(shard) == s["rows"] and shard.metadata["text_id"][0] == s["text_start"]

@@ -34,6 +34,7 @@ from semvec_studio.core.io.sinks import NpyFileSink
 from semvec_studio.core.io.vectors import MANIFEST_FILE, METADATA_FILE, VECTORS_FILE, EmbeddingSet
 from semvec_studio.core.jsonio import read_json_object, to_json
 from semvec_studio.core.models import LoadedModel, load_model
+from semvec_studio.core.provenance import now_iso
 from semvec_studio.core.tasks import NullContext, Progress, TaskContext
 
 FORMAT_VERSION = 1
@@ -267,7 +268,7 @@ def _finish(outdir: Path, manifest: dict, entries: list[dict], source, store: st
     manifest.update(common)
     manifest.update(complete=True, rows=sum(e["rows"] for e in entries), texts=sum(e["texts"] for e in entries),
                     store=store, shard_rows=manifest["run"]["shard_rows"], inputs=source.inputs_manifest(),
-                    formats=["npy"], **facts)
+                    formats=["npy"], created=now_iso(), **facts)
     manifest[SHARDS_KEY] = [_public(e) for e in entries]
     _write_manifest(outdir, manifest)
 
