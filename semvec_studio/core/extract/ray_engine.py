@@ -18,6 +18,7 @@ when the engine is asked for.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -71,7 +72,7 @@ def ray_engine(*, model: str | os.PathLike, options: ExtractOptions, outdir: str
 
 
 def _start(ray, address: str | None, num_cpus: int | None) -> None:
-    common = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
+    common = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
     if address is None:
         ray.init(address="local", num_cpus=num_cpus or os.cpu_count(), _node_ip_address=LOCAL_ADDRESS, **common)
     else:
@@ -100,6 +101,7 @@ def _run(ray, works, done, ctx: TaskContext, setup: dict, address, workers, gpus
     data_ctx = ray.data.DataContext.get_current()
     data_ctx.enable_progress_bars = False
     data_ctx.print_on_execution_start = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # no INFO line per dataset on the command line
     ds = ray.data.from_items(items, override_num_blocks=len(items))
     ds = ds.map_batches(ShardActor, fn_constructor_kwargs={**setup, "refs": refs}, batch_size=1,
                         compute=ray.data.ActorPoolStrategy(size=min(size, len(items))),
