@@ -2004,6 +2004,18 @@ Load it anyway?</source>
         <source>other ({0} values)</source>
         <translation>其他（{0} 个值）</translation>
     </message>
+    <message>
+        <source>Showing {0} of {1} points</source>
+        <translation>显示 {1} 个点中的 {0} 个</translation>
+    </message>
+    <message>
+        <source>{0} points</source>
+        <translation>{0} 个点</translation>
+    </message>
+    <message>
+        <source>; the shading shows the rest (zoom in for all)</source>
+        <translation>；其余的点以阴影表示（放大可看到全部）</translation>
+    </message>
 </context>
 <context>
     <name>SentenceTableModel</name>
@@ -2552,6 +2564,61 @@ Load it anyway?</source>
     <message>
         <source>No label has the key {0}: make one under Labels in the Data view</source>
         <translation>没有标签使用按键 {0}：请在“数据”视图的“标签”中新建一个</translation>
+    </message>
+</context>
+<context>
+    <name>WorkspaceBridge</name>
+    <message>
+        <source>The map could not be kept in {0} ({1})</source>
+        <translation>地图无法保存在 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>{0} row</source>
+        <translation>{0} 行</translation>
+    </message>
+    <message>
+        <source>{0} rows</source>
+        <translation>{0} 行</translation>
+    </message>
+    <message>
+        <source>These rows have no text to embed.</source>
+        <translation>这些行没有可嵌入的文本。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} in the views</source>
+        <translation>{1} 中的 {0} 已显示在视图中</translation>
+    </message>
+    <message>
+        <source>Search by meaning needs a model: wait for it to load, or choose one on the left.</source>
+        <translation>按语义搜索需要模型：请等待模型载入，或在左侧选择一个。</translation>
+    </message>
+    <message>
+        <source>Ranking {0} by meaning</source>
+        <translation>正在按语义给 {0} 排序</translation>
+    </message>
+    <message>
+        <source>Search by meaning cancelled.</source>
+        <translation>按语义搜索已取消。</translation>
+    </message>
+    <message>
+        <source>{0} ranked by meaning to “{1}”</source>
+        <translation>已按与“{1}”的语义相似度给 {0} 排序</translation>
+    </message>
+    <message>
+        <source>The map marks {0} of the best {1} by meaning</source>
+        <translation>地图标出了语义最接近的 {1} 中的 {0} 行</translation>
+    </message>
+    <message>
+        <source>; {0} are not in the views (select them in the Data view and Send to views)</source>
+        <translation>；{0} 行不在视图中（请在“数据”视图中选中它们，再点“发送到视图”）</translation>
+    </message>
+    <message>
+        <source>{0} is read-only: the map&apos;s labels are not kept in it</source>
+        <translation>{0} 为只读：地图上的标签不会保存到其中</translation>
+    </message>
+    <message>
+        <source>Labelled {0} “{1}” in {2} (Ctrl+Z in the Data view undoes it)</source>
+        <translation>已在 {2} 中将 {0} 标为“{1}”（在“数据”视图中按 Ctrl+Z 可撤销）</translation>
     </message>
 </context>
 <context>

@@ -21,9 +21,9 @@ from PySide6.QtCore import QObject
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
 from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.maps import load_map, save_map
 from semvec_studio.core.workspace.store import Workspace
+from semvec_studio.gui.i18n import counted, translate
 
 VIEW_ROWS_KEY = "views.rows"
 MODEL_KEY = "model"
@@ -51,10 +51,14 @@ class WorkspaceMaps:
         try:
             save_map(ws, key, proj)
         except OSError as exc:  # the data folder is a cache: the map is made again next time
-            self.bridge.window.notifier.status(f"The map could not be kept in {ws.data_dir} ({exc.strerror})")
+            self.bridge.window.notifier.status(translate("WorkspaceBridge", "The map could not be kept in {0} ({1})").format(
+                ws.data_dir, exc.strerror))
 
 
 class WorkspaceBridge(QObject):
+    def _rows(self, n: int) -> str:
+        return counted(n, self.tr("{0} row"), self.tr("{0} rows"))
+
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
@@ -133,7 +137,7 @@ class WorkspaceBridge(QObject):
             w.notifier.error(exc)
             return
         if not found:
-            w.data_view.message.show_info("These rows have no text to embed.")
+            w.data_view.message.show_info(self.tr("These rows have no text to embed."))
             return
         columns: dict[str, list[str]] = {LABEL: [r.label or "" for r in found]}
         for name in w.data_view.model.extra_columns():
@@ -146,7 +150,7 @@ class WorkspaceBridge(QObject):
                 ws.set_setting(VIEW_ROWS_KEY, self.rows.tolist())
             except SemvecError as exc:
                 w.notifier.error(exc)
-        w.notifier.status(f"{count(len(found), 'row')} of {ws.path.name} in the views")
+        w.notifier.status(self.tr("{0} of {1} in the views").format(self._rows(len(found)), ws.path.name))
         w.embed_when_ready(switch_to_map=show)
 
     def _on_edited(self) -> None:
@@ -176,13 +180,13 @@ class WorkspaceBridge(QObject):
         from semvec_studio.core.workspace.meaning import rank_by_meaning  # noqa: PLC0415 - imports torch: only once a model is loaded
 
         if w.lm is None or w.model_loading():
-            view.message.show_error("Search by meaning needs a model: wait for it to load, or choose one on the left.")
+            view.message.show_error(self.tr("Search by meaning needs a model: wait for it to load, or choose one on the left."))
             return None
         self.meaning_job = w.runner.submit(
-            rank_by_meaning, ws, w.lm, query, self.meaning_options(), name=f"Ranking {count(ws.row_count, 'row')} by meaning",
+            rank_by_meaning, ws, w.lm, query, self.meaning_options(), name=self.tr("Ranking {0} by meaning").format(self._rows(ws.row_count)),
             group=MEANING_GROUP, on_result=self._on_ranked,
             on_error=lambda exc, details: w.notifier.error(exc, details, inline=view.message),
-            on_cancel=lambda: view.message.show_info("Search by meaning cancelled."),
+            on_cancel=lambda: view.message.show_info(self.tr("Search by meaning cancelled.")),
         )
         return self.meaning_job
 
@@ -191,7 +195,7 @@ class WorkspaceBridge(QObject):
         w = self.window
         w.data_view.show_ranking(ranking)
         self.mark_ranked()
-        w.notifier.status(f"{count(len(ranking), 'row')} ranked by meaning to “{ranking.query}”")
+        w.notifier.status(self.tr("{0} ranked by meaning to “{1}”").format(self._rows(len(ranking)), ranking.query))
 
     def mark_ranked(self) -> None:
         """Mark on the map the best :data:`MARKED_ROWS` rows of the search by meaning it shows."""
@@ -203,8 +207,9 @@ class WorkspaceBridge(QObject):
         if w.map_panel.mark_texts(texts) is None:
             return
         missing = len(top) - len(texts)
-        w.notifier.status(f"The map marks {len(texts)} of the best {count(len(top), 'row')} by meaning"
-                          + (f"; {missing} are not in the views (select them in the Data view and Send to views)" if missing else ""))
+        w.notifier.status(self.tr("The map marks {0} of the best {1} by meaning").format(len(texts), self._rows(len(top)))
+                          + (self.tr("; {0} are not in the views (select them in the Data view and Send to views)").format(missing)
+                             if missing else ""))
 
     # --- labels from the map ----------------------------------------------------------------------
 
@@ -216,7 +221,7 @@ class WorkspaceBridge(QObject):
         if ws is None or self.rows is None:
             return
         if ws.read_only:
-            w.notifier.status(f"{ws.path.name} is read-only: the map's labels are not kept in it")
+            w.notifier.status(self.tr("{0} is read-only: the map's labels are not kept in it").format(ws.path.name))
             return
         rows = self.rows[np.asarray(text_ids, dtype=np.int64)]
         try:
@@ -225,4 +230,5 @@ class WorkspaceBridge(QObject):
             w.notifier.error(exc)
             return
         w.data_view.edited_elsewhere(edit)
-        w.notifier.status(f"Labelled {count(len(rows), 'row')} “{label}” in {ws.path.name} (Ctrl+Z in the Data view undoes it)")
+        w.notifier.status(self.tr("Labelled {0} “{1}” in {2} (Ctrl+Z in the Data view undoes it)").format(
+            self._rows(len(rows)), label, ws.path.name))

@@ -282,8 +282,11 @@ class Scatter(QWidget):
         self.drawn, self.subsampled = ids, sub
         self._refresh_density(in_view, rect, sub)
         self._refresh_marks(rect)
-        shown = f"Showing {len(ids):,} of {n:,} points" if sub or len(ids) < n else f"{n:,} points"
-        self.info.setText(shown + ("; the shading shows the rest (zoom in for all)" if sub else ""))
+        if sub or len(ids) < n:
+            shown = self.tr("Showing {0} of {1} points").format(f"{len(ids):,}", f"{n:,}")
+        else:
+            shown = self.tr("{0} points").format(f"{n:,}")
+        self.info.setText(shown + (self.tr("; the shading shows the rest (zoom in for all)") if sub else ""))
         self.lodChanged.emit()
 
     def _refresh_density(self, in_view, rect, sub: bool) -> None:
