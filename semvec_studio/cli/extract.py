@@ -55,7 +55,8 @@ def add_parser(sub, name: str, help_line: str) -> None:
                    help="dtype of the stored vectors: float16 halves the files (computed in --dtype either way)")
     g = p.add_argument_group("scale")
     g.add_argument("--shard-rows", type=int, metavar="N", help="write OUTDIR as shards part-00000/ ... of N input rows each "
-                   "(each a complete folder, written atomically) and read the input a shard at a time")
+                   "(each a complete folder, written atomically) and read the input a shard at a time; "
+                   "INPUT may also be .parquet files (the parquet extra)")
     g.add_argument("--resume", action="store_true", help="continue an interrupted --shard-rows run in OUTDIR: shards "
                    "complete and checked are kept, the rest extracted")
     g.add_argument("--engine", default="local", choices=("local", "ray"),
@@ -81,7 +82,12 @@ def run(args) -> int:
     check_formats(formats)
     if args.shard_rows is not None or args.resume or args.engine != "local":
         return _run_sharded(args, options, formats)
-    corpus = _workspace_corpus(args) if args.workspace else read_inputs(args)
+    if args.workspace:
+        corpus = _workspace_corpus(args)
+    elif any(str(path).lower().endswith(".parquet") for path in args.inputs):
+        corpus = text_stream(args).corpus()  # Parquet is read by the streaming reader
+    else:
+        corpus = read_inputs(args)
     with TqdmContext(quiet=args.quiet) as ctx:
         for w in corpus.warnings:
             ctx.log(w)

@@ -121,3 +121,29 @@ def test_jsonl_fields_past_the_head(tmp_path, monkeypatch):
     lines = [json.dumps({"body": f"text {i}"}) for i in range(50)]
     (tmp_path / "b.jsonl").write_text("\n".join(lines), encoding="utf-8")
     assert len(list(TextStream([Path(tmp_path / "b.jsonl")], ReadOptions(text_field="body")).texts())) == 50
+
+
+def test_corpus_of_a_stream_is_read_texts_corpus(tmp_path, monkeypatch):
+    monkeypatch.setattr(streams, "HEAD_BYTES", 16)
+    for name in ("a.txt", "b.csv"):
+        (tmp_path / name).write_bytes(FILES[name].encode("utf-8"))
+    paths = [tmp_path / "a.txt", tmp_path / "b.csv"]
+    got, want = TextStream(paths).corpus(), read_texts(paths)
+    assert (got.texts, got.origins, got.skipped_blank) == (want.texts, want.origins, want.skipped_blank)
+
+
+def test_extract_reads_parquet_without_shards(tiny_bert, tmp_path, capsys):
+    pa = pytest.importorskip("pyarrow", reason="Parquet input needs the parquet extra")
+    import pyarrow.parquet as pq
+
+    from semvec_studio.core.io.vectors import EmbeddingSet
+    from tests.core.test_cli_project import cli
+
+    texts = ["the cat sat", None, "a dog runs fast", "bank of the river"]
+    pq.write_table(pa.table({"text": texts}), tmp_path / "t.parquet")
+    for out, extra in (("one", ()), ("sh", ("--shard-rows", "2"))):
+        rc, _, err = cli(capsys, "extract", tmp_path / "t.parquet", "--model", tiny_bert, "-o", tmp_path / out, "--quiet", *extra)
+        assert rc == 0, err
+    one, sh = EmbeddingSet.load(tmp_path / "one"), EmbeddingSet.load(tmp_path / "sh")
+    assert one.metadata["text"] == sh.metadata["text"] == [t for t in texts if t]
+    assert one.manifest["inputs"]["skipped_blank"] == sh.manifest["inputs"]["skipped_blank"] == 1

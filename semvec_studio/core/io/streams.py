@@ -143,14 +143,27 @@ class TextStream:
 
     def texts(self) -> Iterator[str]:
         """Every non-blank text, stripped, in input order."""
+        return (text for _, _, text in self.records())
+
+    def corpus(self) -> Corpus:
+        """Every text at once, with where it came from (for a run that is not sharded)."""
+        corpus = Corpus()
+        for name, number, text in self.records():
+            corpus.texts.append(text)
+            corpus.origins.append((name, number))
+        corpus.skipped_blank, corpus.warnings, corpus.encodings = self.skipped_blank, self.warnings, self.encodings
+        return corpus
+
+    def records(self) -> Iterator[tuple[str, int, str]]:
+        """(file name, line or row number, text) of every non-blank text, stripped, in input order."""
         found = 0
         for path, kind in zip(self.paths, self.kinds):
             before = found
-            for _, text in self._records(path, kind):
+            for number, text in self._records(path, kind):
                 text = (text or "").strip()
                 if text:
                     found += 1
-                    yield text
+                    yield _name(path), number, text
                 else:
                     self.skipped_blank += 1
             if found == before and len(self.paths) > 1:
