@@ -10,7 +10,7 @@ Per library: build time (2 threads), each setting of its search knob: recall@10 
 one query at a time on one thread (median and p99). One ``BENCH`` line per measurement.
 
 Run (1,000,000 rows take some 2 GiB per library):
-    .venv/bin/semvec extract sst2_20k.tsv --level sentence --normalize -o /tmp/annbench/sst2_vecs
+    .venv/bin/semvec extract sst2_4k.tsv --level sentence --normalize -o /tmp/annbench/sst2_vecs
     .venv/bin/python -m tests.benchmarks.test_index_libraries --rows 1000000 --base /tmp/annbench/sst2_vecs
 """
 

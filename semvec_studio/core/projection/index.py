@@ -1,13 +1,14 @@
 """An approximate nearest-neighbour index for large sets: faiss IVF-Flat, built, measured, searched.
 
-Exact search (:mod:`~semvec_studio.core.projection.exact`) reads every row per query: about 0.3 s
-at 1,000,000 x 384 on two cores. Above :data:`ANN_MIN_ROWS` rows,
+Exact search (:mod:`~semvec_studio.core.projection.exact`) reads every row for every query, which
+on a million rows is far too slow for a click. From :data:`ANN_MIN_ROWS` rows,
 :func:`~semvec_studio.core.projection.neighbours.neighbours` can use this index instead: faiss's
 inverted file of exact vectors (``IVF{nlist},Flat``: the rows split into about 2 sqrt(N) k-means
 cells; a query scans the ``nprobe`` nearest cells). faiss-cpu was chosen after measuring it
-against usearch and hnswlib here (the figures and the command are in the README): at 1,000,000 x
-384 it builds in a fraction of the time of the HNSW graphs at the same recall and a query well
-under the 10 ms target. faiss is the optional ``ann`` extra (:data:`REQUIREMENT`).
+against usearch and hnswlib (and faiss's own HNSW) on this project's dev machine: the HNSW graphs
+reach the same recall with similar query times but take many times longer to build on two cores
+(the figures and the command are in the README). faiss is the optional ``ann`` extra
+(:data:`REQUIREMENT`).
 
 :func:`build_index` is a task function (progress per block of rows, cancel between blocks). It
 measures the index on the set itself: a seeded sample of rows queried both exactly and through the

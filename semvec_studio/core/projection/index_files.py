@@ -60,9 +60,14 @@ def save_index(built: AnnIndex, folder: str | os.PathLike, source: dict | None =
     return target
 
 
-def load_index(folder: str | os.PathLike, vectors=None) -> AnnIndex:
+def load_index(folder: str | os.PathLike, vectors=None, *, mmap: bool = False) -> AnnIndex:
     """The index in ``folder/index/`` (or ``folder`` itself when it is the index folder); with
-    ``vectors``, :class:`InputError` when the index was built from other vectors."""
+    ``vectors``, :class:`InputError` when the index was built from other vectors.
+
+    By default the index is read into memory (about the size of the vectors): with ``mmap=True``
+    it is memory-mapped instead, which opens at once and leaves the memory to the system, but a
+    query that touches a cell not yet read waits for the disk, so the first queries are several
+    times slower (README, "Maps and search at a million rows")."""
     folder = Path(folder)
     where = folder if (folder / INDEX_FILE).is_file() else index_dir(folder)
     again = f"run 'semvec index {folder}' again."
@@ -71,7 +76,8 @@ def load_index(folder: str | os.PathLike, vectors=None) -> AnnIndex:
     manifest = read_json_object(where / MANIFEST_FILE, InputError, f"the index is damaged; {again}")
     faiss = import_faiss()
     try:
-        index = faiss.read_index(str(where / INDEX_FILE), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+        index = faiss.read_index(str(where / INDEX_FILE), flags)
         rows = np.load(where / ROWS_FILE, allow_pickle=False)
     except (RuntimeError, OSError, ValueError) as exc:
         raise InputError(f"{where}: the index is damaged ({type(exc).__name__}); {again}") from exc
@@ -85,7 +91,7 @@ def load_index(folder: str | os.PathLike, vectors=None) -> AnnIndex:
 def find_index(vectors) -> AnnIndex | None:
     """The saved index of a loaded set's ``vectors`` (a memory-mapped ``vectors.npy``, or the
     shards of a sharded folder), when there is one that matches them and faiss is installed; else
-    None. Loaded once per index file (kept while the file is unchanged)."""
+    None. Loaded once per index file and kept while the file is unchanged (the last one found only)."""
     folder = _folder_of(vectors)
     if folder is None:
         return None
@@ -99,9 +105,11 @@ def find_index(vectors) -> AnnIndex | None:
         if not REQUIREMENT.installed():
             return None
         try:
-            _CACHE[key] = load_index(folder, vectors)
+            loaded = load_index(folder, vectors)
         except (InputError, MissingExtraError):
             return None
+        _CACHE.clear()  # one index in memory at a time (each is about the size of its vectors)
+        _CACHE[key] = loaded
     return _CACHE[key]
 
 

@@ -51,7 +51,7 @@ def project_tsne(vectors, rows: np.ndarray, params: ProjectionParams, ctx: TaskC
     x = take_rows(vectors, rows)
     if not USE_OPENTSNE:
         return _sklearn_tsne(x, params, ctx)
-    return Projected(np.asarray(_opentsne(x, params, ctx)), None, version_of("openTSNE"))
+    return Projected(np.asarray(_opentsne(x, params, ctx)), None, _implementation(len(x)))
 
 
 def fit_tsne(vectors, rows: np.ndarray, params: ProjectionParams, ctx: TaskContext) -> Fitted:
@@ -63,13 +63,19 @@ def fit_tsne(vectors, rows: np.ndarray, params: ProjectionParams, ctx: TaskConte
         raise UsageError(f"t-SNE of more than {FIT_MAX:,} rows fits a sample and places the rest with openTSNE, "
                          "which cannot be imported; reinstall semvec-studio (openTSNE is a dependency) or "
                          "project a --sample of fewer rows.")
-    embedding = _opentsne(take_rows(vectors, rows), params, ctx)
+    x = take_rows(vectors, rows)
+    embedding = _opentsne(x, params, ctx)
     embedding -= (np.max(embedding, axis=0) + np.min(embedding, axis=0)) / 2  # what transform does first
 
     def place(x: np.ndarray) -> np.ndarray:
         return np.asarray(embedding.transform(x))
 
-    return Fitted(np.array(embedding), place, version_of("openTSNE"), "openTSNE TSNEEmbedding.transform")
+    return Fitted(np.array(embedding), place, _implementation(len(x)), "openTSNE TSNEEmbedding.transform")
+
+
+def _implementation(n: int) -> str:
+    """openTSNE's version, and that its neighbours were approximate where they were (said, not hidden)."""
+    return version_of("openTSNE") + (" (approximate neighbours: Annoy)" if n > TSNE_EXACT_KNN_MAX else "")
 
 
 def _opentsne(x: np.ndarray, params: ProjectionParams, ctx: TaskContext):
