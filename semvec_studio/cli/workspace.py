@@ -20,6 +20,7 @@ from semvec_studio.core.workspace.exporting import EXPORT_FORMATS, export
 from semvec_studio.core.workspace.importing import ImportOptions, add_files, create_workspace, read_row_labels
 from semvec_studio.core.workspace.schema import LABEL_SOURCES
 from semvec_studio.core.workspace.search import build_index, indexed_rows
+from semvec_studio.core.workspace.staged import finish_import
 from semvec_studio.core.workspace.store import Workspace
 
 EXIT_CANCELLED = 130
@@ -77,7 +78,15 @@ def _add_info(a) -> None:
     a.add_argument("--json", action="store_true", help="print JSON")
 
 
-_ADDERS = {"new": _add_new, "add": _add_inputs, "export": _add_export, "label": _add_label, "info": _add_info}
+def _add_add(a) -> None:
+    add_input_args(a, required=False)
+    a.add_argument("--label-column", help="the column (or JSONL field) whose cells are labels (default: none)")
+    a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    a.add_argument("--resume", action="store_true", help="complete an import that did not finish (the app was closed or"
+                   " killed while it added a file's rows); no INPUT files then")
+
+
+_ADDERS = {"new": _add_new, "add": _add_add, "export": _add_export, "label": _add_label, "info": _add_info}
 
 
 def _import_options(args) -> ImportOptions:
@@ -127,8 +136,14 @@ def run_new(args) -> int:
 
 
 def run_add(args) -> int:
+    if args.resume:
+        return _resume(args)
+    if not args.inputs:
+        raise UsageError("no input given; pass at least one CSV, TSV, JSONL or TXT file (or --resume)")
     options = _import_options(args)
     with _open(args, write=True) as ws:
+        if ws.pending_import() is not None:
+            raise UsageError(f"{ws.path}: its import is not finished; complete it first with: semvec workspace add {ws.path} --resume")
         before = ws.row_count
         with TqdmContext(quiet=args.quiet) as ctx:
             added = add_files(ws, args.inputs, options, ctx)
@@ -136,6 +151,26 @@ def run_add(args) -> int:
         if not args.quiet:
             print(f"semvec: added {count(ws.row_count - before, 'row')} from {count(len(added), 'file')} to {ws.path.name};"
                   f" it has {_summary(ws)}", file=sys.stderr)
+    return 0
+
+
+def _resume(args) -> int:
+    if args.inputs:
+        raise UsageError("--resume completes the import the workspace began; give no INPUT files with it")
+    with _open(args, write=True) as ws:
+        if ws.pending_import() is None:
+            if not args.quiet:
+                print(f"semvec: {ws.path.name}: nothing to resume; {ws.import_line() or 'every file is in'}", file=sys.stderr)
+            return 0
+        before = ws.row_count
+        try:
+            with TqdmContext(quiet=args.quiet) as ctx:
+                finish_import(ws.path, ctx)
+        finally:
+            ws.grow()
+        _index(ws, args)
+        if not args.quiet:
+            print(f"semvec: added {count(ws.row_count - before, 'row')} to {ws.path.name}; it has {_summary(ws)}", file=sys.stderr)
     return 0
 
 
@@ -147,8 +182,10 @@ def info_dict(ws: Workspace) -> dict:
         "open_elsewhere": ws.read_only_reason if ws.open_elsewhere else None, "rows": ws.row_count, "unlabelled": counts.pop(None),
         "labels": [{"name": lb.name, "rows": counts[lb.name], "key": lb.key, "colour": lb.colour} for lb in ws.labels()],
         "sources": [{"name": s.name, "format": s.format, "rows": s.row_count, "first_row": s.first_row, "encoding": s.encoding,
-                     "columns": list(s.header), "text_column": s.text_column, "label_column": s.label_column, "sha256": s.sha256}
+                     "columns": list(s.header), "text_column": s.text_column, "label_column": s.label_column, "sha256": s.sha256,
+                     "complete": s.complete, "import_note": s.import_note}
                     for s in ws.sources()],
+        "import": ws.import_line(), "import_pending": ws.pending_import(),
         "columns": ws.columns(), "word_index_rows": indexed_rows(ws),
         "edits": sum(not e.undone for e in history), "undone_edits": sum(e.undone for e in history),
         "selections": ws.selections(), "settings": sorted(ws.settings()),
@@ -186,6 +223,8 @@ def run_info(args) -> int:
     lines += [("", f"{e['kind']} vectors, model {e['model']}: {e['vectors']:,} vectors of {e['rows_covered']:,} rows,"
                f" {_size(e['bytes'])}" + (" (stale: made for an earlier workspace of this name)" if e["stale"] else ""))
               for e in info["derived"]["entries"]]
+    if info["import"]:
+        lines.append(("import", info["import"]))
     if info["open_elsewhere"]:
         lines.append(("note", info["open_elsewhere"]))
     width = max(len(k) for k, _ in lines)

@@ -52,6 +52,7 @@ class RowTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._colours: dict[str, QColor] = {}
         self._suggested = None  # (predicted label id by workspace row, confidence by row, {label id: name}) or None
+        self._shown = 0  # rows shown: len(view) when the model was last reset or grew
 
     # --- content --------------------------------------------------------------------------------
 
@@ -67,6 +68,7 @@ class RowTableModel(QAbstractTableModel):
             self._suggested = None
         self._set_columns()
         self._read_labels()
+        self._shown = 0 if view is None else len(view)
         self.endResetModel()
 
     def _set_columns(self) -> None:
@@ -85,6 +87,7 @@ class RowTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._suggested = None if predicted is None else (predicted, confidence, dict(names or {}))
         self._set_columns()
+        self._shown = 0 if self.view is None else len(self.view)
         self.endResetModel()
 
     def suggestion(self, position: int) -> tuple[str, float] | None:
@@ -107,6 +110,17 @@ class RowTableModel(QAbstractTableModel):
         self._read_labels()
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def rows_grew(self) -> None:
+        """The view's rows grew at their end (an import went on): insert them, keeping the scroll
+        position, the current row and the selection."""
+        shown = 0 if self.view is None else len(self.view)
+        if shown <= self._shown:
+            return
+        self._pages.pop((self._shown - 1) // PAGE_ROWS, None)  # the last page read may have been short
+        self.beginInsertRows(QModelIndex(), self._shown, shown - 1)
+        self._shown = shown
+        self.endInsertRows()
 
     def row(self, position: int) -> Row:
         page, offset = divmod(position, PAGE_ROWS)
@@ -149,7 +163,7 @@ class RowTableModel(QAbstractTableModel):
     # --- Qt model -------------------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() or self.view is None else len(self.view)
+        return 0 if parent.isValid() or self.view is None else self._shown
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_FIXED) + len(self._extra)

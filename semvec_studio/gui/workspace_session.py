@@ -1,9 +1,14 @@
 """The window's open workspace: File > New workspace from file(s), Open, Recent, Save a copy as, Close.
 
-A workspace is made on the runner (progress and Cancel in the status bar; a cancelled or failed
-import leaves no file), then opened on the GUI thread, whose connection the Data view reads. The
-word index is built afterwards on the runner, with its own connection, so rows can be browsed and
-labelled at once. The last workspace is opened again at start (the setting
+A workspace is made on the runner in two steps (progress and Cancel in the status bar): its first
+rows (:func:`~semvec_studio.core.workspace.staged.begin_workspace`), which are opened on the GUI
+thread at once, whose connection the Data view reads, so they can be browsed and labelled; then
+the rest (:func:`~semvec_studio.core.workspace.staged.finish_import`, a short transaction every
+16,384 rows, its own connection), while the Data view grows (:meth:`Workspace.grow`, a few times a
+second). Cancelling the making of a workspace, in either step, leaves no file; a malformed row
+after the first rows stops the import there, with a one-line message, and the rows before it stay.
+A workspace whose import did not finish (the app was killed) is completed when it is opened, with a
+message. The word index is built afterwards on the runner, with its own connection. The last workspace is opened again at start (the setting
 :data:`REOPEN_KEY`, on by default). What the views showed (the rows sent to them) and the model
 and options are kept in the workspace, so opening it again shows them again.
 
@@ -27,10 +32,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from semvec_studio.core.errors import OutputError, SemvecError
 from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.copying import save_copy
-from semvec_studio.core.workspace.importing import add_files, create_workspace
+from semvec_studio.core.workspace.importing import add_files
 from semvec_studio.core.workspace.readers import ImportOptions
 from semvec_studio.core.workspace.records import EXTENSION
 from semvec_studio.core.workspace.search import build_index, index_pending
+from semvec_studio.core.workspace.staged import begin_workspace, finish_import
 from semvec_studio.core.workspace.store import Workspace, data_dir_of
 from semvec_studio.gui import settings as st
 from semvec_studio.gui.panels.workspace_dialog import NewWorkspace, NewWorkspaceDialog
@@ -38,7 +44,8 @@ from semvec_studio.gui.panels.workspace_dialog import NewWorkspace, NewWorkspace
 RECENT_WORKSPACES = "recent/workspaces"
 LAST_KEY = "workspace/last"
 REOPEN_KEY = "workspace/reopen"
-WORKSPACE_GROUP, INDEX_GROUP = "workspace", "index"
+WORKSPACE_GROUP, INDEX_GROUP, IMPORT_GROUP = "workspace", "index", "import"
+GROW_EVERY_S = 0.5  # the Data view takes in the rows the import added at most this often
 FILES_FILTER = "Texts and tables (*.csv *.tsv *.jsonl *.txt);;All files (*)"
 WORKSPACE_FILTER = f"SemVec workspaces (*{EXTENSION})"
 UNTITLED = "Untitled"
@@ -62,11 +69,24 @@ def pasted_file(texts: list[str]) -> Path:
     return path
 
 
-def _create(request: NewWorkspace, ctx) -> str:
-    """On the runner: make the workspace, close it there (its connection is this thread's)."""
-    ws = create_workspace(request.path, list(request.files), request.options, overwrite=request.overwrite, ctx=ctx)
+def _create(request: NewWorkspace, made: dict, ctx) -> str:
+    """On the runner: make the workspace with its first rows, close it there (its connection is
+    this thread's); ``made`` says it was put in place (a cancel then removes it)."""
+    ws = begin_workspace(request.path, list(request.files), request.options, overwrite=request.overwrite, ctx=ctx)
+    made["path"] = ws.path
     ws.close()
     return str(ws.path)
+
+
+def _finish(path: str, ctx) -> int:
+    return finish_import(path, ctx)
+
+
+def remove_workspace(path: Path) -> None:
+    """Delete a workspace's file, its -wal and -shm, and its data folder."""
+    for leftover in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(data_dir_of(path), ignore_errors=True)
 
 
 def _index(ws: Workspace, ctx) -> int:
@@ -94,6 +114,9 @@ class WorkspaceSession(QObject):
         self.dialog: NewWorkspaceDialog | None = None
         self.create_job: int | None = None
         self.index_job: int | None = None
+        self.import_job: int | None = None
+        self.making: Path | None = None  # the workspace being made: a cancel of its import removes it
+        self._grown = 0.0
         self.last_folder = str(Path.home())
 
     # --- making one -------------------------------------------------------------------------------
@@ -114,10 +137,16 @@ class WorkspaceSession(QObject):
 
     def create(self, request: NewWorkspace) -> int:
         name = Path(request.path).name
+        made: dict = {}
+
+        def cancelled() -> None:
+            if "path" in made:  # put in place just before the cancel came
+                remove_workspace(made["path"])
+            self.notifier.status(f"Making {name} was cancelled; no file was left.")
+
         self.create_job = self.runner.submit(
-            _create, request, name=f"Making {name}", group=WORKSPACE_GROUP,
-            on_result=self._on_created, on_error=lambda exc, details: self.notifier.error(exc, details),
-            on_cancel=lambda: self.notifier.status(f"Making {name} was cancelled; no file was left."),
+            _create, request, made, name=f"Making {name}", group=WORKSPACE_GROUP,
+            on_result=self._on_created, on_error=lambda exc, details: self.notifier.error(exc, details), on_cancel=cancelled,
         )
         return self.create_job
 
@@ -201,16 +230,72 @@ class WorkspaceSession(QObject):
             return
         path = self.ws.path
         self.close()
-        for leftover in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.rmtree(data_dir_of(path), ignore_errors=True)
+        remove_workspace(path)
         if str(self.settings.value(LAST_KEY, "") or "") == str(path):
             self.settings.setValue(LAST_KEY, "")
 
     def _on_created(self, path: str) -> None:
         self.create_job = None
-        if self.open(path, chosen=True):
+        if not self.open(path, chosen=True, making=True):
+            return
+        if self.import_job is None:
             self.notifier.status(f"Made {Path(path).name}: {count(self.ws.row_count, 'row')}")
+
+    # --- the rest of the rows, in the background ----------------------------------------------------
+
+    def start_import(self, *, making: bool = False) -> int | None:
+        """Add the rows the open workspace is waiting for on the runner (a new workspace's rest, or an
+        import a crash cut short); the Data view grows as they come. None when there are none."""
+        ws = self.ws
+        if ws is None or ws.read_only or ws.pending_import() is None:
+            return None
+        self.making = ws.path if making else None
+        name = ws.path.name
+        if not making:
+            self.notifier.status(f"{name}: its import did not finish ({count(ws.row_count, 'row')} so far); adding the rest now")
+        self.import_job = self.runner.submit(
+            _finish, str(ws.path), name=f"Adding the rows of {name}", group=IMPORT_GROUP,
+            on_event=self._on_import_event, on_result=self._on_imported, on_error=self._on_import_failed,
+            on_cancel=lambda: self._on_import_cancelled(ws.path),
+        )
+        return self.import_job
+
+    def grow(self) -> int:
+        """Take in the rows the import committed (the Data view follows: it listens to the workspace)."""
+        self._grown = time.monotonic()
+        return 0 if self.ws is None else self.ws.grow()
+
+    def _on_import_event(self, event) -> None:
+        if event.kind == "rows_added" and time.monotonic() - self._grown >= GROW_EVERY_S:
+            self.grow()
+
+    def _on_imported(self, _added: int) -> None:
+        self.import_job, self.making = None, None
+        self.grow()
+        if self.ws is not None:
+            self.notifier.status(f"Made {self.ws.path.name}: {count(self.ws.row_count, 'row')}")
+            self.start_index()
+
+    def _on_import_failed(self, exc, details: str) -> None:
+        self.import_job, self.making = None, None
+        self.grow()  # the rows before the malformed one stay
+        self.notifier.error(exc, details)
+
+    def _on_import_cancelled(self, path: Path) -> None:
+        if self.ws is None or self.ws.path != path:
+            return  # closed by the user: its rows so far stay, and the import goes on when it is opened again
+        self.import_job = None
+        making, self.making = self.making, None
+        if making == path:  # cancelled while it was made: no file is left
+            self.close()
+            remove_workspace(path)
+            if str(self.settings.value(LAST_KEY, "") or "") == str(path):
+                self.settings.setValue(LAST_KEY, "")
+            self.notifier.status(f"Making {path.name} was cancelled; no file was left.")
+        else:
+            self.grow()
+            self.notifier.status(f"Adding the rows of {self.ws.path.name} was stopped ({count(self.ws.row_count, 'row')} so far);"
+                                 " it goes on when the workspace is opened again")
 
     # --- opening and closing ----------------------------------------------------------------------
 
@@ -219,8 +304,9 @@ class WorkspaceSession(QObject):
         if path:
             self.open(path, chosen=True)
 
-    def open(self, path: str | os.PathLike, *, chosen: bool = False) -> bool:
-        """Open ``path`` (closing the open workspace first); errors go to the status bar."""
+    def open(self, path: str | os.PathLike, *, chosen: bool = False, making: bool = False) -> bool:
+        """Open ``path`` (closing the open workspace first); errors go to the status bar. An import
+        it is waiting for goes on (``making``: it is the one being made)."""
         path = str(Path(path).absolute())
         if self.ws is not None and str(self.ws.path) == path:
             return True
@@ -236,12 +322,13 @@ class WorkspaceSession(QObject):
             st.push_recent(self.settings, RECENT_WORKSPACES, path)
         self.settings.setValue(LAST_KEY, path)  # an untitled one too: it is reopened after a crash
         self.recentChanged.emit()
+        importing = self.start_import(making=making) is not None  # before the views' jobs: the rows come first
         self.opened.emit(ws)
         if chosen:
             self.chosen.emit()
         if ws.read_only:
             self.notifier.status(f"{Path(path).name} is read-only: {ws.read_only_reason}")
-        else:
+        elif not importing:
             self.start_index()
         return True
 
@@ -263,6 +350,10 @@ class WorkspaceSession(QObject):
         if self.index_job is not None:
             self.runner.cancel(self.index_job)
             self.index_job = None
+        if self.import_job is not None:  # its rows so far are kept; it goes on when the workspace is opened again
+            self.making = None
+            self.runner.cancel(self.import_job)
+            self.import_job = None
         self.closing.emit(self.ws)
         ws, self.ws = self.ws, None
         ws.close()

@@ -8,10 +8,14 @@ test_workspace_speed.py (~90 MB, six columns, a label column):
   repainted synchronously (``viewport().repaint()`` and ``processEvents``). Median and p99 in ms;
   target (issue): <= 50 ms.
 - ``workspace_gui_gaps``: a 5 ms QTimer on the GUI thread ticks while WorkspaceSession makes the
-  workspace on the runner (a progress bar follows the runner, as the status bar does), opens it in
-  the Data view and then builds its word index on the runner. The gaps between ticks are how long
-  the GUI could not react: p99 and max for each phase. Target (issue): p99 <= 50 ms while the
-  workspace is made.
+  workspace on the runner (a progress bar follows the runner, as the status bar does): its first
+  rows, opened in the Data view, where the number key 1 labels the first row (the time from Create
+  to that label committed, beside pandas read_csv of the same file in the same run, in turns,
+  three times: medians); then the rest of the rows added on the runner while the Data view grows
+  (the time until all are in); then (the first time) its word index built on the runner. The gaps
+  between ticks are how long the GUI could not react: p99 and max for each phase. Targets (issue):
+  the first rows browsable and a label edit committed within 2x pandas' time; p99 <= 50 ms while
+  the workspace is made.
 
 Asserted: a repaint at 1,000,000 rows takes at most twice one at 1,000 (medians, the same run:
 "smooth at a million rows"; the absolute medians swing with this shared machine's load, so they
@@ -139,12 +143,14 @@ class Ticks:
         return float(np.percentile(inside, 99)), float(inside.max()), len(inside)
 
 
-@pytest.mark.timeout(3600)
-def test_gui_gaps_while_a_million_row_workspace_is_made(qtbot, big_csv, tmp_path):
+def _make_in_the_gui(qtbot, tmp_path: Path, big_csv: Path, name: str, *, index: bool) -> dict:
+    """Create in a WorkspaceSession with a DataView, as the New workspace dialog's Create does:
+    the times from Create to the first rows shown in the Data view and a number key's label on one
+    committed, to all rows in, and (``index``) to the word index built; the GUI's gaps in each phase."""
     runner, notifier = Runner(), Notifier()
     window = QWidget()
     qtbot.addWidget(window)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = QSettings(str(tmp_path / f"settings-{name}.ini"), QSettings.Format.IniFormat)
     session = WorkspaceSession(runner, notifier, settings, window)
     view = DataView()
     qtbot.addWidget(view)
@@ -157,26 +163,67 @@ def test_gui_gaps_while_a_million_row_workspace_is_made(qtbot, big_csv, tmp_path
     progress.show()
     runner.progress.connect(lambda p, eta: (progress.setRange(0, int(p.total or 0)), progress.setValue(int(p.done))))
     ticks = Ticks()
+    out: dict = {}
     try:
         ticks.timer.start()
         qtbot.wait(200)
         t_submit = time.perf_counter()
         with qtbot.waitSignal(session.opened, timeout=600_000):
-            session.create(NewWorkspace(str(tmp_path / "made.semvec"), (str(big_csv),), LABELS, False))
+            session.create(NewWorkspace(str(tmp_path / f"{name}.semvec"), (str(big_csv),), LABELS, False))
         t_opened = time.perf_counter()
-        assert session.ws is not None and session.ws.row_count == ROWS and session.index_job is not None
-        with qtbot.waitSignal(runner.finished, timeout=600_000, check_params_cb=lambda job, _r: job == session.index_job):
+        ws, job = session.ws, session.import_job
+        assert ws is not None and view.model.rowCount() == ws.row_count > 0 and job is not None
+        index = view.model.index(0, 2)
+        view.table.setCurrentIndex(index)
+        qtbot.keyClick(view.table, Qt.Key.Key_1)  # the label whose key is 1, committed when the key is handled
+        t_labelled = time.perf_counter()
+        assert ws.row(0).label_source == "typed"
+        out["head_rows"] = ws.row_count
+        with qtbot.waitSignal(runner.finished, timeout=600_000, check_params_cb=lambda j, _r: j == job):
             pass
-        t_indexed = time.perf_counter()
+        t_all = time.perf_counter()
+        assert ws.row_count == ROWS and view.model.rowCount() == ROWS and ws.row(0).label_source == "typed"
+        t_indexed = t_all
+        if index:
+            with qtbot.waitSignal(runner.finished, timeout=600_000, check_params_cb=lambda j, _r: j == session.index_job):
+                pass
+            t_indexed = time.perf_counter()
         qtbot.wait(200)
         ticks.timer.stop()
     finally:
         session.close()
         runner.shutdown()
-    make_p99, make_max, make_ticks = ticks.phase(t_submit, t_opened)
-    index_p99, index_max, index_ticks = ticks.phase(t_opened, t_indexed)
-    report("workspace_gui_gaps", rows=ROWS, tick_ms=TICK_MS, make_s=f"{t_opened - t_submit:.2f}", make_ticks=make_ticks,
-           make_gap_p99_ms=f"{make_p99:.1f}", make_gap_max_ms=f"{make_max:.1f}", index_s=f"{t_indexed - t_opened:.2f}",
-           index_ticks=index_ticks, index_gap_p99_ms=f"{index_p99:.1f}", index_gap_max_ms=f"{index_max:.1f}",
-           load=f"{os.getloadavg()[0]:.2f}")
-    assert make_p99 <= GAP_TARGET_MS
+    out.update(first_s=t_labelled - t_submit, opened_s=t_opened - t_submit, all_s=t_all - t_submit, index_s=t_indexed - t_all,
+               make=ticks.phase(t_submit, t_labelled), rest=ticks.phase(t_labelled, t_all))
+    if index:
+        out["index"] = ticks.phase(t_all, t_indexed)
+    return out
+
+
+@pytest.mark.timeout(3600)
+def test_gui_gaps_while_a_million_row_workspace_is_made(qtbot, big_csv, tmp_path):
+    """Three times, in turns with pandas read_csv of the same file (medians): Create to the first
+    rows browsable and labelled with a key, to all rows in; the gaps while the first rows are made,
+    while the rest comes and (the first time) while the word index is built."""
+    pd = pytest.importorskip("pandas", reason="the comparison needs pandas (the 'bench' extra)")
+    pandas_runs, runs = [], []
+    for i in range(3):
+        t0 = time.perf_counter()
+        pd.read_csv(big_csv)
+        pandas_runs.append(time.perf_counter() - t0)
+        runs.append(_make_in_the_gui(qtbot, tmp_path, big_csv, f"made{i}", index=i == 0))
+    pandas_s = float(np.median(pandas_runs))
+    first_s, all_s = (float(np.median([r[k] for r in runs])) for k in ("first_s", "all_s"))
+    make_p99, make_max = max(r["make"][0] for r in runs), max(r["make"][1] for r in runs)
+    rest_p99, rest_max = max(r["rest"][0] for r in runs), max(r["rest"][1] for r in runs)
+    index_p99, index_max, index_ticks = runs[0]["index"]
+    report("workspace_gui_gaps", rows=ROWS, tick_ms=TICK_MS, head_rows=runs[0]["head_rows"], pandas_read_s=f"{pandas_s:.2f}",
+           first_rows_labelled_s=f"{first_s:.3f}", ratio_to_pandas=f"{first_s / pandas_s:.2f}", all_rows_in_s=f"{all_s:.2f}",
+           pandas_runs_s="/".join(f"{t:.2f}" for t in pandas_runs), first_runs_s="/".join(f"{r['first_s']:.3f}" for r in runs),
+           opened_runs_s="/".join(f"{r['opened_s']:.3f}" for r in runs), all_runs_s="/".join(f"{r['all_s']:.2f}" for r in runs),
+           make_gap_p99_ms=f"{make_p99:.1f}", make_gap_max_ms=f"{make_max:.1f}",
+           rest_gap_p99_ms=f"{rest_p99:.1f}", rest_gap_max_ms=f"{rest_max:.1f}",
+           index_s=f"{runs[0]['index_s']:.2f}", index_ticks=index_ticks, index_gap_p99_ms=f"{index_p99:.1f}",
+           index_gap_max_ms=f"{index_max:.1f}", load=f"{os.getloadavg()[0]:.2f}")
+    assert make_p99 <= GAP_TARGET_MS and rest_p99 <= GAP_TARGET_MS
+    assert first_s <= 2 * pandas_s  # the issue's target: browsable and labels editable within 2x pandas' time

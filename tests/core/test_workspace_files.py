@@ -369,7 +369,7 @@ def test_a_v1_file_opens_with_its_data(tmp_path, small_csv):
     assert _objects(tmp_path / "v1.semvec") == _objects(tmp_path / "fresh.semvec")
 
 
-def _v1_to_v2(conn: sqlite3.Connection) -> None:
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
     """A real step, as a next version might add: a description for labels, and notes per row
     filled from the data (where each label came from)."""
     conn.execute("ALTER TABLE labels ADD COLUMN description TEXT NOT NULL DEFAULT ''")
@@ -384,13 +384,16 @@ def small_csv(tmp_path) -> Path:
     return path
 
 
-def test_upgrading_a_v1_file_to_v2_keeps_its_data(tmp_path, monkeypatch, small_csv):
+def test_upgrading_a_v1_file_to_v3_keeps_its_data(tmp_path, monkeypatch, small_csv):
+    """Version 2 (how far each import got) and a next step after it, in one upgrade."""
     build_v1_file(tmp_path / "v1.semvec")
-    monkeypatch.setattr(schema, "MIGRATIONS", [_v1_to_v2])
-    assert schema.current_version() == 2
+    monkeypatch.setattr(schema, "MIGRATIONS", [schema.v1_to_v2, _v2_to_v3])
+    assert schema.current_version() == 3
     with Workspace.open(tmp_path / "v1.semvec") as ws:
         _check_v1_data(ws)
-        assert ws.conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert ws.conn.execute("PRAGMA user_version").fetchone() == (3,)
+        assert [(s.complete, s.import_note) for s in ws.sources()] == [(True, None)]  # a version 1 file's import was whole
+        assert ws.pending_import() is None and ws.import_line() is None
         assert ws.conn.execute("SELECT row, note FROM row_notes ORDER BY row").fetchall() == [(0, "label from imported"),
                                                                                              (2, "label from typed")]
         assert ws.conn.execute("SELECT name, description FROM labels").fetchall() == [("pos", "")]

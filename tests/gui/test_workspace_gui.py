@@ -413,3 +413,102 @@ def test_texts_labelled_on_the_map_are_kept_in_the_workspace_and_undone_in_the_d
     click_row(qtbot, view.table, 0)
     qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one edit: undone at once
     assert [r.label for r in ws.read_rows(rows)] == [None] * 4 and "280 unlabelled" in view.counts.text()
+
+
+# --- a big file: its first rows at once, the rest in the background ------------------------------------
+
+
+@pytest.fixture
+def staged_small(monkeypatch):
+    """Stages as a 1,000,000-row file has them, for a 40,000-row one: a head of 4 blocks, 4 blocks
+    per transaction, each a little slower (so the test acts while the rest is still coming)."""
+    import time
+
+    from semvec_studio.core.workspace import staged
+
+    monkeypatch.setattr(staged, "HEAD_BYTES", 1 << 18)
+    monkeypatch.setattr(staged, "HEAD_ROWS", 4 * 1024)
+    monkeypatch.setattr(staged, "COMMIT_BLOCKS", 4)
+    commit = staged._commit
+    monkeypatch.setattr(staged, "_commit", lambda *a: (time.sleep(0.05), commit(*a))[1])
+    return staged
+
+
+def big_csv(tmp_path: Path, rows: int = 40_000) -> Path:
+    path = tmp_path / "big.csv"
+    path.write_text("id,text,label\n" + "".join(f"{i},row number {i} of a long file,{'abc'[i % 3]}\n" for i in range(rows)),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_big_file_is_browsable_and_labelled_before_all_its_rows_are_in(qtbot, make_window, tiny_bert, tmp_path, monkeypatch,
+                                                                         staged_small):
+    from semvec_studio.gui.main_window import DATA_TAB
+
+    window = make_window(tiny_bert)
+    ws = make_workspace(qtbot, window, [big_csv(tmp_path)], tmp_path / "big.semvec", "label")
+    job = window.session.import_job
+    assert ws.row_count == 4096 and job is not None and window.runner.is_running(job)
+    window.views.setCurrentIndex(DATA_TAB)
+    view = window.data_view
+    assert view.model.rowCount() == ws.row_count < 40_000 and "importing big.csv:" in view.counts.text()
+    new_label(qtbot, window, monkeypatch, "mine")
+    click_row(qtbot, view.table, 2)
+    qtbot.keyClick(view.table, Qt.Key.Key_0 + ws.label("mine").key)  # committed while the rest comes
+    assert ws.row(2).label == "mine" and labels_shown(window, [2]) == ["mine"] and view.current_row() == 3
+    assert window.runner.is_running(job)
+    with qtbot.waitSignal(window.runner.finished, timeout=MS, check_params_cb=lambda j, _r: j == job):
+        pass
+    assert ws.row_count == 40_000 and view.model.rowCount() == 40_000 and view.current_row() == 3
+    assert ws.row(2).label == "mine" and ws.row(39_999).text == "row number 39999 of a long file"
+    assert ws.label_counts()["mine"] == 1 and ws.pending_import() is None
+    assert view.counts.text().startswith("40,000 rows · 0 unlabelled") and "importing" not in view.counts.text()
+    assert window.session.index_job is not None  # the word index comes after the rows
+
+
+def test_cancelling_while_the_rest_of_the_rows_comes_leaves_no_file(qtbot, make_window, tiny_bert, tmp_path, staged_small):
+    window = make_window(tiny_bert)
+    ws = make_workspace(qtbot, window, [big_csv(tmp_path)], tmp_path / "big.semvec")
+    ws.set_label([1], "mine")
+    job = window.session.import_job
+    qtbot.waitUntil(lambda: window.status_area.job_id == job, timeout=MS)  # the status bar shows the import, with Cancel
+    with qtbot.waitSignal(window.runner.cancelled, timeout=MS, check_params_cb=lambda j: j == job):
+        qtbot.mouseClick(window.status_area.cancel, Qt.MouseButton.LeftButton)
+    assert window.session.ws is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "settings"]  # no workspace, no partial file
+
+
+def test_an_interrupted_import_is_completed_when_the_workspace_opens(qtbot, make_window, tiny_bert, tmp_path, staged_small):
+    from semvec_studio.core.workspace.importing import ImportOptions
+
+    with staged_small.begin_workspace(tmp_path / "cut.semvec", [big_csv(tmp_path)], ImportOptions(label_column="label")) as ws:
+        ws.set_label([7], "mine")  # then the app was killed: the rest never came
+    window = make_window(tiny_bert)
+    messages = []
+    window.notifier.message.connect(messages.append)
+    assert window.session.open(tmp_path / "cut.semvec", chosen=True)
+    job = window.session.import_job
+    assert job is not None and any("its import did not finish (4,096 rows so far); adding the rest now" in m for m in messages)
+    with qtbot.waitSignal(window.runner.finished, timeout=MS, check_params_cb=lambda j, _r: j == job):
+        pass
+    ws = window.session.ws
+    assert ws.row_count == 40_000 and ws.row(7).label == "mine" and window.data_view.model.rowCount() == 40_000
+    assert ws.import_line() is None and "Made cut.semvec: 40,000 rows" in messages[-1]
+
+
+def test_a_malformed_row_after_the_first_rows_is_one_line_and_the_rows_before_it_stay(qtbot, make_window, tiny_bert, tmp_path,
+                                                                                      staged_small):
+    path = big_csv(tmp_path)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('40000,"a quote left open\n')
+    window = make_window(tiny_bert)
+    messages = []
+    window.notifier.message.connect(messages.append)
+    ws = make_workspace(qtbot, window, [path], tmp_path / "big.semvec", "label")
+    job = window.session.import_job
+    with qtbot.waitSignal(window.runner.failed, timeout=MS, check_params_cb=lambda j, *_: j == job):
+        pass
+    assert str(path) in messages[-1] and "line 40002" in messages[-1] and "\n" not in messages[-1]
+    assert window.session.ws is ws and 4096 <= ws.row_count <= 40_000 and window.data_view.model.rowCount() == ws.row_count
+    assert "holds only the first" in ws.import_line()
+    assert "only the first" in window.data_view.counts.text()

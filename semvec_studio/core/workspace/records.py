@@ -41,6 +41,8 @@ class Source:
     sha256: str
     added: float
     warnings: tuple[str, ...]
+    complete: bool = True  # False: its rows are still being added (row_count: so far), or the import stopped
+    import_note: str | None = None  # why its import stopped before the end of the file
 
     @property
     def stop(self) -> int:
@@ -71,4 +73,6 @@ def source_from_record(record) -> Source:
     values[6] = None if values[6] is None else bool(values[6])
     values[7] = tuple(json.loads(values[7]))
     values[17] = tuple(json.loads(values[17]))
+    if len(values) > 18:
+        values[18] = bool(values[18])
     return Source(*values)

@@ -3,8 +3,9 @@
 Format versions: a fresh file is made by :data:`V1_DDL` (frozen: never edit it) followed by every
 step of :data:`MIGRATIONS` (``MIGRATIONS[i]`` moves a file from version ``i + 1`` to ``i + 2``), so
 an upgraded file and a new one have the same tables by construction. Version 1 is the first
-released format and the current one; a change to the tables is a new function appended to
-:data:`MIGRATIONS`. An upgrade runs in one transaction: it completes or leaves the file as it was.
+released format; version 2 (:func:`v1_to_v2`) records how far each file's import got, so a
+workspace can be opened while its rows are still being added. A change to the tables is a new
+function appended to :data:`MIGRATIONS`. An upgrade runs in one transaction: it completes or leaves the file as it was.
 
 :func:`inspect_file` checks a file without changing a byte of it and without creating -wal or -shm
 files (it reads the header itself, then opens the file ``immutable``): a missing file, a file that
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -119,8 +121,19 @@ CREATE VIRTUAL TABLE rows_fts USING fts5(text, content='', tokenize='unicode61 r
 
 Migration = Callable[[sqlite3.Connection], None]
 
+
+def v1_to_v2(conn: sqlite3.Connection) -> None:
+    """How far each file's import got: ``complete`` is 0 while its rows are still being added (its
+    ``row_count`` is the rows committed so far), and ``import_note`` says why an import stopped
+    before the end of the file (a malformed row; None when it did not). Files of version 1 were
+    imported whole. The import still to do (the files not begun, the options) is the meta key
+    ``import`` (a JSON object), absent when there is none."""
+    conn.execute("ALTER TABLE sources ADD COLUMN complete INTEGER NOT NULL DEFAULT 1")
+    conn.execute("ALTER TABLE sources ADD COLUMN import_note TEXT")
+
+
 # MIGRATIONS[i] upgrades a file from version i + 1 to version i + 2, inside the caller's transaction.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [v1_to_v2]
 
 
 def current_version() -> int:
@@ -257,6 +270,20 @@ def connect(path: str | os.PathLike, *, read_only: bool, immutable: bool = False
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+_GATES: dict[str, threading.Lock] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def write_gate(path: str | os.PathLike) -> threading.Lock:
+    """One lock per workspace file in this process, held around each write transaction by the
+    open workspace and by an import in another thread: a label edit then waits for the import's
+    current transaction only (a few ms). Left to SQLite's busy handler, whose sleeps grow to
+    100 ms, it could miss the short gaps between the import's transactions for seconds."""
+    key = os.path.realpath(path)
+    with _GATES_LOCK:
+        return _GATES.setdefault(key, threading.Lock())
 
 
 def create_schema(conn: sqlite3.Connection) -> str:

@@ -10,6 +10,7 @@ another thread opens its own with :meth:`Workspace.connect`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -61,6 +62,7 @@ class Workspace:
         self.read_only_reason = read_only_reason
         self._blocks: dict[int, tuple[Block, list | None]] = {}
         self._labels_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self.growth_listeners: list = []  # called with the number of rows :meth:`grow` took in (views that follow them)
         self.refresh()
 
     # --- opening and closing ------------------------------------------------------------------
@@ -116,6 +118,12 @@ class Workspace:
         when this workspace is writable. The caller closes it."""
         return schema.connect(self.path, read_only=self.read_only, immutable=self._lock.error is not None)
 
+    @contextlib.contextmanager
+    def _transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking turns with an import in another thread (see :func:`schema.write_gate`)."""
+        with schema.write_gate(self.path), transaction(conn) as conn:
+            yield conn
+
     def translate(self, err: sqlite3.DatabaseError) -> Exception:
         text = str(err)
         if any(word in text for word in _CORRUPT):
@@ -151,15 +159,64 @@ class Workspace:
     @_translated
     def refresh(self) -> None:
         """Read the sources and the block index again (after rows were added, here or elsewhere)."""
-        records = self.conn.execute("SELECT id, name, path, format, encoding, delimiter, quoting, header, text_column, text_index,"
-                                    " label_column, first_row, row_count, skipped_blank, size, sha256, added, warnings"
-                                    " FROM sources ORDER BY first_row").fetchall()
+        records = self.conn.execute(self._sources_query()).fetchall()
         self._sources = [source_from_record(r) for r in records]
         self._starts = np.asarray([s for (s,) in self.conn.execute("SELECT first_row FROM row_blocks ORDER BY first_row")], np.int64)
         self.row_count = sum(s.row_count for s in self._sources)
         self.uuid = self.meta("uuid")
         self._blocks.clear()
         self._labels_cache = None
+
+    @_translated
+    def grow(self) -> int:
+        """Take in the rows an import in another connection committed since the last look (the
+        import of a new workspace goes on in the background); keeps the caches of the rows already
+        here, and extends :meth:`label_array`. Returns how many rows came."""
+        before = self.row_count
+        records = self.conn.execute(self._sources_query()).fetchall()
+        self._sources = [source_from_record(r) for r in records]
+        last = int(self._starts[-1]) if len(self._starts) else -1
+        more = [s for (s,) in self.conn.execute("SELECT first_row FROM row_blocks WHERE first_row > ? ORDER BY first_row", (last,))]
+        if more:
+            self._starts = np.concatenate([self._starts, np.asarray(more, np.int64)])
+        self.row_count = sum(s.row_count for s in self._sources)
+        self._blocks.clear()  # a block of the first rows may have been written again (see staged.py)
+        added = self.row_count - before
+        for listener in list(self.growth_listeners):
+            listener(added)
+        return added
+
+    def pending_import(self) -> dict | None:
+        """The import still to do (see :mod:`~semvec_studio.core.workspace.staged`), or None."""
+        found = self.meta("import")
+        return None if found is None else json.loads(found)
+
+    def import_line(self) -> str | None:
+        """One line when the rows are not all in: an import going on or interrupted (it can be
+        completed), or one that stopped at a malformed row. None when every file's rows are in."""
+        pending = self.pending_import()
+        stopped = [s for s in self._sources if not s.complete and s.import_note]
+        if pending is not None:
+            current = next((s for s in self._sources if not s.complete), None)
+            so_far = f"{self.row_count:,} rows so far"
+            if current is not None:
+                so_far += f", {current.row_count:,} of them from {current.name}"
+            left = pending.get("files", [])
+            if left:
+                so_far += f"; {len(left)} more file{'s' if len(left) != 1 else ''} to add"
+            return (f"{self.path}: its import is not finished ({so_far}); complete it with: semvec workspace add {self.path} --resume"
+                    " (the app completes it when it opens the workspace)")
+        if stopped:
+            s = stopped[0]
+            return f"{self.path}: holds only the first {s.row_count:,} rows of {s.name}: {s.import_note}"
+        return None
+
+    def _sources_query(self) -> str:
+        """The sources in order, with how far each import got (every file of version 1 is complete)."""
+        staged = any(name == "complete" for _, name, *_ in self.conn.execute("PRAGMA table_info(sources)"))
+        return ("SELECT id, name, path, format, encoding, delimiter, quoting, header, text_column, text_index, label_column,"
+                " first_row, row_count, skipped_blank, size, sha256, added, warnings, "
+                + ("complete, import_note" if staged else "1, NULL") + " FROM sources ORDER BY first_row")
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         found = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -277,10 +334,14 @@ class Workspace:
     def label_array(self) -> tuple[np.ndarray, np.ndarray]:
         """Each row's label id (-1: none) and label source (index into LABEL_SOURCES; -1: none),
         kept up to date by this workspace's edits (for filters and colouring a map)."""
-        if self._labels_cache is None:
+        known = 0 if self._labels_cache is None else len(self._labels_cache[0])
+        if self._labels_cache is None or known < self.row_count:  # none yet, or rows came (:meth:`grow`)
             ids = np.full(self.row_count, -1, np.int64)
             sources = np.full(self.row_count, -1, np.int8)
-            found = self.conn.execute("SELECT row, label, source FROM row_labels").fetchall()
+            if self._labels_cache is not None:
+                ids[:known], sources[:known] = self._labels_cache
+            found = self.conn.execute("SELECT row, label, source FROM row_labels WHERE row >= ? AND row < ?",
+                                      (known, self.row_count)).fetchall()
             if found:
                 rows = np.fromiter((r for r, _, _ in found), np.int64, len(found))
                 ids[rows] = np.fromiter((lb for _, lb, _ in found), np.int64, len(found))
@@ -291,7 +352,7 @@ class Workspace:
 
     def _edited(self, edit: Edit | None) -> Edit | None:
         if edit is not None and self._labels_cache is not None:
-            ids, sources = self._labels_cache
+            ids, sources = self.label_array()  # (with the rows that came since it was read)
             ids[edit.rows] = edit.labels
             sources[edit.rows] = edit.sources
         return edit
@@ -311,7 +372,7 @@ class Workspace:
         conn = self.writable()
         rows = np.asarray(rows, dtype=np.int64).reshape(-1)
         self._check_rows(rows)
-        with transaction(conn):
+        with self._transaction(conn):
             done = labelling.label_rows(conn, rows, labels, source, ctx)
         return self._edited(done)
 
@@ -321,7 +382,7 @@ class Workspace:
     @_translated
     def add_label(self, name: str, colour: str | None = None, key: int | None = None) -> Edit:
         """A new label (the next free colour and key 1-9 unless given)."""
-        with transaction(self.writable()) as conn:
+        with self._transaction(self.writable()) as conn:
             return labelling.add_label(conn, name, colour, key)
 
     @_translated
@@ -329,20 +390,20 @@ class Workspace:
                      key: int | None | str = "keep") -> Edit | None:
         """Rename a label, change its colour, or give it a key (1-9; None: no key). A key another
         label has moves to this one, and that label gets this one's old key."""
-        with transaction(self.writable()) as conn:
+        with self._transaction(self.writable()) as conn:
             return labelling.change_label(conn, name, new_name, colour, key)
 
     @_translated
     def merge_labels(self, name: str, into: str) -> Edit:
         """Give the rows labelled ``name`` the label ``into`` and remove ``name``, in one edit."""
-        with transaction(self.writable()) as conn:
+        with self._transaction(self.writable()) as conn:
             done = labelling.merge_labels(conn, name, into)
         return self._edited(done)
 
     @_translated
     def delete_label(self, name: str) -> Edit:
         """Remove a label; its rows become unlabelled (undo brings both back)."""
-        with transaction(self.writable()) as conn:
+        with self._transaction(self.writable()) as conn:
             done = labelling.delete_label(conn, name)
         return self._edited(done)
 
@@ -351,14 +412,14 @@ class Workspace:
     @_translated
     def undo(self) -> Edit | None:
         conn = self.writable()
-        with transaction(conn):
+        with self._transaction(conn):
             done = edits.undo(conn)
         return self._edited(done)
 
     @_translated
     def redo(self) -> Edit | None:
         conn = self.writable()
-        with transaction(conn):
+        with self._transaction(conn):
             done = edits.redo(conn)
         return self._edited(done)
 
@@ -381,7 +442,7 @@ class Workspace:
         rows = np.unique(np.asarray(rows, dtype=np.int64).reshape(-1))
         self._check_rows(rows)
         now = time.time()
-        with transaction(conn):
+        with self._transaction(conn):
             conn.execute("INSERT INTO selections(name, rows, created, updated) VALUES (?, ?, ?, ?) ON CONFLICT(name)"
                          " DO UPDATE SET rows = excluded.rows, updated = excluded.updated", (name, rows.astype("<i8").tobytes(), now, now))
 
@@ -397,7 +458,7 @@ class Workspace:
     @_translated
     def delete_selection(self, name: str) -> None:
         conn = self.writable()
-        with transaction(conn):
+        with self._transaction(conn):
             conn.execute("DELETE FROM selections WHERE name = ?", (name,))
 
     def setting(self, key: str, default=None):
@@ -411,7 +472,7 @@ class Workspace:
     @_translated
     def set_setting(self, key: str, value) -> None:
         conn = self.writable()
-        with transaction(conn):
+        with self._transaction(conn):
             conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
 
     # --- checks -------------------------------------------------------------------------------

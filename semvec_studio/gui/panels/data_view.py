@@ -202,6 +202,11 @@ class DataView(QWidget):
     # --- the workspace ----------------------------------------------------------------------------
 
     def set_workspace(self, ws: Workspace | None) -> None:
+        old = getattr(self, "ws", None)
+        if old is not None and self._rows_added in old.growth_listeners:
+            old.growth_listeners.remove(self._rows_added)
+        if ws is not None:
+            ws.growth_listeners.append(self._rows_added)
         self.ws = ws
         self.ranking = None
         self.message.clear()
@@ -219,6 +224,20 @@ class DataView(QWidget):
         if ws.read_only:
             self.message.show_info(f"Read-only: {ws.read_only_reason}.")
         self.apply_filters()
+
+    def _rows_added(self, _added: int) -> None:
+        """An import added rows (the workspace grew): the unfiltered table takes them in where it
+        is; a filtered or sorted one is made again when the import is done."""
+        view = self.model.view
+        if view is None:
+            return
+        if view.order is None:
+            self.model.rows_grew()
+        elif self.ws.pending_import() is None:
+            self.apply_filters()
+        if self.ws.pending_import() is None:
+            self._fill_combos()  # the files, with their rows
+        self._update_counts()
 
     def _fill_combos(self) -> None:
         ws = self.ws
@@ -325,11 +344,27 @@ class DataView(QWidget):
         if self.ws is None or self.model.view is None:
             return
         shown, total = len(self.model.view), self.ws.row_count
-        unlabelled = self.ws.label_counts()[None]
         what = count(total, "row") if shown == total else f"{shown:,} of {count(total, 'row')}"
         if self.model.view.scores is not None:
             what += f" · ranked by meaning to “{self.ranking.query}” ({self.ranking.model}), best first"
-        self.counts.setText(f"{what} · {unlabelled:,} unlabelled")
+        if self.ws.pending_import() is not None:  # no count over every row each time some come: when they are all in
+            self.counts.setText(what + self._importing())
+            return
+        self.counts.setText(f"{what} · {self.ws.label_counts()[None]:,} unlabelled" + self._importing())
+
+    def _importing(self) -> str:
+        """" · importing FILE: N of about M rows" while an import goes on; a stopped one's note."""
+        pending = self.ws.pending_import()
+        if pending is None:
+            stopped = next((s for s in self.ws.sources() if not s.complete and s.import_note), None)
+            return "" if stopped is None else (f" · only the first {stopped.row_count:,} rows of {stopped.name.rsplit('/', 1)[-1]}"
+                                               f" are in: {stopped.import_note}")
+        current = pending.get("current") or {}
+        source = next((s for s in self.ws.sources() if s.id == current.get("source")), None)
+        if source is None:
+            return " · importing more files"
+        return (f" · importing {source.name.rsplit('/', 1)[-1]}: {source.row_count:,} of about"
+                f" {max(source.row_count, current.get('estimate', 0)):,} rows")
 
     def _update_buttons(self) -> None:
         writable = self.ws is not None and not self.ws.read_only
