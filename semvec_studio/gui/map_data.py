@@ -127,6 +127,8 @@ def caption(data: MapData) -> str:
         sampled = f" (a sample of {len(data):,} of {len(data.embset):,})" if len(data) < len(data.embset) else ""
         head = f"<b>{method}</b> of {len(data):,} {noun}{sampled}"
     facts = []
+    if proj is not None and proj.fitted_on:  # a method fitted on a sample, the other rows placed
+        facts.append(html.escape(proj.fitted_on))
     if proj is not None and proj.quality:
         q = proj.quality
         facts.append(f"trustworthiness {q['trustworthiness']:.3f} · kNN overlap {q['knn_overlap']:.2f} "

@@ -157,6 +157,11 @@ def test_maps_are_kept_by_what_made_them_whole_or_not_at_all(ws):
     back = maps.load_map(ws, key)
     np.testing.assert_array_equal(back.coords, proj.coords)
     assert back.rows.tolist() == list(range(6)) and back.explained_variance == [0.5, 0.2] and back.method == "pca"
+    sampled = Projection(vectors[:, :2].copy(), np.arange(6), "tsne", {"method": "tsne"}, None, {}, "openTSNE",
+                         fitted_rows=4, placement="openTSNE transform")
+    maps.save_map(ws, "sampled", sampled)
+    again = maps.load_map(ws, "sampled")  # a map fitted on a sample says so after a reopen too
+    assert again.fitted_rows == 4 and again.placement == "openTSNE transform" and again.fitted_on == "fitted on 4 of 6 rows"
     (ws.data_dir / maps.MAPS / key / maps.COORDS_FILE).write_bytes(b"damaged")
     assert maps.load_map(ws, key) is None  # damaged: made again
     for i in range(maps.MAPS_KEPT + 2):

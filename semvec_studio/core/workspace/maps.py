@@ -74,6 +74,7 @@ def load_map(ws: Workspace, key: str) -> Projection | None:
             return None
         return Projection(coords=coords, rows=rows, method=record["method"], params=record["params"],
                           explained_variance=record.get("explained_variance"), quality=record.get("quality") or {},
-                          implementation=record.get("implementation", ""))
+                          implementation=record.get("implementation", ""), fitted_rows=record.get("fitted_rows"),
+                          placement=record.get("placement", ""))
     except (OSError, ValueError, KeyError, TypeError):
         return None
