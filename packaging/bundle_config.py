@@ -87,6 +87,12 @@ EXCLUDES = (
     "pyqtgraph.examples", "pyqtgraph.opengl", "pyqtgraph.jupyter", "pyqtgraph.canvas", "pyqtgraph.console",
 )
 
+# Optional extras the app imports only where they are used, left out of the bundle on purpose (asked
+# for, they say which extra to install): the Ray cluster engine (`semvec extract --engine ray`, the
+# `ray` extra, ~200 MB with its dependencies) drives a cluster from a Python environment, not from
+# the desktop bundle.
+NOT_BUNDLED = ("ray",)
+
 # Collected files (destination paths inside the bundle) dropped after analysis: libraries' tests,
 # C/C++ headers, static libraries, CMake files, test programs, and Qt parts nothing loads.
 DROP = (

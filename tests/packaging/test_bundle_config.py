@@ -34,6 +34,24 @@ def app_imports() -> set[str]:
     return {n for n in names if _found(n)}
 
 
+def shipped_imports(bundle_config) -> set[str]:
+    """What the app imports and the bundle ships: all but the extras left out on purpose (NOT_BUNDLED)."""
+    names = app_imports() | set(bundle_config.HIDDEN_IMPORTS)
+    return {n for n in names if not bundle_config.excluded(n, bundle_config.NOT_BUNDLED)}
+
+
+def test_extras_left_out_of_the_bundle_are_imported_only_where_they_are_used(bundle_config):
+    """A module the bundle leaves out must never be imported at a module's top (the app would not start)."""
+    top = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                top |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                top.add(node.module)
+    assert not sorted(n for n in top if bundle_config.excluded(n, bundle_config.NOT_BUNDLED))
+
+
 def _is_package(name: str) -> bool:
     spec = _spec(name)
     return spec is not None and spec.submodule_search_locations is not None
@@ -51,7 +69,7 @@ def _spec(name: str):
 
 
 def test_no_module_the_app_imports_is_excluded(bundle_config):
-    hits = sorted(n for n in app_imports() | set(bundle_config.HIDDEN_IMPORTS) if bundle_config.excluded(n))
+    hits = sorted(n for n in shipped_imports(bundle_config) if bundle_config.excluded(n))
     assert not hits, f"packaging/bundle_config.py EXCLUDES modules the app imports: {hits}"
 
 
@@ -61,7 +79,7 @@ BLOCKED_IMPORTS = r"""
 import importlib, importlib.machinery, json, sys
 sys.path.insert(0, {packaging!r})
 import bundle_config as cfg
-excludes = list(cfg.EXCLUDES) + cfg.transformers_model_excludes({models!r})
+excludes = list(cfg.EXCLUDES) + list(cfg.NOT_BUNDLED) + cfg.transformers_model_excludes({models!r})
 tried = set()
 
 class Unfindable(importlib.machinery.PathFinder):
@@ -97,7 +115,7 @@ print(json.dumps({{"failed": failed, "tried": sorted(tried)}}))
 @pytest.mark.slow
 def test_the_app_imports_work_without_the_excluded_modules(bundle_config):
     models = Path(importlib.util.find_spec("transformers").submodule_search_locations[0]) / "models"
-    modules = sorted(app_imports() | set(bundle_config.HIDDEN_IMPORTS))
+    modules = sorted(shipped_imports(bundle_config))
     code = BLOCKED_IMPORTS.format(packaging=str(ROOT / "packaging"), models=str(models), modules=modules)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
