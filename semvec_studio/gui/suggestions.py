@@ -341,7 +341,9 @@ class Suggestions(QObject):
         ws, w = self.ws, self.window
         panel = w.data_view.labels_panel
         if ws is None:
+            w.notifier.status(self.tr("Open a workspace first: the trained model's predictions become its suggestions"))
             return None
+        w.notifier.status(self.tr("Predicting every row of {0} with {1}: the suggestions appear in the Data view").format(ws.path.name, folder))
         from semvec_studio.core.labelling.loop import suggest_from_run  # noqa: PLC0415 - imports torch: only once a model is loaded
 
         if self.job is not None:

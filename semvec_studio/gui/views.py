@@ -45,6 +45,7 @@ def build(window) -> Views:
     views.map.showTextRequested.connect(window.show_in_tokens)
     views.map.exportRequested.connect(lambda subset: window.open_export({subset.level: subset}, subset.level))
     views.training.useModelRequested.connect(window.use_trained_model)
+    views.training.report.suggestRequested.connect(window.suggestions.use_run)  # a trained classifier feeds the suggestions
     views.tokens.layerProfileRequested.connect(window.request_layer_profile)
     views.sentences.textSelected.connect(window.show_text)
     return views

@@ -277,3 +277,33 @@ def test_number_keys_label_the_text_shown_in_the_token_and_texts_views(qtbot, ma
     chosen = texts.selected_row()
     assert ws.row(int(window.bridge.rows[chosen])).label == "liked"
     assert ws.row(int(window.bridge.rows[chosen])).text == window.texts[chosen]
+
+
+def test_a_trained_runs_predictions_become_the_suggestions(qtbot, make_window, tiny_bert, reviews, tmp_path):
+    import json
+
+    from semvec_studio.cli import main
+    from semvec_studio.core.workspace.training import write_labelled
+    from semvec_studio.gui.main_window import TRAIN_TAB
+
+    window = make_window(tiny_bert)
+    ws = open_reviews(qtbot, window, reviews, tmp_path / "handoff")
+    ws.set_labels(list(range(40)), ["up" if i % 2 else "down" for i in range(40)], "typed")
+    window.data_view.edited_elsewhere(None)
+    path, _ = write_labelled(ws)  # what the Train tab's "Workspace labels" trains on
+    run = tmp_path / "run"
+    assert main(["train", "--csv", str(path), "-o", str(run), "--model", str(tiny_bert), "--max-steps", "2",
+                 "--batch-size", "8", "--val-split", "0.2", "--quiet"]) == 0
+    window.views.setCurrentIndex(TRAIN_TAB)
+    report = window.training_panel.report
+    report.show_metrics(json.loads((run / "metrics.json").read_text()), str(run), "finetune")  # as when the run ends
+    with qtbot.waitSignal(window.suggestions.updated, timeout=MS):
+        qtbot.mouseClick(report.suggest_button, Qt.MouseButton.LeftButton)
+    fitted = window.suggestions.fitted
+    assert fitted.source == str(run) and fitted.suggestions.ready
+    assert (fitted.suggestions.predicted[40:] >= 0).all()  # every unlabelled row has the trained model's suggestion
+    assert "trained model" in window.data_view.labels_panel.suggest_status.text()
+    for _ in range(6):  # edits do not replace a trained model's suggestions with the fast model's
+        ws.set_label([100], "up")
+        window.data_view.edited_elsewhere(None)
+    assert window.suggestions.job is None and window.suggestions.fitted.source == str(run)

@@ -46,6 +46,7 @@ def _table(columns: list[str]) -> QTableWidget:
 
 class TrainingReport(QWidget):
     useModelRequested = Signal(str)  # the output folder
+    suggestRequested = Signal(str)  # the output folder: its predictions become the open workspace's suggestions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,12 +58,18 @@ class TrainingReport(QWidget):
         self.use_button.setToolTip(self.tr("Load the fine-tuned checkpoint as the workbench's model: its token, word and sentence vectors."))
         self.use_button.setEnabled(False)
         self.use_button.clicked.connect(lambda: self.useModelRequested.emit(self.path))
+        self.suggest_button = QPushButton(self.tr("Suggest labels with this model"))
+        self.suggest_button.setToolTip(self.tr("Predict every row of the open workspace with this classifier: its predictions become "
+                                               "the suggestions of the Data view, the map and the review (until Suggest now)"))
+        self.suggest_button.setEnabled(False)
+        self.suggest_button.clicked.connect(lambda: self.suggestRequested.emit(self.path))
         self.use_note = QLabel(self.tr("A linear probe leaves the encoder unchanged, so the workbench would show the base model's "
                                        "vectors; fine-tune to get a model of its own."))
         self.use_note.setWordWrap(True)
         self.use_note.hide()
         use = QVBoxLayout()
         use.addWidget(self.use_button)
+        use.addWidget(self.suggest_button)
         use.addWidget(self.use_note)
         top = QHBoxLayout()
         top.addWidget(self.headline, 2)
@@ -96,6 +103,7 @@ class TrainingReport(QWidget):
         """The run's metrics.json (best checkpoint's validation report)."""
         self.path = path
         self.use_button.setEnabled(method == "finetune")
+        self.suggest_button.setEnabled(bool(path))
         self.use_note.setVisible(method != "finetune")
         names = metrics.get("labels", [])
         best = self.tr(" (kept: step {0})").format(metrics["best_step"]) if metrics.get("best_step") else ""
@@ -147,6 +155,7 @@ class TrainingReport(QWidget):
     def clear(self) -> None:
         self.path = ""
         self.use_button.setEnabled(False)
+        self.suggest_button.setEnabled(False)
         self.headline.setText(self.tr("The report appears when a run ends."))
         self.metrics_table.setRowCount(0)
         self.misclassified.setRowCount(0)
