@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from semvec_studio.core.errors import Cancelled, InputError
+from semvec_studio.core.errors import Cancelled, InputError, UsageError
 from semvec_studio.core.tasks import RecordingContext
 from semvec_studio.core.workspace import staged
 from semvec_studio.core.workspace.blocks import BLOCK_ROWS
 from semvec_studio.core.workspace.exporting import export
-from semvec_studio.core.workspace.importing import ImportOptions, create_workspace
+from semvec_studio.core.workspace.importing import ImportOptions, add_files, create_workspace
 from semvec_studio.core.workspace.store import Workspace
 from tests.core.test_cli import cli
 from tests.core.test_workspace import nasty_rows, write_csv
@@ -155,6 +155,8 @@ def test_a_cancelled_import_opens_with_its_rows_and_is_resumed_by_the_cli(tmp_pa
             staged.finish_import(ws.path, ctx)
         ws.grow()
         assert ws.row_count == (4 + 3 * 4) * BLOCK_ROWS  # the head and three transactions of four blocks
+        with pytest.raises(UsageError, match="its import is not finished; add files when it is"):
+            add_files(ws, [big], LABELS)  # its rows would go where the rest of big.csv's go
     rc, out, err = cli(capsys, "workspace", "info", tmp_path / "w.semvec")
     assert rc == 0 and "its import is not finished (16,384 rows so far" in out
     rc, out, _ = cli(capsys, "workspace", "info", tmp_path / "w.semvec", "--json")

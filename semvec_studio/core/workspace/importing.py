@@ -149,6 +149,9 @@ def add_files(ws: Workspace, files: Sequence[str | os.PathLike], options: Import
     conn = ws.writable()
     if not files:
         raise UsageError("no input given; pass at least one CSV, TSV, JSONL or TXT file")
+    if ws.meta("import") is not None:  # its rows would go where the unfinished import's rows go
+        raise UsageError(f"{ws.path}: its import is not finished; add files when it is (semvec workspace add {ws.path} --resume"
+                         " completes it)", gui=f"{ws.path.name}: its rows are still being added; add more when they are all in.")
     known = {s.sha256: s.name for s in ws.sources()}
     try:
         with transaction(conn):
