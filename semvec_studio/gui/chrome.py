@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStatusBar
 
 import semvec_studio
-from semvec_studio.core.resources import demo_corpus_path
+from semvec_studio.core.resources import demo_corpus_path, demo_path
 from semvec_studio.gui import settings as st
 from semvec_studio.gui.i18n import QT_TRANSLATE_NOOP, language_menu, translate
 
@@ -177,6 +177,43 @@ VIEW_MENU_TITLES = (QT_TRANSLATE_NOOP("Chrome", "Data"), QT_TRANSLATE_NOOP("Chro
                     QT_TRANSLATE_NOOP("Chrome", "Train"))
 
 
+# File > Demo files: the shipped texts to embed and labelled files to train on, English and Chinese.
+DEMO_ENTRIES = (
+    (("corpus", "en"), QT_TRANSLATE_NOOP("Chrome", "English texts (bank, bat, …: words in several senses)")),
+    (("corpus", "zh"), QT_TRANSLATE_NOOP("Chrome", "Chinese texts (行, 打, 花, …: words in several senses)")),
+    (("labelled", "en"), QT_TRANSLATE_NOOP("Chrome", "English reviews, labelled (for the Train tab)")),
+    (("labelled", "zh"), QT_TRANSLATE_NOOP("Chrome", "Chinese reviews, labelled (for the Train tab)")),
+)
+
+
+def open_demo(window, kind: str, language: str) -> bool:
+    """Open a shipped demo file: texts go to the Texts panel (and are embedded), a labelled file
+    to the Train tab. Chinese texts switch the Words control to the Chinese segmenter."""
+    path = demo_path(kind, language)
+    if path is None:
+        window.notifier.status(translate("Chrome", "This installation has no demo files"))
+        return False
+    if kind == "labelled":
+        if window.training_panel is None:
+            window.notifier.status(translate("Chrome", "The Train tab appears when the model is loaded; try again then"))
+            return False
+        window.views.setCurrentIndex(window.views.indexOf(window.training_panel))
+        window.training_panel.setup.set_csv(str(path))
+        return True
+    if language == "zh":
+        found = window.controls.segmenter.findData("auto")
+        if found >= 0:
+            window.controls.segmenter.setCurrentIndex(found)  # auto: jieba's words over Chinese characters
+    window.text_panel.open_files([str(path)])
+    window.embed_when_ready()  # once the file is read
+    return True
+
+
+def add_demo_actions(window, menu: QMenu) -> None:
+    for (kind, language), text in DEMO_ENTRIES:
+        _action(window, menu, translate("Chrome", text), None, lambda _=False, k=kind, lang=language: open_demo(window, k, lang))
+
+
 def build_menus(window) -> WindowActions:
     """File / Run / View / Help menus with the app's shortcuts (View ends with Language)."""
     bar = window.menuBar()
@@ -199,6 +236,8 @@ def build_menus(window) -> WindowActions:
     recent_files = file_menu.addMenu(translate("Chrome", "Recent texts"))
     _action(window, file_menu, translate("Chrome", "Open labelled file for training…"), "Ctrl+Shift+T", window.open_training_file,
             translate("Chrome", "Choose a labelled CSV/TSV in the Train tab to fine-tune a classifier on it"))
+    demos = file_menu.addMenu(translate("Chrome", "Demo files"))
+    add_demo_actions(window, demos)
     file_menu.addSeparator()
     export = _action(window, file_menu, translate("Chrome", "Export vectors…"), "Ctrl+E", window.open_export,
                      translate("Chrome", "Write the vectors in the formats of your choice, with their manifest"))
