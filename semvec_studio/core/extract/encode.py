@@ -19,7 +19,7 @@ import torch
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.pooling import LAYER_COMBINERS, SENTENCE_POOLERS, WORD_POOLERS, combined_dim
 from semvec_studio.core.extract.segmenters import Segmenter, get_segmenter, has_han
-from semvec_studio.core.extract.windows import TextPlan, plan_text
+from semvec_studio.core.extract.windows import TextPlan, plan_ids, plan_texts
 from semvec_studio.core.io.sinks import MemorySink, Sink
 from semvec_studio.core.io.vectors import SENTENCE_TEXT_CHARS, EmbeddingSet
 from semvec_studio.core.models import LoadedModel
@@ -95,17 +95,19 @@ def _chunks(lm, texts, options, max_len, stride, stats, ctx, segmenter: Segmente
     start = 0
     n_tok = 0
     group = 256
+    encode = _encoder(tok, need_tokens)
     for g0 in range(0, len(texts), group):
         ctx.check_cancelled()
-        enc = tok(list(texts[g0 : g0 + group]), add_special_tokens=True, return_offsets_mapping=True,
-                  return_special_tokens_mask=True, return_attention_mask=False, truncation=False, verbose=False)
-        for k, e in enumerate(enc.encodings):
-            text = texts[g0 + k]
-            if note and has_han(text):
+        batch = list(texts[g0 : g0 + group])
+        encodings = encode(batch)
+        if need_tokens:
+            if note and any(has_han(text) for text in batch):
                 ctx.log(note)
                 note = None
-            spans = segmenter.spans(text) if segmenter else None
-            plan = plan_text(e, text, max_len, stride, options.truncate, spans)
+            group_plans = plan_texts(encodings, batch, max_len, stride, options.truncate, [segmenter.spans(t) for t in batch])
+        else:
+            group_plans = [plan_ids(e, max_len, stride, options.truncate) for e in encodings]
+        for plan in group_plans:
             stats["windowed_texts"] += len(plan.windows) > 1
             stats["truncated_texts"] += plan.truncated
             stats["windows"] += len(plan.windows)
@@ -118,6 +120,21 @@ def _chunks(lm, texts, options, max_len, stride, stats, ctx, segmenter: Segmente
                 plans, n_tok = [], 0
     if plans:
         yield _new_chunk(start, plans, options, texts)
+
+
+def _encoder(tok, need_offsets: bool):
+    """``texts -> Encodings`` through the fast tokenizer's backend, as ``tok(texts,
+    add_special_tokens=True, truncation=False)`` makes them but without building a BatchEncoding;
+    without offsets (sentence level only) through ``encode_batch_fast``, which skips computing them."""
+    tok(["."], add_special_tokens=True, truncation=False, verbose=False)  # backend set as tok(...) sets it: no truncation, no padding
+    backend = tok.backend_tokenizer
+    if backend.truncation is not None or backend.padding is not None:  # not a plain fast tokenizer: go through it
+        return lambda batch: tok(batch, add_special_tokens=True, return_offsets_mapping=need_offsets,
+                                 return_special_tokens_mask=True, return_attention_mask=False, truncation=False,
+                                 verbose=False).encodings
+    fast = getattr(backend, "encode_batch_fast", None) if not need_offsets else None
+    encode_batch = fast or backend.encode_batch
+    return lambda batch: encode_batch(batch, add_special_tokens=True)
 
 
 def _new_chunk(start, plans, options, texts) -> _Chunk:
@@ -161,15 +178,40 @@ def _run_chunk(lm, texts, chunk: _Chunk, options, layers, dim, ctx, done0, total
             if need_tokens or not all(fits):
                 flat = hidden[mask.bool()].float().cpu().numpy()
                 offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+                if need_tokens:
+                    _emit_fitting(chunk, batch, fits, flat, offsets, options)
                 for j, w in enumerate(batch):
-                    if fits[j] and not need_tokens:
-                        continue
-                    token_vecs = flat[offsets[j] : offsets[j + 1]]
-                    full = token_vecs if fits[j] else _collect(chunk, w, token_vecs)
-                    if full is not None:
-                        _emit(chunk, w.text, full, options)
+                    if not fits[j]:
+                        full = _collect(chunk, w, flat[offsets[j] : offsets[j + 1]])
+                        if full is not None:
+                            _emit(chunk, w.text, full, options)
             finished += sum(fits) + sum(1 for j, w in enumerate(batch) if not fits[j] and w.number == len(chunk.plans[w.text].windows) - 1)
             ctx.report(done0 + min(finished, len(chunk.plans)), total, "embedding")
+
+
+def _emit_fitting(chunk: _Chunk, batch, fits, flat: np.ndarray, offsets: np.ndarray, options: ExtractOptions) -> None:
+    """Write the token and word rows of the batch's texts that fit one window, the whole batch at
+    once: ``flat`` holds the batch's token vectors end to end (text j at ``offsets[j]:offsets[j+1]``),
+    so every word run of the batch is one run of ``flat`` and one pooling call makes all word rows."""
+    texts = [w.text for j, w in enumerate(batch) if fits[j]]
+    base = [int(offsets[j]) for j in range(len(batch)) if fits[j]]
+    plans = [chunk.plans[t] for t in texts]
+    if "token" in options.levels:
+        buf, row0 = chunk.buffers["token"], chunk.row0["token"]
+        for t, b, plan in zip(texts, base, plans):
+            r = int(row0[t])
+            if options.include_special:
+                buf[r : r + len(plan.ids)] = flat[b : b + len(plan.ids)]
+            elif len(plan.content):
+                c0, c1 = int(plan.content[0]), int(plan.content[-1]) + 1  # content is contiguous: specials only lead and trail
+                buf[r : r + c1 - c0] = flat[b + c0 : b + c1]
+    if "word" in options.levels:
+        have = [k for k, plan in enumerate(plans) if len(plan.word_starts)]
+        if have:
+            starts = np.concatenate([plans[k].word_starts + base[k] for k in have])
+            ends = np.concatenate([plans[k].word_ends + base[k] for k in have])
+            rows = np.concatenate([np.arange(len(plans[k].word_starts)) + chunk.row0["word"][texts[k]] for k in have])
+            chunk.buffers["word"][rows] = WORD_POOLERS[options.word_pooling](flat, starts, ends)
 
 
 def _forward(lm, batch, pad_id, layers, combine, last_only):
@@ -179,11 +221,22 @@ def _forward(lm, batch, pad_id, layers, combine, last_only):
     for j, w in enumerate(batch):
         ids[j, : len(w.ids)] = w.ids
         mask[j, : len(w.ids)] = 1
-    ids, mask = torch.from_numpy(ids).to(lm.device), torch.from_numpy(mask).to(lm.device)
+    ids, mask = _to_device(ids, lm.device), _to_device(mask, lm.device)
     out = lm.model(input_ids=ids, attention_mask=mask, output_hidden_states=not last_only)
     states = (out.last_hidden_state,) if last_only else tuple(out.hidden_states[i] for i in layers)
     hidden = LAYER_COMBINERS[combine]([s.float() for s in states])
     return hidden, mask
+
+
+def _to_device(array: np.ndarray, device) -> torch.Tensor:
+    """A host array as a tensor on ``device``; to a GPU through pinned memory, without blocking the host
+    (the forward pass on the same stream waits for the copy; results come back with a synchronising copy)."""
+    tensor = torch.from_numpy(array)
+    if str(device) == "cpu":
+        return tensor
+    if str(device).startswith("cuda"):
+        return tensor.pin_memory().to(device, non_blocking=True)
+    return tensor.to(device)
 
 
 def _collect(chunk: _Chunk, w: _Window, token_vecs: np.ndarray) -> np.ndarray | None:
@@ -224,10 +277,43 @@ def _chunk_metadata(level: str, texts: Sequence[str], chunk: _Chunk, include_spe
             "text_id": np.arange(start, start + len(plans), dtype=np.int64),
             "text": [texts[start + i][:SENTENCE_TEXT_CHARS] for i in range(len(plans))],
         }
-    cols: dict[str, list] = {}
-    for i, plan in enumerate(plans):
-        t = start + i
-        rows = plan.word_columns(t, texts[t]) if level == "word" else plan.token_columns(t, include_special)
-        for name, values in rows.items():
-            cols.setdefault(name, []).extend(values)
-    return cols
+    ids = np.arange(start, start + len(plans), dtype=np.int64)
+    if level == "word":
+        return _word_metadata(texts, plans, ids)
+    return _token_metadata(plans, ids, include_special)
+
+
+def _token_metadata(plans: list[TextPlan], text_ids: np.ndarray, include_special: bool) -> dict:
+    keeps = [np.arange(len(p.ids)) if include_special else p.content for p in plans]
+    firsts = [int(k[0]) if len(k) else 0 for k in keeps]  # kept rows are contiguous: all, or the content
+    ends = [f + len(k) for f, k in zip(firsts, keeps)]
+    counts = np.array([len(k) for k in keeps], dtype=np.int64)
+    return {
+        "text_id": np.repeat(text_ids, counts),
+        "position": np.concatenate([np.zeros(0, np.int64), *keeps]).astype(np.int64),
+        "token": [tok for p, a, b in zip(plans, firsts, ends) for tok in p.tokens[a:b]],
+        "token_id": np.fromiter((i for p, a, b in zip(plans, firsts, ends) for i in p.ids[a:b]), dtype=np.int64,
+                                count=int(counts.sum())),
+        "word_index": np.concatenate([np.zeros(0, np.int64), *(p.word_index[k] for p, k in zip(plans, keeps))]),
+        "start": np.concatenate([np.zeros(0, np.int64), *(p.starts[k] for p, k in zip(plans, keeps))]),
+        "end": np.concatenate([np.zeros(0, np.int64), *(p.ends[k] for p, k in zip(plans, keeps))]),
+    }
+
+
+def _word_metadata(texts: Sequence[str], plans: list[TextPlan], text_ids: np.ndarray) -> dict:
+    counts = np.array([len(p.word_starts) for p in plans], dtype=np.int64)
+    starts = [p.starts[p.word_starts] for p in plans]  # trimmed, never empty
+    ends = [p.ends[p.word_ends - 1] for p in plans]
+    words, pieces = [], []
+    for t, p, s, e in zip(text_ids.tolist(), plans, starts, ends):
+        text, tokens = texts[t], p.tokens
+        words.extend([text[a:b] for a, b in zip(s.tolist(), e.tolist())])
+        pieces.extend([" ".join(tokens[a:b]) for a, b in zip(p.word_starts.tolist(), p.word_ends.tolist())])
+    return {
+        "text_id": np.repeat(text_ids, counts),
+        "position": np.concatenate([np.zeros(0, np.int64), *(np.arange(c, dtype=np.int64) for c in counts.tolist())]),
+        "word": words,
+        "start": np.concatenate([np.zeros(0, np.int64), *starts]),
+        "end": np.concatenate([np.zeros(0, np.int64), *ends]),
+        "pieces": pieces,
+    }

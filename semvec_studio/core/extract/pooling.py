@@ -89,14 +89,13 @@ SENTENCE_POOLERS: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 def _word_sum(tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     if len(starts) == 0:
         return np.zeros((0, tokens.shape[1]), np.float32)
-    out = np.add.reduceat(tokens, starts, axis=0)
-    # reduceat runs to the next start; rows between a word's end and the next start must not count.
-    gaps = np.nonzero(ends[:-1] != starts[1:])[0]
-    for g in gaps:
-        out[g] = tokens[starts[g] : ends[g]].sum(axis=0)
-    if len(ends) and ends[-1] != len(tokens):
-        out[-1] = tokens[starts[-1] : ends[-1]].sum(axis=0)
-    return out
+    # Sum over [s0, e0), [e0, s1), [s1, e1), ...: the even parts are the words (reduceat takes a
+    # part whose end is not after its start as one row; only odd parts, the gaps, can be so).
+    bounds = np.empty(2 * len(starts), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    if bounds[-1] == len(tokens):
+        bounds = bounds[:-1]  # the last word runs to the end
+    return np.ascontiguousarray(np.add.reduceat(tokens, bounds, axis=0)[0::2])
 
 
 def _word_mean(tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
