@@ -14,6 +14,7 @@ from semvec_studio.gui.panels.projection_panel import ProjectionPanel
 from semvec_studio.gui.panels.sentence_view import SentenceView
 from semvec_studio.gui.panels.token_view import TokenView
 from semvec_studio.gui.panels.training_panel import TrainingPanel
+from semvec_studio.gui.segment_preview import SegmentPreview
 
 __all__ = ["SENTENCE_POOLERS", "WORD_POOLERS", "Views", "build", "layer_profile"]
 
@@ -46,6 +47,7 @@ def build(window) -> Views:
     views.map.exportRequested.connect(lambda subset: window.open_export({subset.level: subset}, subset.level))
     views.training.useModelRequested.connect(window.use_trained_model)
     views.training.report.suggestRequested.connect(window.suggestions.use_run)  # a trained classifier feeds the suggestions
+    window.segment_preview = SegmentPreview(window)  # the words of the line at the cursor, in the status bar
     views.tokens.layerProfileRequested.connect(window.request_layer_profile)
     views.sentences.textSelected.connect(window.show_text)
     return views

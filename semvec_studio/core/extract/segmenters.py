@@ -259,6 +259,15 @@ def get_segmenter(name: str = "auto", user_dict: str | os.PathLike | None = None
     return seg
 
 
+def preview_words(text: str, name: str = "auto", user_dict: str | os.PathLike | None = None, ctx=None) -> list[str]:
+    """The words ``name`` (with ``user_dict``) cuts ``text`` into, as strings: what whole-word pooling
+    will average over. The ``tokenizer`` segmenter leaves every word to the model's tokenizer (none
+    here); ``auto`` gives the words of the text's Chinese runs only (the rest is the tokenizer's).
+    ``ctx``: a task context when it runs as a job (the cutting is too quick to report progress)."""
+    seg = get_segmenter(name, user_dict)
+    return [text[s:e] for s, e in seg.spans(text)]
+
+
 # --- alignment to pieces -----------------------------------------------------------------------
 
 
