@@ -230,6 +230,11 @@ class Runner(QObject):
         job = self._jobs.get(job_id)
         return job is not None and not job.token.cancelled
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`shutdown` has run: nothing more can be submitted."""
+        return self._closed
+
     def shutdown(self) -> None:
         """Cancel every job and join the worker thread (call before the app quits)."""
         self._closed = True

@@ -40,6 +40,8 @@ class SegmentPreview(QObject):
         return text.strip()[:MAX_CHARS]
 
     def update(self) -> int | None:
+        if self.window.runner.closed:
+            return None  # the window closed while the preview waited for its delay
         text = self.current_text()
         options = self.window.controls.options()
         if not text or options.segmenter == "tokenizer":

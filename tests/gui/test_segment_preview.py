@@ -36,3 +36,6 @@ def test_the_words_of_the_line_at_the_cursor_follow_the_segmenter_and_the_user_d
         window.controls.set_user_dict(str(words))
     assert "银行存钱" in blocker.args[0].split(": ", 1)[1].split(" | ")
     assert window.statusBar().currentMessage() == blocker.args[0] or preview.last == blocker.args[0]
+    move_to_line(editor, 0)  # a preview waits for its delay while the window closes: nothing is submitted
+    window.close()
+    assert preview.update() is None
