@@ -31,6 +31,7 @@ from semvec_studio.core.train.preview import csv_preview
 from semvec_studio.core.workspace.readers import ImportOptions
 from semvec_studio.gui.i18n import translate
 from semvec_studio.gui.main_window import COMPARE_TAB, DATA_TAB, LAYERS_TAB, MAP_TAB, TOKENS_TAB, TRAIN_TAB
+from semvec_studio.gui.panels.data_view import UNLABELLED
 from semvec_studio.gui.panels.export_dialog import ExportDialog
 from semvec_studio.gui.panels.text_panel import ColumnPickerDialog, table_columns, table_texts
 from semvec_studio.gui.panels.workspace_dialog import NewWorkspace
@@ -341,6 +342,57 @@ def _layer_lab(window):
     at every layer with its control task."""
     window.views.setCurrentIndex(LAYERS_TAB)
     window.layer_lab.run()
+
+
+@screenshot_step("labelling_data")
+def _labelling_data(window):
+    """The labelling loop in the Data view: the sample reviews' workspace with only its first 60
+    rows labelled, the suggestions retrained (Suggested and Confidence columns, the Labels panel's
+    counts)."""
+    ws, view = window.session.ws, window.data_view
+    ws.clear_label(list(range(60, ws.row_count)))
+    view.search.clear()
+    view.search_mode.setCurrentIndex(view.search_mode.findData("words"))
+    view.edited_elsewhere(None)
+    window.views.setCurrentIndex(DATA_TAB)
+    view.label_filter.setCurrentIndex(view.label_filter.findData(UNLABELLED))  # the rows with suggestions
+    view.labels_panel.select("positive")
+    window.suggestions.request(auto=False)
+
+
+@screenshot_step("labelling_map")
+def _labelling_map(window):
+    """The Map of the same rows coloured by suggested label: the given labels solid, the others in
+    their suggestion's colour, as opaque as it is confident."""
+    panel = window.map_panel
+
+    def colour() -> None:
+        if panel.map is None or panel.map.level != "sentence":
+            return
+        panel.projected.disconnect(colour)
+        window.views.setCurrentIndex(MAP_TAB)
+        panel.toolbar.set_color_key("suggested")
+
+    if panel.map is not None and panel.map.level == "sentence" and panel.map.kind == "map":
+        window.views.setCurrentIndex(MAP_TAB)
+        panel.toolbar.set_color_key("suggested")
+        return
+    panel.projected.connect(colour)
+    window.controls.set_level("sentence")  # (shows the Texts tab: the Map is put in front once it is made)
+    panel.controls.set_level("sentence")
+    window.views.setCurrentIndex(MAP_TAB)
+    panel.project()
+
+
+@screenshot_step("labelling_review")
+def _labelling_review(window):
+    """The review: the most uncertain rows one at a time, from the keyboard."""
+    window.views.setCurrentIndex(DATA_TAB)
+    review = window.suggestions.open_review()
+    review.kind.setCurrentIndex(review.kind.findData("margin"))
+    review.start()
+    window.suggestions.review = None  # the driver closes and deletes the dialog once it is drawn
+    return review
 
 
 screenshot_step("model_error", expect_error=True)(_model_error)  # last: its message stays in the model panel
