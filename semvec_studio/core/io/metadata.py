@@ -60,8 +60,19 @@ def write_metadata_tsv(fh, metadata: dict[str, Sequence], start: int = 0, stop: 
         if isinstance(col, np.ndarray) and col.dtype.kind in "iu":
             cols.append([str(v) for v in col[start:stop].tolist()])
         else:
-            cols.append([escape_cell(str(v)) for v in col[start:stop]])
-    fh.writelines("\t".join(cells) + "\n" for cells in zip(*cols))
+            cols.append(_escape_column([str(v) for v in col[start:stop]]))
+    if cols and cols[0]:
+        fh.write("\n".join(map("\t".join, zip(*cols))))
+        fh.write("\n")
+
+
+def _escape_column(cells: list[str]) -> list[str]:
+    """:func:`escape_cell` of each cell; the cells as they are when none holds a character to escape
+    (one scan of the joined column instead of four replaces per cell)."""
+    joined = "".join(cells)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        return [escape_cell(c) for c in cells]
+    return cells
 
 
 def read_metadata_tsv(path: Path, level: str | None) -> dict[str, Sequence]:
