@@ -192,6 +192,57 @@ Token, word and sentence vectors of transformer models.</source>
         <translation>SemVec Studio {0}
 Transformer 模型的词元、词和句子向量。</translation>
     </message>
+    <message>
+        <source>English texts (bank, bat, …: words in several senses)</source>
+        <translation>英文文本（bank、bat 等：多义词）</translation>
+    </message>
+    <message>
+        <source>Chinese texts (行, 打, 花, …: words in several senses)</source>
+        <translation>中文文本（行、打、花等：多义词）</translation>
+    </message>
+    <message>
+        <source>English reviews, labelled (for the Train tab)</source>
+        <translation>英文评论，带标签（用于“训练”页）</translation>
+    </message>
+    <message>
+        <source>Chinese reviews, labelled (for the Train tab)</source>
+        <translation>中文评论，带标签（用于“训练”页）</translation>
+    </message>
+    <message>
+        <source>This installation has no demo files</source>
+        <translation>此安装中没有示例文件</translation>
+    </message>
+    <message>
+        <source>The Train tab appears when the model is loaded; try again then</source>
+        <translation>“训练”页在模型载入后出现；请届时再试</translation>
+    </message>
+    <message>
+        <source>Demo files</source>
+        <translation>示例文件</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnPickerDialog</name>
+    <message>
+        <source>Choose the text column: {0}</source>
+        <translation>选择文本列：{0}</translation>
+    </message>
+    <message>
+        <source>Text column</source>
+        <translation>文本列</translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <source>{0} rows · delimiter {1} · {2}</source>
+        <translation>{0} 行 · 分隔符 {1} · {2}</translation>
+    </message>
+    <message>
+        <source>{0} texts</source>
+        <translation>{0} 条文本</translation>
+    </message>
 </context>
 <context>
     <name>CompareRows</name>
@@ -535,6 +586,218 @@ Transformer 模型的词元、词和句子向量。</translation>
         <source> · importing {0}: {1} of about {2} rows</source>
         <translation> · 正在导入 {0}：约 {2} 行中的 {1} 行</translation>
     </message>
+    <message>
+        <source>Words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contains</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Meaning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished">文本</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished">标签</translation>
+    </message>
+    <message>
+        <source>Search rank</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search words: plain words, &quot;a phrase&quot;, prefix*</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words: the word index (whole words, &quot;phrases&quot;, prefix*), ranked; Contains: a piece of text anywhere; Regex: a Python regular expression; Meaning: rows ranked by the cosine of their sentence vectors to the query&apos;s (Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the rows with this label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the rows of one file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a named selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply the filters again (F5): rows labelled since leave a label filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save selection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the selected rows under a name (the Selection filter shows them again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste texts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each line on the clipboard becomes a row (Ctrl+V in the table): of this workspace, or of a new untitled one when none is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send to views</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the selected rows (or, with one row or none selected, the rows shown here, up to {0}) in the token, text and map views</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No workspace is open: File &gt; New workspace from file(s)…, File &gt; Open workspace…, or Paste texts (one a line) into an untitled workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read-only: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlabelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read-only: labels cannot be changed here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys: {0} · 0 clears · Ctrl+Z undoes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No labels yet: New… under Labels (right) makes one; its number key then labels the selected rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} row</source>
+        <translation type="unfinished">{0} 行</translation>
+    </message>
+    <message>
+        <source>{0} rows</source>
+        <translation type="unfinished">{0} 行</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation type="unfinished">{0} / {1}</translation>
+    </message>
+    <message>
+        <source> · ranked by meaning to “{0}” ({1}), best first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} · {1} unlabelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ranking the rows by meaning to “{0}”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search a piece of text (Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search by meaning: describe what you look for (Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search a regular expression (Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No label has the key {0}: New… under Labels makes one (the first nine get the keys 1-9), and Key… moves a key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No suggestion to accept here: Suggest now (under Labels) makes them; a labelled row keeps its label.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to redo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undone: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redone: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select some rows first (click, Shift+click, Ctrl+click).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name for these {0} rows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved {0} as &apos;{1}&apos; (the Selection filter shows them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No rows to send: the filters hide every row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first {0} of {1} rows went to the views; select rows or filter to choose others.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Duration</name>
@@ -549,6 +812,37 @@ Transformer 模型的词元、词和句子向量。</translation>
     <message>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分</translation>
+    </message>
+</context>
+<context>
+    <name>ExploreBox</name>
+    <message>
+        <source>Explore</source>
+        <translation>探索</translation>
+    </message>
+    <message>
+        <source>a word, e.g. bank</source>
+        <translation>一个词，例如 bank</translation>
+    </message>
+    <message>
+        <source>Every occurrence of this word across the loaded texts, as points</source>
+        <translation>该词在已载入文本中的每一次出现，以点显示</translation>
+    </message>
+    <message>
+        <source>Word in context</source>
+        <translation>上下文中的词</translation>
+    </message>
+    <message>
+        <source>Layer path</source>
+        <translation>层路径</translation>
+    </message>
+    <message>
+        <source>The selected point&apos;s vector at every layer, projected together and joined by a line</source>
+        <translation>所选点在每一层的向量，一起投影并以线相连</translation>
+    </message>
+    <message>
+        <source>Back to the map</source>
+        <translation>返回地图</translation>
     </message>
 </context>
 <context>
@@ -798,7 +1092,7 @@ Transformer 模型的词元、词和句子向量。</translation>
     </message>
     <message>
         <source>Retrain the suggestions on the labelled rows now (they also retrain every few edits)</source>
-        <translation>立即在已标注的行上重新训练建议模型（每隔几次编辑也会自动重新训练）</translation>
+        <translation type="vanished">立即在已标注的行上重新训练建议模型（每隔几次编辑也会自动重新训练）</translation>
     </message>
     <message>
         <source>Review…</source>
@@ -871,6 +1165,10 @@ Transformer 模型的词元、词和句子向量。</translation>
     <message>
         <source>Number key for “{0}” (a key another label has moves here):</source>
         <translation>“{0}”的数字键（若已被其他标签占用，则改归此标签）：</translation>
+    </message>
+    <message>
+        <source>Retrain the suggestions on the labelled rows now (they also retrain every few edits): a logistic regression on the rows&apos; sentence vectors from the model&apos;s second-to-last layer, mean-pooled, which measured best</source>
+        <translation>立即在已标注的行上重新训练建议模型（每隔几次编辑也会自动重新训练）：对各行的句向量（取自模型倒数第二层，平均池化，实测效果最好）做逻辑回归</translation>
     </message>
 </context>
 <context>
@@ -1182,6 +1480,401 @@ Transformer 模型的词元、词和句子向量。</translation>
     <message>
         <source>validation accuracy / macro-F1</source>
         <translation>验证准确率 / 宏 F1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Tokens &amp;&amp; words</source>
+        <translation>词元与词</translation>
+    </message>
+    <message>
+        <source>Texts</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>The views appear when the model is loaded…</source>
+        <translation>模型载入后将显示各视图…</translation>
+    </message>
+    <message>
+        <source>Loading the default model</source>
+        <translation>正在载入默认模型</translation>
+    </message>
+    <message>
+        <source>Loading {0}</source>
+        <translation>正在载入 {0}</translation>
+    </message>
+    <message>
+        <source>Model ready: {0}, {1} layers × {2} dims on {3}</source>
+        <translation>模型已就绪：{0}，{1} 层 × {2} 维，运行于 {3}</translation>
+    </message>
+    <message>
+        <source>{0} (read-only)</source>
+        <translation>{0}（只读）</translation>
+    </message>
+    <message>
+        <source>Loading cancelled. The previous model is still loaded.</source>
+        <translation>已取消载入。之前的模型仍在使用。</translation>
+    </message>
+    <message>
+        <source>Loading cancelled.</source>
+        <translation>已取消载入。</translation>
+    </message>
+    <message>
+        <source>No texts: paste or type at least one line, or open a file (Ctrl+O).</source>
+        <translation>没有文本：请粘贴或输入至少一行，或打开一个文件（Ctrl+O）。</translation>
+    </message>
+    <message>
+        <source>The texts are embedded as soon as the model is loaded.</source>
+        <translation>模型载入后将立即嵌入这些文本。</translation>
+    </message>
+    <message>
+        <source>No model is loaded: choose the default model or open a checkpoint folder (Ctrl+Shift+O).</source>
+        <translation>尚未载入模型：请选择默认模型，或打开一个检查点文件夹（Ctrl+Shift+O）。</translation>
+    </message>
+    <message>
+        <source>Embedding {0}</source>
+        <translation>正在嵌入 {0}</translation>
+    </message>
+    <message>
+        <source>Embedding cancelled; the views still show the previous result.</source>
+        <translation>已取消嵌入；各视图仍显示之前的结果。</translation>
+    </message>
+    <message>
+        <source>Read {0} from {1}</source>
+        <translation>已从 {1} 读取 {0}</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · {2} · {3} dims · {4}</source>
+        <translation>{0} · {1} · {2} · {3} 维 · {4}</translation>
+    </message>
+    <message>
+        <source>{0} piece</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <source>{0} pieces</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <source>{0} word</source>
+        <translation>{0} 个词</translation>
+    </message>
+    <message>
+        <source>{0} words</source>
+        <translation>{0} 个词</translation>
+    </message>
+    <message>
+        <source>{0} text</source>
+        <translation>{0} 条文本</translation>
+    </message>
+    <message>
+        <source>{0} texts</source>
+        <translation>{0} 条文本</translation>
+    </message>
+    <message>
+        <source>Layers of one piece</source>
+        <translation>单个词元的各层向量</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: embed some texts first (Ctrl+Return).</source>
+        <translation>还没有可导出的内容：请先嵌入一些文本（Ctrl+Return）。</translation>
+    </message>
+</context>
+<context>
+    <name>MapColors</name>
+    <message>
+        <source>text {0}</source>
+        <translation>文本 {0}</translation>
+    </message>
+    <message>
+        <source>cluster {0}</source>
+        <translation>簇 {0}</translation>
+    </message>
+    <message>
+        <source>k-means (k={0}) on {1} points</source>
+        <translation>k-means（k={0}），共 {1} 个点</translation>
+    </message>
+</context>
+<context>
+    <name>MapData</name>
+    <message>
+        <source>piece</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>word</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>{0} piece</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <source>{0} pieces</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <source>{0} word</source>
+        <translation>{0} 个词</translation>
+    </message>
+    <message>
+        <source>{0} words</source>
+        <translation>{0} 个词</translation>
+    </message>
+    <message>
+        <source>{0} text</source>
+        <translation>{0} 条文本</translation>
+    </message>
+    <message>
+        <source>{0} texts</source>
+        <translation>{0} 条文本</translation>
+    </message>
+    <message>
+        <source>Custom axes</source>
+        <translation>自定义坐标轴</translation>
+    </message>
+    <message>
+        <source>custom axes: no {0} “{1}” among the {2} rows; type one that occurs.</source>
+        <translation>自定义坐标轴：在 {2} 行中没有{0}“{1}”；请输入文本中出现过的内容。</translation>
+    </message>
+    <message>
+        <source>PC1 ({0} % of variance)</source>
+        <translation>PC1（解释 {0} % 的方差）</translation>
+    </message>
+    <message>
+        <source>PC2 ({0} %)</source>
+        <translation>PC2（{0} %）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Layer path&lt;/b&gt; of {0}: {1} layers, PCA</source>
+        <translation>{0}的&lt;b&gt;层路径&lt;/b&gt;：{1} 层，PCA</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Word in context&lt;/b&gt;: every “{0}” ({1} occurrences), {2}</source>
+        <translation>&lt;b&gt;上下文中的词&lt;/b&gt;：“{0}”的每一次出现（共 {1} 次），{2}</translation>
+    </message>
+    <message>
+        <source> (a sample of {0} of {1})</source>
+        <translation>（从 {1} 中抽样 {0}）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; of {1}{2}</source>
+        <translation>{1}的 &lt;b&gt;{0}&lt;/b&gt;{2}</translation>
+    </message>
+    <message>
+        <source>trustworthiness {0} · kNN overlap {1} (k={2}, {3} rows)</source>
+        <translation>可信度 {0} · kNN 重叠度 {1}（k={2}，{3} 行）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;embeddings (layer 0)&lt;/b&gt;</source>
+        <translation>&lt;b&gt;嵌入层（第 0 层）&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;layer {0}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;第 {0} 层&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>text {0}: {1}</source>
+        <translation>文本 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} &lt;b&gt;{1}&lt;/b&gt; · text {2}</source>
+        <translation>{0} &lt;b&gt;{1}&lt;/b&gt; · 文本 {2}</translation>
+    </message>
+    <message>
+        <source>label: {0}</source>
+        <translation>标签：{0}</translation>
+    </message>
+    <message>
+        <source>one colour</source>
+        <translation>单一颜色</translation>
+    </message>
+    <message>
+        <source>label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>k-means cluster</source>
+        <translation>k-means 簇</translation>
+    </message>
+    <message>
+        <source>position in text (value)</source>
+        <translation>在文本中的位置（数值）</translation>
+    </message>
+    <message>
+        <source>vector norm (value)</source>
+        <translation>向量范数（数值）</translation>
+    </message>
+</context>
+<context>
+    <name>MapExplorer</name>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG drawing (*.svg)</source>
+        <translation>SVG 图形 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Tab-separated values (*.tsv)</source>
+        <translation>制表符分隔值 (*.tsv)</translation>
+    </message>
+    <message>
+        <source>Nearest neighbours</source>
+        <translation>最近邻</translation>
+    </message>
+    <message>
+        <source>layer {0}</source>
+        <translation>第 {0} 层</translation>
+    </message>
+    <message>
+        <source>Label the selection</source>
+        <translation>标注所选内容</translation>
+    </message>
+    <message>
+        <source>Label for {0} rows:</source>
+        <translation>{0} 行的标签：</translation>
+    </message>
+    <message>
+        <source>Click a point first: its vector at every layer is shown as a path.</source>
+        <translation>请先点击一个点：它在每一层的向量会显示为一条路径。</translation>
+    </message>
+    <message>
+        <source>Layer path needs the model: load one and embed the texts again.</source>
+        <translation>层路径需要模型：请载入一个模型并重新嵌入文本。</translation>
+    </message>
+    <message>
+        <source>Layer path of “{0}”</source>
+        <translation>“{0}”的层路径</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: project some vectors first.</source>
+        <translation>还没有可导出的内容：请先投影一些向量。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Wrote the plot to {0}</source>
+        <translation>已将图表写入 {0}</translation>
+    </message>
+    <message>
+        <source>Wrote {0} points with their metadata to {1}</source>
+        <translation>已将 {0} 个点及其元数据写入 {1}</translation>
+    </message>
+    <message>
+        <source>Writing coordinates</source>
+        <translation>正在写入坐标</translation>
+    </message>
+</context>
+<context>
+    <name>MapToolbar</name>
+    <message>
+        <source>Number of k-means clusters (computed in the original space)</source>
+        <translation>k-means 簇的数量（在原始空间中计算）</translation>
+    </message>
+    <message>
+        <source>Search pieces, words or texts…</source>
+        <translation>搜索词元、词或文本…</translation>
+    </message>
+    <message>
+        <source>regex</source>
+        <translation>正则</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Plot as PNG…</source>
+        <translation>图表存为 PNG…</translation>
+    </message>
+    <message>
+        <source>Plot as SVG…</source>
+        <translation>图表存为 SVG…</translation>
+    </message>
+    <message>
+        <source>Coordinates with metadata (TSV)…</source>
+        <translation>坐标及元数据 (TSV)…</translation>
+    </message>
+    <message>
+        <source>Colour by</source>
+        <translation>着色依据</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>Drag to pan, wheel to zoom, click a point to select it</source>
+        <translation>拖动以平移，滚轮缩放，点击一个点将其选中</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>套索</translation>
+    </message>
+    <message>
+        <source>Drag a freehand shape to select (Shift adds, Ctrl removes)</source>
+        <translation>拖出任意形状进行选择（Shift 添加，Ctrl 移除）</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle to select (Shift adds, Ctrl removes)</source>
+        <translation>拖出矩形进行选择（Shift 添加，Ctrl 移除）</translation>
+    </message>
+    <message>
+        <source>Point size in pixels</source>
+        <translation>点的大小（像素）</translation>
+    </message>
+    <message>
+        <source>Point opacity</source>
+        <translation>点的不透明度</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
     </message>
 </context>
 <context>
@@ -1801,6 +2494,53 @@ Load it anyway?</source>
     </message>
 </context>
 <context>
+    <name>PointBox</name>
+    <message>
+        <source>Selected point</source>
+        <translation>所选点</translation>
+    </message>
+    <message>
+        <source>Click a point to see it and its nearest neighbours.</source>
+        <translation>点击一个点，查看它及其最近邻。</translation>
+    </message>
+    <message>
+        <source>How many neighbours to list</source>
+        <translation>列出多少个近邻</translation>
+    </message>
+    <message>
+        <source>neighbour</source>
+        <translation>近邻</translation>
+    </message>
+    <message>
+        <source>similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Double-click a neighbour to jump to it</source>
+        <translation>双击一个近邻可跳转到它</translation>
+    </message>
+    <message>
+        <source>Nearest neighbours</source>
+        <translation>最近邻</translation>
+    </message>
+    <message>
+        <source>Nearest in the original vector space, not on the map</source>
+        <translation>在原始向量空间中最近，而非在地图上</translation>
+    </message>
+    <message>
+        <source>Nearest neighbours ({0})</source>
+        <translation>最近邻（{0}）</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦</translation>
+    </message>
+    <message>
+        <source>−distance</source>
+        <translation>−距离</translation>
+    </message>
+</context>
+<context>
     <name>ProgressPage</name>
     <message>
         <source>Choose a labelled file, check the columns and press Start.</source>
@@ -1861,6 +2601,215 @@ Load it anyway?</source>
     <message>
         <source>A linear probe is fitted in one go (a logistic regression on the frozen model&apos;s vectors), so it has no training curve. Its figures:</source>
         <translation>线性探针一次拟合完成（在冻结模型的向量上做逻辑回归），因此没有训练曲线。其结果：</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectionControls</name>
+    <message>
+        <source>Tokens (pieces)</source>
+        <translation>词元（子词）</translation>
+    </message>
+    <message>
+        <source>Whole words</source>
+        <translation>完整的词</translation>
+    </message>
+    <message>
+        <source>Texts</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Principal components: fast, linear, the same every time; axes show the variance they explain.</source>
+        <translation>主成分：快速、线性、每次结果相同；坐标轴显示其解释的方差。</translation>
+    </message>
+    <message>
+        <source>t-SNE keeps local neighbourhoods; distances between clusters mean little. Seconds to minutes.</source>
+        <translation>t-SNE 保留局部邻域；簇与簇之间的距离意义不大。需要几秒到几分钟。</translation>
+    </message>
+    <message>
+        <source>UMAP keeps local and some global structure. Needs umap-learn (pip install &apos;semvec-studio[umap]&apos;).</source>
+        <translation>UMAP 保留局部结构和部分全局结构。需要 umap-learn（pip install &apos;semvec-studio[umap]&apos;）。</translation>
+    </message>
+    <message>
+        <source>x runs from the vector of one item to another (e.g. man → woman), y likewise (Embedding Projector&apos;s custom projection).</source>
+        <translation>x 轴从一个项的向量指向另一个项的向量（例如 man → woman），y 轴同理（即 Embedding Projector 的自定义投影）。</translation>
+    </message>
+    <message>
+        <source>No parameters: the two directions of largest variance.</source>
+        <translation>无参数：方差最大的两个方向。</translation>
+    </message>
+    <message>
+        <source>Projection</source>
+        <translation>投影</translation>
+    </message>
+    <message>
+        <source>Which vectors to put on the map</source>
+        <translation>要放到地图上的向量</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>投影</translation>
+    </message>
+    <message>
+        <source>{0} (needs {1})</source>
+        <translation>{0}（需要 {1}）</translation>
+    </message>
+    <message>
+        <source>No parameters.</source>
+        <translation>无参数。</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>The same seed and inputs give the same map</source>
+        <translation>相同的随机种子和输入会得到相同的地图</translation>
+    </message>
+    <message>
+        <source>all rows</source>
+        <translation>全部行</translation>
+    </message>
+    <message>
+        <source>Project a seeded random sample of at most this many rows (0: all rows)</source>
+        <translation>投影一个固定种子的随机样本，最多这么多行（0：全部行）</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Compute the map on the runner (progress and Cancel in the status bar)</source>
+        <translation>在后台计算地图（进度和“取消”在状态栏中）</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>度量</translation>
+    </message>
+    <message>
+        <source>Neighbours</source>
+        <translation>近邻数</translation>
+    </message>
+    <message>
+        <source>Min. distance</source>
+        <translation>最小距离</translation>
+    </message>
+    <message>
+        <source>A piece, word or text of this level (the first match is used)</source>
+        <translation>该层级的一个词元、词或文本（使用第一个匹配项）</translation>
+    </message>
+    <message>
+        <source>{0} from</source>
+        <translation>{0} 轴从</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the projection</source>
+        <translation>停止投影</translation>
+    </message>
+    <message>
+        <source>Compute the map (progress in the status bar)</source>
+        <translation>计算地图（进度显示在状态栏中）</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectionPanel</name>
+    <message>
+        <source>Embed some texts, then press Project.</source>
+        <translation>请先嵌入一些文本，然后点“投影”。</translation>
+    </message>
+    <message>
+        <source>The vectors changed: press &lt;b&gt;Project&lt;/b&gt; to map them.</source>
+        <translation>向量已改变：点&lt;b&gt;投影&lt;/b&gt;重新绘制地图。</translation>
+    </message>
+    <message>
+        <source>Nothing to project yet: embed some texts first (Ctrl+Return).</source>
+        <translation>还没有可投影的内容：请先嵌入一些文本（Ctrl+Return）。</translation>
+    </message>
+    <message>
+        <source>The map of these {0}, as it was kept</source>
+        <translation>这 {0} 的地图，沿用之前保存的结果</translation>
+    </message>
+    <message>
+        <source>Projecting {0} ({1})</source>
+        <translation>正在投影 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Type a word that occurs in the texts, e.g. bank.</source>
+        <translation>请输入一个在文本中出现过的词，例如 bank。</translation>
+    </message>
+    <message>
+        <source>{0} time</source>
+        <translation>{0} 次</translation>
+    </message>
+    <message>
+        <source>{0} times</source>
+        <translation>{0} 次</translation>
+    </message>
+    <message>
+        <source>“{0}” occurs {1}; Word in context needs at least {2} occurrences.</source>
+        <translation>“{0}”出现了 {1}；“上下文中的词”至少需要出现 {2} 次。</translation>
+    </message>
+    <message>
+        <source>Word in context: {0} × “{1}”</source>
+        <translation>上下文中的词：{0} × “{1}”</translation>
+    </message>
+    <message>
+        <source>Projection cancelled; the map shows the previous result.</source>
+        <translation>已取消投影；地图仍显示之前的结果。</translation>
+    </message>
+    <message>
+        <source>emb.</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>{0} of {1} points match “{2}”</source>
+        <translation>{1} 个点中有 {0} 个匹配“{2}”</translation>
+    </message>
+    <message>
+        <source>Labelled {0} rows “{1}” (the &apos;label&apos; column; exported with the vectors)</source>
+        <translation>已将 {0} 行标注为“{1}”（“label”列；随向量一起导出）</translation>
+    </message>
+</context>
+<context>
+    <name>ReadTextFile</name>
+    <message>
+        <source>{0}: unknown file type &apos;{1}&apos;; open a {2} file.</source>
+        <translation>{0}：未知的文件类型“{1}”；请打开 {2} 文件。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>{0}: no such file; check the path.</source>
+        <translation>{0}：文件不存在；请检查路径。</translation>
+    </message>
+    <message>
+        <source>reading {0}</source>
+        <translation>正在读取 {0}</translation>
+    </message>
+    <message>
+        <source>{0}: cannot be read ({1}); check its permissions.</source>
+        <translation>{0}：无法读取（{1}）；请检查其权限。</translation>
+    </message>
+    <message>
+        <source>{0}: no texts found ({1} blank lines skipped); give at least one non-empty line.</source>
+        <translation>{0}：没有找到文本（跳过了 {1} 个空行）；请至少提供一行非空内容。</translation>
     </message>
 </context>
 <context>
@@ -1999,6 +2948,55 @@ Load it anyway?</source>
     </message>
 </context>
 <context>
+    <name>RowTableModel</name>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished">标签</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished">文本</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished">分数</translation>
+    </message>
+    <message>
+        <source>Suggested</source>
+        <translation type="unfinished">建议</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} (file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No label: type one, or press its number key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}
+
+{1}, line {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}, line {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search by meaning: the cosine of this row&apos;s sentence vector to the query&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The label the suggestions give this unlabelled row, and their confidence in it: Enter accepts it, a number key gives another label</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Scatter</name>
     <message>
         <source>other ({0} values)</source>
@@ -2015,6 +3013,60 @@ Load it anyway?</source>
     <message>
         <source>; the shading shows the rest (zoom in for all)</source>
         <translation>；其余的点以阴影表示（放大可看到全部）</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentPreview</name>
+    <message>
+        <source>Cutting the line into words</source>
+        <translation>正在将该行切分成词</translation>
+    </message>
+    <message>
+        <source>Words ({0}): {1}</source>
+        <translation>词（{0}）：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionBox</name>
+    <message>
+        <source>Selection</source>
+        <translation>所选内容</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Write the selected vectors with their metadata and manifest</source>
+        <translation>写出所选向量及其元数据和清单</translation>
+    </message>
+    <message>
+        <source>Label…</source>
+        <translation>标注…</translation>
+    </message>
+    <message>
+        <source>Write a label for the selected rows into the &apos;label&apos; metadata column</source>
+        <translation>将所选行的标签写入“label”元数据列</translation>
+    </message>
+    <message>
+        <source>Show text</source>
+        <translation>显示文本</translation>
+    </message>
+    <message>
+        <source>Show the first selected point&apos;s text in the Tokens &amp; words view</source>
+        <translation>在“词元与词”视图中显示第一个所选点的文本</translation>
+    </message>
+    <message>
+        <source>Nothing selected: click a point, or use Lasso or Rectangle.</source>
+        <translation>未选择任何内容：点击一个点，或使用“套索”或“矩形”。</translation>
+    </message>
+    <message>
+        <source>{0} point selected</source>
+        <translation>已选择 {0} 个点</translation>
+    </message>
+    <message>
+        <source>{0} points selected</source>
+        <translation>已选择 {0} 个点</translation>
     </message>
 </context>
 <context>
@@ -2315,6 +3367,89 @@ Load it anyway?</source>
         <source>Suggestions from the trained model</source>
         <translation>来自训练好的模型的建议</translation>
     </message>
+    <message>
+        <source>Open a workspace first: the trained model&apos;s predictions become its suggestions</source>
+        <translation>请先打开一个工作区：训练后模型的预测将成为它的建议</translation>
+    </message>
+    <message>
+        <source>Predicting every row of {0} with {1}: the suggestions appear in the Data view</source>
+        <translation>正在用 {1} 预测 {0} 的每一行：建议将显示在“数据”视图中</translation>
+    </message>
+</context>
+<context>
+    <name>TextPanel</name>
+    <message>
+        <source>Texts (*.txt *.csv *.tsv *.jsonl);;All files (*)</source>
+        <translation>文本 (*.txt *.csv *.tsv *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Texts</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Open file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <source>Open .txt, .csv, .tsv or .jsonl (Ctrl+O); or drop files here</source>
+        <translation>打开 .txt、.csv、.tsv 或 .jsonl（Ctrl+O）；也可把文件拖到这里</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Paste or type texts here, one per line…</source>
+        <translation>在此粘贴或输入文本，每行一条…</translation>
+    </message>
+    <message>
+        <source>… and {0} more: too many to edit here (press Clear to start over)</source>
+        <translation>… 还有 {0} 条：太多，无法在此编辑（点“清空”重新开始）</translation>
+    </message>
+    <message>
+        <source>pasted text</source>
+        <translation>粘贴的文本</translation>
+    </message>
+    <message>
+        <source>{0} (blank ones skipped){1}</source>
+        <translation>{0}（已跳过空行）{1}</translation>
+    </message>
+    <message>
+        <source>{0} line</source>
+        <translation>{0} 行</translation>
+    </message>
+    <message>
+        <source>{0} lines</source>
+        <translation>{0} 行</translation>
+    </message>
+    <message>
+        <source>{0} text</source>
+        <translation>{0} 条文本</translation>
+    </message>
+    <message>
+        <source>{0} texts</source>
+        <translation>{0} 条文本</translation>
+    </message>
+    <message>
+        <source>{0} (the first {1} shown){2}</source>
+        <translation>{0}（显示前 {1} 条）{2}</translation>
+    </message>
+    <message>
+        <source>Open texts</source>
+        <translation>打开文本</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <source>Reading {0}</source>
+        <translation>正在读取 {0}</translation>
+    </message>
+    <message>
+        <source>{0}: that column has no texts; choose another column.</source>
+        <translation>{0}：该列中没有文本；请选择另一列。</translation>
+    </message>
 </context>
 <context>
     <name>TokenTree</name>
@@ -2459,6 +3594,157 @@ Load it anyway?</source>
     </message>
 </context>
 <context>
+    <name>TrainingPanel</name>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Start a new run with these settings (Ctrl+Return in this tab).</source>
+        <translation>用这些设置开始新的训练（在此页按 Ctrl+Return）。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the run; the output folder keeps the last saved checkpoint, and Resume continues from it.</source>
+        <translation>停止训练；输出文件夹保留最后保存的检查点，“继续”可从那里接着训练。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the unfinished run in the output folder from its last saved step, with its saved settings.</source>
+        <translation>从输出文件夹中未完成的训练最后保存的步骤接着训练，使用其保存的设置。</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Before / after</source>
+        <translation>训练前 / 训练后</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <source>Reading {0}</source>
+        <translation>正在读取 {0}</translation>
+    </message>
+    <message>
+        <source>{0}: cannot create the output&apos;s folder ({1}); choose another output folder.</source>
+        <translation>{0}：无法创建输出的文件夹（{1}）；请选择另一个输出文件夹。</translation>
+    </message>
+    <message>
+        <source>{0} holds an unfinished run. Start again from scratch and replace it? (Resume continues it instead.)</source>
+        <translation>{0} 中有一次未完成的训练。要从头开始并替换它吗？（“继续”则会接着训练。）</translation>
+    </message>
+    <message>
+        <source>{0} already exists. Replace it with this run?</source>
+        <translation>{0} 已存在。要用这次训练替换它吗？</translation>
+    </message>
+    <message>
+        <source>Cancelling: saving the current step…</source>
+        <translation>正在取消：正在保存当前步骤…</translation>
+    </message>
+    <message>
+        <source>Choose a labelled file first.</source>
+        <translation>请先选择一个带标签的文件。</translation>
+    </message>
+    <message>
+        <source>The file has not been read yet (or could not be); see the message above.</source>
+        <translation>文件尚未读取（或无法读取）；请查看上方的消息。</translation>
+    </message>
+    <message>
+        <source>Choose an output folder.</source>
+        <translation>请选择一个输出文件夹。</translation>
+    </message>
+    <message>
+        <source>Replace the output folder?</source>
+        <translation>替换输出文件夹？</translation>
+    </message>
+    <message>
+        <source>Resuming {0} of {1} on {2} → {3}</source>
+        <translation>继续 {0}：模型 {1}，数据 {2} → {3}</translation>
+    </message>
+    <message>
+        <source>Starting {0} of {1} on {2} → {3}</source>
+        <translation>开始 {0}：模型 {1}，数据 {2} → {3}</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>{0} step</source>
+        <translation>{0} 步</translation>
+    </message>
+    <message>
+        <source>{0} steps</source>
+        <translation>{0} 步</translation>
+    </message>
+    <message>
+        <source>The run stopped with an error.</source>
+        <translation>训练因出错而停止。</translation>
+    </message>
+    <message>
+        <source>Error: {0}</source>
+        <translation>错误：{0}</translation>
+    </message>
+    <message>
+        <source>Training: {0}</source>
+        <translation>训练：{0}</translation>
+    </message>
+    <message>
+        <source>Cancelled. Resume continues from the last saved step.</source>
+        <translation>已取消。“继续”可从最后保存的步骤接着训练。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Cancelled at step {0}; the last saved checkpoint is in {1} — Resume continues from it.</source>
+        <translation>已在第 {0} 步取消；最后保存的检查点在 {1} 中，“继续”可从那里接着训练。</translation>
+    </message>
+    <message>
+        <source>Reviewing: predicting the validation texts and embedding them with the base and the trained model…</source>
+        <translation>正在复核：预测验证文本，并用基础模型和训练后的模型分别嵌入它们…</translation>
+    </message>
+    <message>
+        <source>Reviewing the run</source>
+        <translation>正在复核训练结果</translation>
+    </message>
+    <message>
+        <source>Review ready: {0} of {1} misclassified.</source>
+        <translation>复核完成：{1}中有 {0} 条被分错。</translation>
+    </message>
+    <message>
+        <source>{0} validation text</source>
+        <translation>{0} 条验证文本</translation>
+    </message>
+    <message>
+        <source>{0} validation texts</source>
+        <translation>{0} 条验证文本</translation>
+    </message>
+    <message>
+        <source>The review failed: {0}</source>
+        <translation>复核失败：{0}</translation>
+    </message>
+    <message>
+        <source>A run is going.</source>
+        <translation>正在训练。</translation>
+    </message>
+</context>
+<context>
     <name>TrainingReport</name>
     <message>
         <source>The report appears when a run ends.</source>
@@ -2557,6 +3843,215 @@ Load it anyway?</source>
     <message>
         <source> · most confident first</source>
         <translation> · 置信度高者在前</translation>
+    </message>
+    <message>
+        <source>Suggest labels with this model</source>
+        <translation>用此模型建议标签</translation>
+    </message>
+    <message>
+        <source>Predict every row of the open workspace with this classifier: its predictions become the suggestions of the Data view, the map and the review (until Suggest now)</source>
+        <translation>用此分类器预测已打开工作区的每一行：其预测将成为“数据”视图、地图和复核中的建议（直到点“立即建议”）</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingSetup</name>
+    <message>
+        <source>Labelled tables (*.csv *.tsv *.txt);;All files (*)</source>
+        <translation>带标签的表格 (*.csv *.tsv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Fine-tune the whole model</source>
+        <translation>微调整个模型</translation>
+    </message>
+    <message>
+        <source>Linear probe (frozen encoder)</source>
+        <translation>线性探针（冻结编码器）</translation>
+    </message>
+    <message>
+        <source>Labelled data</source>
+        <translation>带标签的数据</translation>
+    </message>
+    <message>
+        <source>a CSV/TSV file with a text column and a label column</source>
+        <translation>一个包含文本列和标签列的 CSV/TSV 文件</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Choose a labelled CSV or TSV file (one text and one label per row).</source>
+        <translation>选择一个带标签的 CSV 或 TSV 文件（每行一条文本和一个标签）。</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Open the sample labelled file shipped with the app (280 short reviews, positive/negative).</source>
+        <translation>打开应用自带的带标签示例文件（280 条简短评论，正面/负面）。</translation>
+    </message>
+    <message>
+        <source>Workspace labels</source>
+        <translation>工作区标签</translation>
+    </message>
+    <message>
+        <source>Train on the labelled rows of the open workspace (written as text,label to its data folder)</source>
+        <translation>用已打开工作区中已标注的行训练（以 text,label 写入其数据文件夹）</translation>
+    </message>
+    <message>
+        <source>The first {0} rows of the file as they will be read.</source>
+        <translation>文件的前 {0} 行，按将被读取的样子显示。</translation>
+    </message>
+    <message>
+        <source>The column with the texts to classify (guessed from names like &apos;text&apos;, &apos;sentence&apos;, &apos;review&apos;).</source>
+        <translation>包含待分类文本的列（根据 &apos;text&apos;、&apos;sentence&apos;、&apos;review&apos; 等列名猜测）。</translation>
+    </message>
+    <message>
+        <source>The column with the labels: any strings; each distinct value is a class.</source>
+        <translation>包含标签的列：任意字符串；每个不同的值是一个类别。</translation>
+    </message>
+    <message>
+        <source>Text column</source>
+        <translation>文本列</translation>
+    </message>
+    <message>
+        <source>Label column</source>
+        <translation>标签列</translation>
+    </message>
+    <message>
+        <source>Field separator; &apos;auto&apos; sniffs it (a .tsv file is tab-separated).</source>
+        <translation>字段分隔符；&apos;auto&apos; 会自动探测（.tsv 文件以制表符分隔）。</translation>
+    </message>
+    <message>
+        <source>Text encoding; &apos;auto&apos; reads UTF-8 (with or without BOM) and detects others, with a warning.</source>
+        <translation>文本编码；&apos;auto&apos; 读取 UTF-8（带或不带 BOM），并识别其他编码，同时给出提示。</translation>
+    </message>
+    <message>
+        <source>Quoted fields</source>
+        <translation>字段带引号</translation>
+    </message>
+    <message>
+        <source>Untick for files whose texts contain bare &quot; characters and are not quoted (--no-quoting).</source>
+        <translation>文件中的文本含有裸露的 &quot; 字符且字段未加引号时，取消勾选（--no-quoting）。</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>读取</translation>
+    </message>
+    <message>
+        <source>or a separate validation file</source>
+        <translation>或单独的验证文件</translation>
+    </message>
+    <message>
+        <source>A validation file with the same columns; when given, the split share is not used (--val-csv).</source>
+        <translation>一个列相同的验证文件；给出时不再按比例划分（--val-csv）。</translation>
+    </message>
+    <message>
+        <source>Choose a validation file</source>
+        <translation>选择验证文件</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Model and settings</source>
+        <translation>模型与设置</translation>
+    </message>
+    <message>
+        <source>Choose a checkpoint folder</source>
+        <translation>选择检查点文件夹</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>Where the model, loss.csv, metrics.json and params.json go. It is written atomically at every evaluation; a cancelled run can be resumed from it.</source>
+        <translation>模型、loss.csv、metrics.json 和 params.json 的存放位置。每次评估时以原子方式写入；取消的训练可从这里继续。</translation>
+    </message>
+    <message>
+        <source>Choose the output folder</source>
+        <translation>选择输出文件夹</translation>
+    </message>
+    <message>
+        <source>Open a labelled file</source>
+        <translation>打开带标签的文件</translation>
+    </message>
+    <message>
+        <source>Open a validation file</source>
+        <translation>打开验证文件</translation>
+    </message>
+    <message>
+        <source>Choose the base checkpoint folder</source>
+        <translation>选择基础检查点文件夹</translation>
+    </message>
+    <message>
+        <source>{0} of {1}, written to {2}</source>
+        <translation>{1} 的 {0}，已写入 {2}</translation>
+    </message>
+    <message>
+        <source>{0} labelled row</source>
+        <translation>{0} 个已标注行</translation>
+    </message>
+    <message>
+        <source>{0} labelled rows</source>
+        <translation>{0} 个已标注行</translation>
+    </message>
+    <message>
+        <source>tab-separated</source>
+        <translation>制表符分隔</translation>
+    </message>
+    <message>
+        <source>comma-separated</source>
+        <translation>逗号分隔</translation>
+    </message>
+    <message>
+        <source>semicolon-separated</source>
+        <translation>分号分隔</translation>
+    </message>
+    <message>
+        <source>pipe-separated</source>
+        <translation>竖线分隔</translation>
+    </message>
+    <message>
+        <source>{0}-separated</source>
+        <translation>以 {0} 分隔</translation>
+    </message>
+    <message>
+        <source>{0} rows · {1} · {2}</source>
+        <translation>{0} 行 · {1} · {2}</translation>
+    </message>
+    <message>
+        <source> · {0} empty row(s) skipped</source>
+        <translation> · 跳过了 {0} 个空行</translation>
+    </message>
+    <message>
+        <source>{0}, {1} training + {2}{3}
+per class (train + validation): {4}</source>
+        <translation>{0}，{1} 条训练 + {2}{3}
+各类别（训练 + 验证）：{4}</translation>
+    </message>
+    <message>
+        <source>{0} class</source>
+        <translation>{0} 个类别</translation>
+    </message>
+    <message>
+        <source>{0} classes</source>
+        <translation>{0} 个类别</translation>
+    </message>
+    <message>
+        <source>{0} validation row</source>
+        <translation>{0} 条验证</translation>
+    </message>
+    <message>
+        <source>{0} validation rows</source>
+        <translation>{0} 条验证</translation>
     </message>
 </context>
 <context>

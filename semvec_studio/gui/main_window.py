@@ -11,18 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QTabWidget
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
 from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.extract.segmenters import check_segmenter
 from semvec_studio.core.io.vectors import LEVELS
-from semvec_studio.core.wording import count
 from semvec_studio.gui import settings as st
 from semvec_studio.gui import window_settings
 from semvec_studio.gui.cache import EmbedRequest, ResultsCache, texts_hash
 from semvec_studio.gui.chrome import StatusArea, ask_stop_training, build_menus, demo_texts, dropped_paths
+from semvec_studio.gui.i18n import counted, translate
 from semvec_studio.gui.jobs import TRAIN_GROUP, embed_levels, load_model
 from semvec_studio.gui.notifier import Notifier
 from semvec_studio.gui.panels.controls_panel import ControlsPanel
@@ -37,7 +37,11 @@ from semvec_studio.gui.workspace_bridge import LABEL, WorkspaceBridge
 from semvec_studio.gui.workspace_session import WorkspaceSession
 
 DATA_TAB, TOKENS_TAB, SENTENCES_TAB, MAP_TAB, COMPARE_TAB, LAYERS_TAB, TRAIN_TAB = range(7)
-VIEW_TITLES = ("Data", "Tokens && words", "Texts", "Map", "Compare", "Layers", "Train")
+# The tabs' titles in English: also the key under which the open tab is saved (the tab bar's tab data)
+VIEW_TITLES = (QT_TRANSLATE_NOOP("MainWindow", "Data"), QT_TRANSLATE_NOOP("MainWindow", "Tokens && words"),
+               QT_TRANSLATE_NOOP("MainWindow", "Texts"), QT_TRANSLATE_NOOP("MainWindow", "Map"),
+               QT_TRANSLATE_NOOP("MainWindow", "Compare"), QT_TRANSLATE_NOOP("MainWindow", "Layers"),
+               QT_TRANSLATE_NOOP("MainWindow", "Train"))
 HEAVY_TABS = (TOKENS_TAB, SENTENCES_TAB, MAP_TAB, COMPARE_TAB, LAYERS_TAB, TRAIN_TAB)  # made once torch is imported
 
 
@@ -87,11 +91,13 @@ class MainWindow(QMainWindow):
         self.left.setStretchFactor(1, 1)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
-        self.views.addTab(self.data_view, VIEW_TITLES[DATA_TAB])
+        self.views.addTab(self.data_view, translate("MainWindow", VIEW_TITLES[DATA_TAB]))
         for title in VIEW_TITLES[1:]:
-            waiting = QLabel("The views appear when the model is loaded…")
+            waiting = QLabel(self.tr("The views appear when the model is loaded…"))
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.views.addTab(waiting, title)
+            self.views.addTab(waiting, translate("MainWindow", title))
+        for index, title in enumerate(VIEW_TITLES):
+            self.views.tabBar().setTabData(index, title)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.left)
@@ -145,7 +151,8 @@ class MainWindow(QMainWindow):
             old = self.views.widget(index)
             self.views.removeTab(index)
             old.deleteLater()
-            self.views.insertTab(index, view, title)
+            self.views.insertTab(index, view, translate("MainWindow", title))
+            self.views.tabBar().setTabData(index, title)
         self.views.setCurrentIndex(current)
         self.views.blockSignals(False)
         self._on_view_changed(current)
@@ -181,9 +188,9 @@ class MainWindow(QMainWindow):
         if self._embed_job is not None:
             self.runner.cancel(self._embed_job)
         self.model_panel.show_loading(spec)
-        name = "the default model" if spec == DEFAULT_MODEL else Path(spec).name
+        name = self.tr("Loading the default model") if spec == DEFAULT_MODEL else self.tr("Loading {0}").format(Path(spec).name)
         self._model_job = self.runner.submit(
-            load_model, spec, device=device, dtype=dtype, allow_pickle=allow_pickle, name=f"Loading {name}",
+            load_model, spec, device=device, dtype=dtype, allow_pickle=allow_pickle, name=name,
             on_result=self._on_model_loaded, on_error=self._on_model_failed, on_cancel=self._on_model_cancelled,
         )
         return self._model_job
@@ -210,7 +217,8 @@ class MainWindow(QMainWindow):
             self.controls.restore(st.read_json(self.settings, window_settings.OPTIONS_KEY, {}))
         self.controls.blockSignals(False)
         self.update_title()
-        self.notifier.status(f"Model ready: {lm.info.name}, {lm.num_layers} layers × {lm.hidden_size} dims on {lm.device}")
+        self.notifier.status(self.tr("Model ready: {0}, {1} layers × {2} dims on {3}").format(
+            lm.info.name, lm.num_layers, lm.hidden_size, lm.device))
         self.modelLoaded.emit(lm)
         if self._embed_pending or self.sets:
             self._maybe_embed()
@@ -225,7 +233,7 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         ws = self.session.ws
-        parts = [ws.path.name + (" (read-only)" if ws.read_only else "")] if ws is not None else []
+        parts = [self.tr("{0} (read-only)").format(ws.path.name) if ws.read_only else ws.path.name] if ws is not None else []
         if self.lm is not None:
             parts.append(self.lm.info.name)
         self.setWindowTitle(" — ".join([*parts, "SemVec Studio"]))
@@ -241,7 +249,8 @@ class MainWindow(QMainWindow):
 
     def _on_model_cancelled(self) -> None:
         self._model_job = None
-        self.model_panel.message.show_info("Loading cancelled." + (" The previous model is still loaded." if self.lm else ""))
+        self.model_panel.message.show_info(self.tr("Loading cancelled. The previous model is still loaded.") if self.lm
+                                           else self.tr("Loading cancelled."))
         self.model_panel.set_device_dtype(*self._good_model_args[1:3])
 
     # --- embedding ---------------------------------------------------------------------------------
@@ -251,14 +260,15 @@ class MainWindow(QMainWindow):
         Returns the runner job id, or None when nothing had to run."""
         texts = self.text_panel.texts()
         if not texts:
-            self.text_panel.show_error("No texts: paste or type at least one line, or open a file (Ctrl+O).")
+            self.text_panel.show_error(self.tr("No texts: paste or type at least one line, or open a file (Ctrl+O)."))
             return None
         if self.model_loading():
             self._embed_pending = True
-            self.notifier.status("The texts are embedded as soon as the model is loaded.")
+            self.notifier.status(self.tr("The texts are embedded as soon as the model is loaded."))
             return None
         if self.lm is None:
-            self.model_panel.message.show_error("No model is loaded: choose the default model or open a checkpoint folder (Ctrl+Shift+O).")
+            self.model_panel.message.show_error(self.tr("No model is loaded: choose the default model or open a checkpoint folder "
+                                                       "(Ctrl+Shift+O)."))
             return None
         self._embed_pending = False
         self.text_panel.message.clear()
@@ -282,10 +292,10 @@ class MainWindow(QMainWindow):
             return None
         self._embed_job = self.runner.submit(
             embed_levels, self.lm, texts, request.extract_options(), missing,
-            name=f"Embedding {count(len(texts), 'text')}",
+            name=self.tr("Embedding {0}").format(self._texts_count(len(texts))),
             on_result=lambda sets: self._on_embedded(request, texts, {**have, **sets}),
             on_error=lambda exc, details: self.notifier.error(exc, details, inline=self.text_panel.message),
-            on_cancel=lambda: self.notifier.status("Embedding cancelled; the views still show the previous result."),
+            on_cancel=lambda: self.notifier.status(self.tr("Embedding cancelled; the views still show the previous result.")),
         )
         return self._embed_job
 
@@ -317,7 +327,7 @@ class MainWindow(QMainWindow):
     def _on_file_loaded(self, path: str, n: int) -> None:
         st.push_recent(self.settings, st.RECENT_FILES, str(Path(path).absolute()))
         self.actions.refresh_recent()
-        self.notifier.status(f"Read {count(n, 'text')} from {Path(path).name}")
+        self.notifier.status(self.tr("Read {0} from {1}").format(self._texts_count(n), Path(path).name))
         if self._embed_pending and not self.model_loading():
             self._maybe_embed()
 
@@ -341,14 +351,18 @@ class MainWindow(QMainWindow):
         self.show_text(self._text_id)
         opts = self.controls.options()
         tokens, words = sets["token"], sets["word"]
-        self.notifier.status(f"{count(len(texts), 'text')} · {count(len(tokens), 'piece')} · {count(len(words), 'word')} · "
-                             f"{tokens.dim} dims · {opts.describe(self.lm.num_layers)}")
+        self.notifier.status(self.tr("{0} · {1} · {2} · {3} dims · {4}").format(
+            self._texts_count(len(texts)), counted(len(tokens), self.tr("{0} piece"), self.tr("{0} pieces")),
+            counted(len(words), self.tr("{0} word"), self.tr("{0} words")), tokens.dim, opts.describe(self.lm.num_layers)))
         self.actions.export.setEnabled(True)
         columns = self.text_panel.columns_for(texts)
         self.map_panel.set_data(sets, texts, columns, self.lm)
         self.compare_view.set_texts(texts)
         self.layer_lab.set_texts(texts, columns)
         self.embedded.emit()
+
+    def _texts_count(self, n: int) -> str:
+        return counted(n, self.tr("{0} text"), self.tr("{0} texts"))
 
     def show_text(self, text_id: int) -> None:
         if not self.sets or not 0 <= text_id < len(self.texts):
@@ -386,7 +400,7 @@ class MainWindow(QMainWindow):
         if self.lm is None or not 0 <= text_id < len(self.texts):
             return
         self.runner.submit(
-            self._heavy.layer_profile, self.lm, self.texts[text_id], position, group="profile", name="Layers of one piece",
+            self._heavy.layer_profile, self.lm, self.texts[text_id], position, group="profile", name=self.tr("Layers of one piece"),
             on_result=lambda result: self.token_view.show_layer_profile(*result),
             on_error=lambda exc, details: self.notifier.error(exc, details),
         )
@@ -397,7 +411,7 @@ class MainWindow(QMainWindow):
             self.training_panel.cancel()
         else:
             self.runner.cancel(job_id)
-        self.notifier.status("Cancelling…")
+        self.notifier.status(self.tr("Cancelling…"))
 
     def cancel(self) -> None:
         """Esc: in the Train tab, stop the run; elsewhere, stop the workbench's jobs (never a run)."""
@@ -405,7 +419,7 @@ class MainWindow(QMainWindow):
             self.training_panel.cancel()
         elif self.runner.is_busy():
             self.runner.cancel_all(keep=(TRAIN_GROUP,))
-            self.notifier.status("Cancelling…")
+            self.notifier.status(self.tr("Cancelling…"))
 
     # --- training ----------------------------------------------------------------------------------
 
@@ -429,7 +443,7 @@ class MainWindow(QMainWindow):
     def open_export(self, sets: dict | None = None, level: str | None = None) -> None:
         """The export dialog for every level, or for ``sets`` (e.g. a selection on the Map)."""
         if not self.sets:
-            self.notifier.status("Nothing to export yet: embed some texts first (Ctrl+Return).")
+            self.notifier.status(self.tr("Nothing to export yet: embed some texts first (Ctrl+Return)."))
             return
         dialog = ExportDialog(sets or self.sets, level or self.controls.current_level(), self.settings, self)
         dialog.exportRequested.connect(lambda *args: self._export(dialog, *args))

@@ -5,12 +5,18 @@ The computations behind the tab are in the core (:mod:`semvec_studio.core.projec
 
 A :class:`MapData` is one scatter: ``rows[i]`` is the row of ``embset`` that point ``i`` shows
 (a layer path repeats one row, with ``layers[i]`` its layer).
+
+Its words go through Qt's translation (context "MapData") once the app has loaded Qt; this module
+imports no Qt itself (:func:`translate` and :func:`QT_TRANSLATE_NOOP` here are what lupdate reads,
+with gui/i18n.py's conventions). What is data (pieces, words, texts, label and column names) is
+shown as it is.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,12 +25,49 @@ from semvec_studio.core.errors import UsageError
 from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.projection.base import Projection
 
+
+def translate(context: str, text: str) -> str:
+    """``QCoreApplication.translate`` when Qt is loaded (always, in the app), else ``text``."""
+    qtcore = sys.modules.get("PySide6.QtCore")
+    return qtcore.QCoreApplication.translate(context, text) if qtcore is not None else text
+
+
+def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    return text
+
+
+def counted(n: float, one: str, many: str) -> str:
+    """:func:`semvec_studio.gui.i18n.counted` (which imports Qt): ``one`` or ``many`` with ``n``."""
+    shown = f"{int(n):,}" if float(n).is_integer() else f"{n:,.2f}"
+    return (one if n == 1 else many).format(shown)
+
+
 LABEL_COLUMN = "label"
 CONTEXT_CHARS = 60
 TEXT_CHARS = 300
-LEVEL_WORD = {"token": "piece", "word": "word", "sentence": "text"}
+LEVEL_WORD = {"token": QT_TRANSLATE_NOOP("MapData", "piece"), "word": QT_TRANSLATE_NOOP("MapData", "word"),
+              "sentence": QT_TRANSLATE_NOOP("MapData", "text")}  # translated where shown
+LEVEL_COUNTS = {"token": (QT_TRANSLATE_NOOP("MapData", "{0} piece"), QT_TRANSLATE_NOOP("MapData", "{0} pieces")),
+                "word": (QT_TRANSLATE_NOOP("MapData", "{0} word"), QT_TRANSLATE_NOOP("MapData", "{0} words")),
+                "sentence": (QT_TRANSLATE_NOOP("MapData", "{0} text"), QT_TRANSLATE_NOOP("MapData", "{0} texts"))}
 LEVEL_KEY = {"token": "token", "word": "word", "sentence": "text"}  # the metadata column a point shows
-METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": "Custom axes"}
+METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": QT_TRANSLATE_NOOP("MapData", "Custom axes")}
+
+
+def level_word(level: str) -> str:
+    """What one row of ``level`` is called ("piece", "word", "text"), translated."""
+    return translate("MapData", LEVEL_WORD[level])
+
+
+def level_count(level: str, n: int) -> str:
+    """``n`` rows of ``level``, e.g. "1,200 words", translated."""
+    one, many = LEVEL_COUNTS[level]
+    return counted(n, translate("MapData", one), translate("MapData", many))
+
+
+def method_name(method: str) -> str:
+    """A projection method's name as shown (PCA, t-SNE, UMAP, Custom axes, translated)."""
+    return translate("MapData", METHOD_NAMES.get(method, method))
 
 
 @dataclass
@@ -84,7 +127,8 @@ def find_row(embset: EmbeddingSet, level: str, text: str) -> int:
     for i, s in enumerate(embset.metadata[LEVEL_KEY[level]]):
         if str(s).strip().lower() == want:
             return i
-    raise UsageError(f"custom axes: no {LEVEL_WORD[level]} “{text}” among the {len(embset):,} rows; type one that occurs.")
+    raise UsageError(translate("MapData", "custom axes: no {0} “{1}” among the {2} rows; type one that occurs.").format(
+        level_word(level), text, f"{len(embset):,}"))
 
 
 def text_position(data: MapData, i: int) -> tuple[int, str, int]:
@@ -105,34 +149,35 @@ def axis_titles(data: MapData) -> tuple[str, str]:
         return "", ""
     if proj.method == "pca" and proj.explained_variance:
         ev = proj.explained_variance
-        return f"PC1 ({100 * ev[0]:.1f} % of variance)", f"PC2 ({100 * ev[1]:.1f} %)"
+        return (translate("MapData", "PC1 ({0} % of variance)").format(f"{100 * ev[0]:.1f}"),
+                translate("MapData", "PC2 ({0} %)").format(f"{100 * ev[1]:.1f}"))
     if proj.method == "axes":
         (a, b), (c, d) = proj.params.get("axes") or ((0, 1), (2, 3))
         lab = data.embset.metadata[LEVEL_KEY[data.level]]
         return f"{lab[a]} → {lab[b]}", f"{lab[c]} → {lab[d]}"
-    name = METHOD_NAMES.get(proj.method, proj.method)
+    name = method_name(proj.method)
     return f"{name} 1", f"{name} 2"
 
 
 def caption(data: MapData) -> str:
     """Rich text above the map: what it shows, how it was made, and its quality figures."""
     proj = data.projection
-    noun = LEVEL_WORD[data.level] + ("s" if len(data) != 1 else "")
-    method = METHOD_NAMES.get(proj.method, proj.method) if proj is not None else ""
+    method = method_name(proj.method) if proj is not None else ""
     if data.kind == "path":
-        head = f"<b>Layer path</b> of {data.title}: {len(data)} layers, PCA"
+        head = translate("MapData", "<b>Layer path</b> of {0}: {1} layers, PCA").format(data.title, len(data))
     elif data.kind == "context":
-        head = f"<b>Word in context</b>: every “{data.title}” ({len(data):,} occurrences), {method}"
+        head = translate("MapData", "<b>Word in context</b>: every “{0}” ({1} occurrences), {2}").format(data.title, f"{len(data):,}", method)
     else:
-        sampled = f" (a sample of {len(data):,} of {len(data.embset):,})" if len(data) < len(data.embset) else ""
-        head = f"<b>{method}</b> of {len(data):,} {noun}{sampled}"
+        sampled = translate("MapData", " (a sample of {0} of {1})").format(f"{len(data):,}", f"{len(data.embset):,}") \
+            if len(data) < len(data.embset) else ""
+        head = translate("MapData", "<b>{0}</b> of {1}{2}").format(method, level_count(data.level, len(data)), sampled)
     facts = []
     if proj is not None and proj.fitted_on:  # a method fitted on a sample, the other rows placed
         facts.append(html.escape(proj.fitted_on))
     if proj is not None and proj.quality:
         q = proj.quality
-        facts.append(f"trustworthiness {q['trustworthiness']:.3f} · kNN overlap {q['knn_overlap']:.2f} "
-                     f"(k={q['k']}, {q['sample']:,} rows)")
+        facts.append(translate("MapData", "trustworthiness {0} · kNN overlap {1} (k={2}, {3} rows)").format(
+            f"{q['trustworthiness']:.3f}", f"{q['knn_overlap']:.2f}", q["k"], f"{q['sample']:,}"))
     return " · ".join([head, *facts])
 
 
@@ -156,13 +201,14 @@ def describe(data: MapData, i: int, texts: list[str], columns: dict[str, list[st
     lines = []
     if data.kind == "path":
         layer = int(data.layers[i])
-        lines.append(f"<b>{'embeddings (layer 0)' if layer == 0 else f'layer {layer}'}</b>")
+        lines.append(translate("MapData", "<b>embeddings (layer 0)</b>") if layer == 0
+                     else translate("MapData", "<b>layer {0}</b>").format(layer))
     if data.level == "sentence":
         short = text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1] + "…"
-        lines.append(f"text {t}: {html.escape(short)}")
+        lines.append(translate("MapData", "text {0}: {1}").format(t, html.escape(short)))
     else:
         key = "token" if data.level == "token" else "word"
-        lines.append(f"{LEVEL_WORD[data.level]} <b>{html.escape(str(meta[key][r]))}</b> · text {t}")
+        lines.append(translate("MapData", "{0} <b>{1}</b> · text {2}").format(level_word(data.level), html.escape(str(meta[key][r])), t))
         lines.append(marked_context(text, int(meta["start"][r]), int(meta["end"][r])))
     for name, values in (columns or {}).items():
         if name == LABEL_COLUMN and LABEL_COLUMN in meta:
@@ -170,7 +216,7 @@ def describe(data: MapData, i: int, texts: list[str], columns: dict[str, list[st
         if 0 <= t < len(values) and values[t]:
             lines.append(f"{html.escape(name)}: {html.escape(str(values[t]))}")
     if LABEL_COLUMN in meta and meta[LABEL_COLUMN][r]:
-        lines.append(f"label: {html.escape(str(meta[LABEL_COLUMN][r]))}")
+        lines.append(translate("MapData", "label: {0}").format(html.escape(str(meta[LABEL_COLUMN][r]))))
     return "<br>".join(lines)
 
 
@@ -220,23 +266,23 @@ def default_color(data: MapData, columns: dict[str, list[str]]) -> str:
 
 def color_choices(data: MapData, columns: dict[str, list[str]]) -> list[tuple[str, str]]:
     """(key, menu text) of what the points of ``data`` can be coloured by."""
-    out = [("none", "one colour"), ("text", "text")]
+    out = [("none", translate("MapData", "one colour")), ("text", translate("MapData", "text"))]
     if data.level == "token":
-        out.append(("piece", "piece"))
+        out.append(("piece", translate("MapData", "piece")))
     if data.level in ("token", "word"):
-        out.append(("word", "word"))
+        out.append(("word", translate("MapData", "word")))
     has_labels = LABEL_COLUMN in data.embset.metadata  # written by "Label…" (starts from a 'label' column)
     if has_labels:
-        out.append((f"meta:{LABEL_COLUMN}", LABEL_COLUMN))
-    for name in columns:
+        out.append((f"meta:{LABEL_COLUMN}", translate("MapData", "label")))
+    for name in columns:  # the table's column names: data
         if not (has_labels and name == LABEL_COLUMN):
             out.append((f"column:{name}", name))
     if data.kind == "path":
-        out.append(("layer", "layer"))
-    out.append(("kmeans", "k-means cluster"))
+        out.append(("layer", translate("MapData", "layer")))
+    out.append(("kmeans", translate("MapData", "k-means cluster")))
     if data.level in ("token", "word"):
-        out.append(("position", "position in text (value)"))
-    out.append(("norm", "vector norm (value)"))
+        out.append(("position", translate("MapData", "position in text (value)")))
+    out.append(("norm", translate("MapData", "vector norm (value)")))
     return out
 
 

@@ -26,9 +26,16 @@ def restore_layout(window) -> None:
     if isinstance(device, str) and isinstance(dtype, str):
         window.model_panel.set_device_dtype(device, dtype)
     view = s.value("layout/tab")
-    titles = [window.views.tabText(i) for i in range(window.views.count())]
+    titles = [_tab_key(window, i) for i in range(window.views.count())]
     if isinstance(view, str) and view in titles:
         window.views.setCurrentIndex(titles.index(view))
+
+
+def _tab_key(window, index: int) -> str:
+    """The saved name of tab ``index``: its English title (the tab bar's data; the shown title
+    is translated), so the open tab survives a change of language."""
+    key = window.views.tabBar().tabData(index)
+    return key if isinstance(key, str) else window.views.tabText(index)
 
 
 def restore_view_layouts(window, views) -> None:
@@ -50,7 +57,7 @@ def save_settings(window, *, options: bool) -> None:
     for view in (window.token_view, window.sentence_view, window.map_panel, window.training_panel):
         if view is not None:
             s.setValue(f"layout/{type(view).__name__}", view.splitter.saveState())
-    s.setValue("layout/tab", window.views.tabText(window.views.currentIndex()))
+    s.setValue("layout/tab", _tab_key(window, window.views.currentIndex()))
     s.setValue("model/device", window.model_panel.device.currentText())
     s.setValue("model/dtype", window.model_panel.dtype.currentText())
     if options:

@@ -26,12 +26,8 @@ TS = REPO / "resources" / "translations" / "semvec_studio_zh_CN.ts"
 COVERAGE = 0.95
 # GUI modules whose strings are not wrapped in tr() yet: the approximate check below skips them
 # (remove a module from here when it is wrapped). Their strings count in the coverage test once wrapped.
-NOT_YET_WRAPPED = {
-    "main_window.py", "map_data.py", "workspace_model.py", "panels/data_view.py", "panels/text_panel.py",
-    "panels/training_panel.py", "panels/training_setup.py", "panels/projection_colors.py", "panels/projection_controls.py",
-    "panels/projection_explore.py", "panels/projection_panel.py", "panels/projection_side.py",
-}
-MIN_STRINGS = 400  # a sanity bound on what lupdate finds (raised as modules are wrapped)
+NOT_YET_WRAPPED = {"workspace_model.py", "panels/data_view.py"}
+MIN_STRINGS = 850  # a sanity bound on what lupdate finds (raised as modules are wrapped)
 
 
 @pytest.fixture(scope="module")

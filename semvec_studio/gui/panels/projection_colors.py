@@ -50,7 +50,7 @@ class MapColors(QObject):
             return
         kind, values = color_values(data, key, columns, words)
         if kind == "categories":
-            self.scatter.color_by_categories(values, "text {}".format if key == "text" else None)
+            self.scatter.color_by_categories(values, self.tr("text {0}").format if key == "text" else None)
         elif kind == "values":
             self.scatter.color_by_values(values, self.toolbar.color.currentText())
         else:
@@ -81,7 +81,8 @@ class MapColors(QObject):
     def _kmeans(self, data: MapData, k: int) -> None:
         key = (id(data), k)
         if key in self._clusters:
-            self.scatter.color_by_categories([f"cluster {c + 1}" for c in self._clusters[key]])
+            cluster = self.tr("cluster {0}")
+            self.scatter.color_by_categories([cluster.format(c + 1) for c in self._clusters[key]])
             self.colored.emit()
             return
 
@@ -90,5 +91,5 @@ class MapColors(QObject):
             if self._data is data and self.toolbar.color_key() == "kmeans" and self.toolbar.k.value() == k:
                 self._kmeans(data, k)
 
-        self.runner.submit(kmeans_clusters, data.vectors(), k, name=f"k-means (k={k}) on {len(data):,} points",
+        self.runner.submit(kmeans_clusters, data.vectors(), k, name=self.tr("k-means (k={0}) on {1} points").format(k, f"{len(data):,}"),
                            group="kmeans", on_result=done, on_error=lambda exc, details: self.notifier.error(exc, details))

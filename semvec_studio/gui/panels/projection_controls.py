@@ -3,7 +3,7 @@ axes, with their parameters), and the Project button (Cancel while a projection 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -22,17 +22,23 @@ from PySide6.QtWidgets import (
 from semvec_studio.core.projection.base import ProjectionParams
 from semvec_studio.core.projection.methods import METHODS, method_available
 from semvec_studio.core.projection.neighbours import METRICS
+from semvec_studio.gui.i18n import translate
 from semvec_studio.gui.map_data import METHOD_NAMES
 from semvec_studio.gui.notifier import InlineMessage
 
-LEVELS = {"token": "Tokens (pieces)", "word": "Whole words", "sentence": "Texts"}
+LEVELS = {"token": QT_TRANSLATE_NOOP("ProjectionControls", "Tokens (pieces)"), "word": QT_TRANSLATE_NOOP("ProjectionControls", "Whole words"),
+          "sentence": QT_TRANSLATE_NOOP("ProjectionControls", "Texts")}
 METHOD_TIPS = {
-    "pca": "Principal components: fast, linear, the same every time; axes show the variance they explain.",
-    "tsne": "t-SNE keeps local neighbourhoods; distances between clusters mean little. Seconds to minutes.",
-    "umap": "UMAP keeps local and some global structure. Needs umap-learn (pip install 'semvec-studio[umap]').",
-    "axes": "x runs from the vector of one item to another (e.g. man → woman), y likewise (Embedding Projector's custom projection).",
+    "pca": QT_TRANSLATE_NOOP("ProjectionControls",
+                             "Principal components: fast, linear, the same every time; axes show the variance they explain."),
+    "tsne": QT_TRANSLATE_NOOP("ProjectionControls", "t-SNE keeps local neighbourhoods; distances between clusters mean little. Seconds to minutes."),
+    "umap": QT_TRANSLATE_NOOP("ProjectionControls",
+                              "UMAP keeps local and some global structure. Needs umap-learn (pip install 'semvec-studio[umap]')."),
+    "axes": QT_TRANSLATE_NOOP(
+        "ProjectionControls",
+        "x runs from the vector of one item to another (e.g. man → woman), y likewise (Embedding Projector's custom projection)."),
 }
-NO_OPTIONS = {"pca": "No parameters: the two directions of largest variance."}  # methods without a page
+NO_OPTIONS = {"pca": QT_TRANSLATE_NOOP("ProjectionControls", "No parameters: the two directions of largest variance.")}  # methods without a page
 
 
 def _form() -> tuple[QWidget, QFormLayout]:
@@ -52,41 +58,43 @@ class ProjectionControls(QGroupBox):
     levelChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Projection", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Projection"))
         self.running = False
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.level = QComboBox()
         for key, text in LEVELS.items():
-            self.level.addItem(text, key)
+            self.level.addItem(translate("ProjectionControls", text), key)
         self.level.setCurrentIndex(self.level.findData("word"))
-        self.level.setToolTip("Which vectors to put on the map")
-        form.addRow("Project", self.level)
+        self.level.setToolTip(self.tr("Which vectors to put on the map"))
+        form.addRow(self.tr("Project"), self.level)
         self.method = QComboBox()
         self.pages = QStackedWidget()
         pages = {"tsne": self._tsne_page, "umap": self._umap_page, "axes": self._axes_page}
         for key, method in METHODS.items():  # the registry's order; a method without options gets a note
-            self.method.addItem(METHOD_NAMES.get(key, key), key)
+            self.method.addItem(translate("MapData", METHOD_NAMES.get(key, key)), key)
             item = self.method.model().item(self.method.count() - 1)
-            item.setToolTip(METHOD_TIPS.get(key, ""))
+            item.setToolTip(translate("ProjectionControls", METHOD_TIPS[key]) if key in METHOD_TIPS else "")
             if not method_available(key):
                 item.setEnabled(False)
-                item.setText(f"{item.text()} (needs {method.requires.package})")
-            self.pages.addWidget(pages[key]() if key in pages else self._note_page(NO_OPTIONS.get(key, "No parameters.")))
-        form.addRow("Method", self.method)
+                item.setText(self.tr("{0} (needs {1})").format(item.text(), method.requires.package))
+            note = translate("ProjectionControls", NO_OPTIONS[key]) if key in NO_OPTIONS else self.tr("No parameters.")
+            self.pages.addWidget(pages[key]() if key in pages else self._note_page(note))
+        form.addRow(self.tr("Method"), self.method)
         form.addRow(self.pages)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("The same seed and inputs give the same map")
+        self.seed.setToolTip(self.tr("The same seed and inputs give the same map"))
         self.sample = QSpinBox()
         self.sample.setRange(0, 10_000_000)
         self.sample.setSingleStep(1000)
-        self.sample.setSpecialValueText("all rows")
-        self.sample.setToolTip("Project a seeded random sample of at most this many rows (0: all rows)")
-        form.addRow("Seed", self.seed)  # one per row: the column beside the map stays narrow
-        form.addRow("Rows", self.sample)
-        self.button = QPushButton("Project")
-        self.button.setToolTip("Compute the map on the runner (progress and Cancel in the status bar)")
+        self.sample.setSpecialValueText(self.tr("all rows"))
+        self.sample.setToolTip(self.tr("Project a seeded random sample of at most this many rows (0: all rows)"))
+        form.addRow(self.tr("Seed"), self.seed)  # one per row: the column beside the map stays narrow
+        form.addRow(self.tr("Rows"), self.sample)
+        self.button = QPushButton(self.tr("Project"))
+        self.button.setToolTip(self.tr("Compute the map on the runner (progress and Cancel in the status bar)"))
         self.message = InlineMessage()
         form.addRow(self.button)
         form.addRow(self.message)
@@ -115,11 +123,11 @@ class ProjectionControls(QGroupBox):
         self.perplexity.setRange(2.0, 200.0)
         self.perplexity.setValue(30.0)
         self.learning_rate = QLineEdit()
-        self.learning_rate.setPlaceholderText("auto")
+        self.learning_rate.setPlaceholderText("auto")  # i18n: data (the value it stands for)
         self.tsne_metric = self._metric()
-        form.addRow("Perplexity", self.perplexity)
-        form.addRow("Learning rate", self.learning_rate)
-        form.addRow("Metric", self.tsne_metric)
+        form.addRow(self.tr("Perplexity"), self.perplexity)
+        form.addRow(self.tr("Learning rate"), self.learning_rate)
+        form.addRow(self.tr("Metric"), self.tsne_metric)
         return page
 
     def _umap_page(self) -> QWidget:
@@ -132,9 +140,9 @@ class ProjectionControls(QGroupBox):
         self.min_dist.setSingleStep(0.05)
         self.min_dist.setValue(0.1)
         self.umap_metric = self._metric()
-        form.addRow("Neighbours", self.n_neighbors)
-        form.addRow("Min. distance", self.min_dist)
-        form.addRow("Metric", self.umap_metric)
+        form.addRow(self.tr("Neighbours"), self.n_neighbors)
+        form.addRow(self.tr("Min. distance"), self.min_dist)
+        form.addRow(self.tr("Metric"), self.umap_metric)
         return page
 
     def _axes_page(self) -> QWidget:
@@ -145,12 +153,12 @@ class ProjectionControls(QGroupBox):
             ends = (QLineEdit(), QLineEdit())
             for edit, hint in zip(ends, (a, b)):
                 edit.setPlaceholderText(hint)
-                edit.setToolTip("A piece, word or text of this level (the first match is used)")
+                edit.setToolTip(self.tr("A piece, word or text of this level (the first match is used)"))
             row.addWidget(ends[0], 1)
             row.addWidget(QLabel("→"))
             row.addWidget(ends[1], 1)
             self.axis_ends.append(ends)
-            form.addRow(f"{name} from", row)
+            form.addRow(self.tr("{0} from").format(name), row)
         return page
 
     # --- state ------------------------------------------------------------------------------------
@@ -187,8 +195,8 @@ class ProjectionControls(QGroupBox):
 
     def set_running(self, running: bool) -> None:
         self.running = running
-        self.button.setText("Cancel" if running else "Project")
-        self.button.setToolTip("Stop the projection" if running else "Compute the map (progress in the status bar)")
+        self.button.setText(self.tr("Cancel") if running else self.tr("Project"))
+        self.button.setToolTip(self.tr("Stop the projection") if running else self.tr("Compute the map (progress in the status bar)"))
 
     def _on_button(self) -> None:
         (self.cancelRequested if self.running else self.projectRequested).emit()
@@ -200,4 +208,5 @@ class ProjectionControls(QGroupBox):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
             self.pages.widget(i).setSizePolicy(policy, policy)
         self.pages.adjustSize()
-        self.method.setToolTip(METHOD_TIPS.get(self.current_method(), ""))
+        tip = METHOD_TIPS.get(self.current_method())
+        self.method.setToolTip(translate("ProjectionControls", tip) if tip else "")

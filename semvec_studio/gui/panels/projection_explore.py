@@ -14,18 +14,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from semvec_studio.core.extract.analysis import layer_path
 from semvec_studio.core.projection.files import PROJECTION_FILE, write_coordinates
 from semvec_studio.core.projection.neighbours import neighbours
+from semvec_studio.gui.i18n import translate
 from semvec_studio.gui.map_data import MapData, coordinate_columns, path_map, set_labels, table_labels
 from semvec_studio.gui.panels.projection_side import ExploreBox, PointBox, SelectionBox
 from semvec_studio.gui.plots.scatter import Scatter
 
 NEIGHBOURS_SYNC_CELLS = 8_000_000  # rows x dims up to which a neighbour query runs at once on the GUI thread
-EXPORT_FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "tsv": "Tab-separated values (*.tsv)"}
+EXPORT_FILTERS = {"png": QT_TRANSLATE_NOOP("MapExplorer", "PNG image (*.png)"), "svg": QT_TRANSLATE_NOOP("MapExplorer", "SVG drawing (*.svg)"),
+                  "tsv": QT_TRANSLATE_NOOP("MapExplorer", "Tab-separated values (*.tsv)")}
 
 
 class MapExplorer(QObject):
@@ -61,7 +63,7 @@ class MapExplorer(QObject):
         if vectors.shape[0] * vectors.shape[1] <= self.sync_cells:
             show(neighbours(vectors, [i], k, metric))
             return
-        self.runner.submit(neighbours, vectors, [i], k, metric, name="Nearest neighbours", group="neighbours",
+        self.runner.submit(neighbours, vectors, [i], k, metric, name=self.tr("Nearest neighbours"), group="neighbours",
                            on_result=show, on_error=lambda exc, details: self.notifier.error(exc, details))
 
     def clear_point(self) -> None:
@@ -74,7 +76,8 @@ class MapExplorer(QObject):
                          metric: str) -> None:
         if self._waiting is None or self._waiting[0] is not data or self._waiting[1] != i:
             return  # another point (or map) was chosen meanwhile
-        items = [(int(j), labels[int(j)] if data.kind != "path" else f"layer {int(data.layers[int(j)])}", float(s))
+        layer = self.tr("layer {0}")
+        items = [(int(j), labels[int(j)] if data.kind != "path" else layer.format(int(data.layers[int(j)])), float(s))
                  for j, s in zip(idx, sims)]
         self.point_box.show_neighbours(items, metric)
         self.scatter.set_marks("neighbours", idx)
@@ -105,8 +108,8 @@ class MapExplorer(QObject):
         self.selection_box.label.setEnabled(rows_ok)
 
     def ask_label(self, data: MapData | None) -> str | None:
-        text, ok = QInputDialog.getText(self.dialog_parent, "Label the selection",
-                                        f"Label for {len(self.selected_rows(data)):,} rows:")
+        text, ok = QInputDialog.getText(self.dialog_parent, self.tr("Label the selection"),
+                                        self.tr("Label for {0} rows:").format(f"{len(self.selected_rows(data)):,}"))
         return text.strip() if ok else None
 
     def label_selection(self, data: MapData | None, label: str, columns: dict[str, list[str]]) -> int:
@@ -128,17 +131,17 @@ class MapExplorer(QObject):
         message = self.explore_box.message
         message.clear()
         if data is None or i < 0 or data.kind == "path":
-            message.show_error("Click a point first: its vector at every layer is shown as a path.")
+            message.show_error(self.tr("Click a point first: its vector at every layer is shown as a path."))
             return None
         if lm is None:
-            message.show_error("Layer path needs the model: load one and embed the texts again.")
+            message.show_error(self.tr("Layer path needs the model: load one and embed the texts again."))
             return None
         r = int(data.rows[i])
         meta = data.embset.metadata
         position = int(meta["position"][r]) if data.level != "sentence" else 0
         return self.runner.submit(
             layer_path, lm, texts[int(meta["text_id"][r])], data.level, position, dict(data.embset.manifest),
-            name=f"Layer path of “{label}”", group="layer-path",
+            name=self.tr("Layer path of “{0}”").format(label), group="layer-path",
             on_result=lambda result: on_map(path_map(data, i, label, *result)),
             on_error=lambda exc, details: self.notifier.error(exc, details, inline=message))
 
@@ -147,10 +150,11 @@ class MapExplorer(QObject):
     def choose_export(self, kind: str, data: MapData | None, columns: dict[str, list[str]]) -> None:
         """Ask where to write the plot (``"png"``, ``"svg"``) or the coordinates (``"tsv"``), then write it."""
         if data is None:
-            self.notifier.status("Nothing to export yet: project some vectors first.")
+            self.notifier.status(self.tr("Nothing to export yet: project some vectors first."))
             return
         name = PROJECTION_FILE if kind == "tsv" else f"map.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self.dialog_parent, "Export", str(Path.home() / name), EXPORT_FILTERS[kind])
+        path, _ = QFileDialog.getSaveFileName(self.dialog_parent, self.tr("Export"), str(Path.home() / name),
+                                              translate("MapExplorer", EXPORT_FILTERS[kind]))
         if path and kind == "tsv":
             self.export_coordinates(path, data, columns)
         elif path:
@@ -158,17 +162,17 @@ class MapExplorer(QObject):
 
     def export_plot(self, path: str) -> None:
         self.scatter.export(path)
-        self.notifier.status(f"Wrote the plot to {path}")
+        self.notifier.status(self.tr("Wrote the plot to {0}").format(path))
 
     def export_coordinates(self, path: str, data: MapData, columns: dict[str, list[str]]) -> int:
         """Write x, y, the set row and every metadata column of the points of ``data``, then the
         table's columns (runner job, atomic file): the writer of ``semvec project``'s projection.tsv."""
         metadata, per_point = coordinate_columns(data, columns)
         def done(written: str) -> None:
-            self.notifier.status(f"Wrote {len(data):,} points with their metadata to {written}")
+            self.notifier.status(self.tr("Wrote {0} points with their metadata to {1}").format(f"{len(data):,}", written))
 
         return self.runner.submit(write_coordinates, path, data.coords, data.rows, metadata, per_point=per_point,
-                                  name="Writing coordinates", group="export", on_result=done,
+                                  name=self.tr("Writing coordinates"), group="export", on_result=done,
                                   on_error=lambda exc, details: self.notifier.error(exc, details))
 
 

@@ -23,10 +23,9 @@ from semvec_studio.core.projection.base import Projection
 from semvec_studio.core.projection.context import project_rows, word_rows
 from semvec_studio.core.projection.project import project
 from semvec_studio.core.workspace.maps import map_key
+from semvec_studio.gui.i18n import counted
 from semvec_studio.gui.map_data import (
     LABEL_COLUMN,
-    LEVEL_WORD,
-    METHOD_NAMES,
     MapData,
     axis_titles,
     caption,
@@ -34,7 +33,9 @@ from semvec_studio.gui.map_data import (
     default_color,
     describe,
     find_row,
+    level_count,
     level_map,
+    method_name,
     occurrence_labels,
     search,
     text_position,
@@ -92,7 +93,7 @@ class ProjectionPanel(QWidget):
 
     def _build(self) -> None:
         self.toolbar = MapToolbar(self)
-        self.caption = QLabel("Embed some texts, then press Project.", self)
+        self.caption = QLabel(self.tr("Embed some texts, then press Project."), self)
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setContentsMargins(6, 2, 6, 0)
@@ -199,7 +200,7 @@ class ProjectionPanel(QWidget):
         if self.controls.current_method() == "pca":
             self.project()
         else:
-            self.caption.setText("The vectors changed: press <b>Project</b> to map them.")
+            self.caption.setText(self.tr("The vectors changed: press <b>Project</b> to map them."))
 
     def _on_level_changed(self, _level: str) -> None:
         if self.sets:
@@ -214,7 +215,7 @@ class ProjectionPanel(QWidget):
         embset = self.sets.get(level)
         self.controls.message.clear()
         if embset is None or len(embset) == 0:
-            self.controls.message.show_error("Nothing to project yet: embed some texts first (Ctrl+Return).")
+            self.controls.message.show_error(self.tr("Nothing to project yet: embed some texts first (Ctrl+Return)."))
             return None
         try:
             params = self.controls.params(lambda text: find_row(embset, level, text))
@@ -228,9 +229,9 @@ class ProjectionPanel(QWidget):
             kept = self.map_store.load(key)
             if kept is not None and len(kept.rows) and int(kept.rows.max()) < len(embset):
                 self._on_projected(level, embset, kept)
-                self.notifier.status(f"The map of these {len(embset):,} {LEVEL_WORD[level]}s, as it was kept")
+                self.notifier.status(self.tr("The map of these {0}, as it was kept").format(level_count(level, len(embset))))
                 return None
-        name = f"Projecting {len(embset):,} {LEVEL_WORD[level]}s ({METHOD_NAMES.get(params.method, params.method)})"
+        name = self.tr("Projecting {0} ({1})").format(level_count(level, len(embset)), method_name(params.method))
         return self._submit(project, embset.vectors, params, name=name,
                             on_result=lambda proj: self._on_projected(level, embset, proj, key))
 
@@ -240,15 +241,16 @@ class ProjectionPanel(QWidget):
         words = self.sets.get("word")
         word = word.strip()
         if words is None or not word:
-            self.explore.message.show_error("Type a word that occurs in the texts, e.g. bank.")
+            self.explore.message.show_error(self.tr("Type a word that occurs in the texts, e.g. bank."))
             return None
         rows = word_rows(words, word)
         if len(rows) < MIN_CONTEXT:
-            self.explore.message.show_error(f"“{word}” occurs {len(rows)} time{'s' if len(rows) != 1 else ''}; "
-                                            f"Word in context needs at least {MIN_CONTEXT} occurrences.")
+            occurs = counted(len(rows), self.tr("{0} time"), self.tr("{0} times"))
+            self.explore.message.show_error(self.tr("“{0}” occurs {1}; Word in context needs at least {2} occurrences.").format(
+                word, occurs, MIN_CONTEXT))
             return None
         return self._submit(project_rows, words, rows, self.controls.params(),
-                            name=f"Word in context: {len(rows)} × “{word}”",
+                            name=self.tr("Word in context: {0} × “{1}”").format(len(rows), word),
                             on_result=lambda proj: self.show_map(context_map(words, rows, word, proj)))
 
     def _submit(self, fn, *args, name: str, on_result) -> int:
@@ -284,7 +286,7 @@ class ProjectionPanel(QWidget):
 
     def _on_cancelled(self) -> None:
         self._finished()
-        self.controls.message.show_info("Projection cancelled; the map shows the previous result.")
+        self.controls.message.show_info(self.tr("Projection cancelled; the map shows the previous result."))
 
     # --- showing a map -------------------------------------------------------------------------------
 
@@ -309,7 +311,7 @@ class ProjectionPanel(QWidget):
         if data.kind == "path":
             n = len(data)
             self.scatter.fit(padding=0.15)  # room for the layer numbers
-            self.scatter.set_path(np.arange(n), ["emb."] + [str(i) for i in range(1, n)])
+            self.scatter.set_path(np.arange(n), [self.tr("emb.")] + [str(i) for i in range(1, n)])
         self.projected.emit()
 
     def back_to_map(self) -> None:
@@ -357,7 +359,7 @@ class ProjectionPanel(QWidget):
             hits = np.zeros(0, np.int64)
         self.scatter.set_marks("search", hits)
         if text and self.map is not None:
-            self.notifier.status(f"{len(hits):,} of {len(self.map):,} points match “{text}”")
+            self.notifier.status(self.tr("{0} of {1} points match “{2}”").format(f"{len(hits):,}", f"{len(self.map):,}", text))
         self.search_hits = hits
         self.searched.emit(len(hits))
         return hits
@@ -437,7 +439,7 @@ class ProjectionPanel(QWidget):
             key = self.toolbar.color_key()
             labels = f"column:{LABEL_COLUMN}" if kept else f"meta:{LABEL_COLUMN}"
             self.show_colors(labels if key in ("none", "text", f"column:{LABEL_COLUMN}", f"meta:{LABEL_COLUMN}") else key)
-            self.notifier.status(f"Labelled {n:,} rows “{label}” (the 'label' column; exported with the vectors)")
+            self.notifier.status(self.tr("Labelled {0} rows “{1}” (the 'label' column; exported with the vectors)").format(f"{n:,}", label))
         return n
 
     def show_layer_path(self) -> int | None:

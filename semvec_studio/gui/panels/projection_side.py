@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from semvec_studio.gui.i18n import counted
 from semvec_studio.gui.notifier import InlineMessage
 from semvec_studio.gui.plots.scatter_items import LASSO, PAN, RECT
 
@@ -63,21 +64,21 @@ class MapToolbar(QWidget):
         self.k.setRange(2, 50)
         self.k.setValue(8)
         self.k.setPrefix("k = ")
-        self.k.setToolTip("Number of k-means clusters (computed in the original space)")
+        self.k.setToolTip(self.tr("Number of k-means clusters (computed in the original space)"))
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search pieces, words or texts…")
+        self.search.setPlaceholderText(self.tr("Search pieces, words or texts…"))
         self.search.setClearButtonEnabled(True)
-        self.regex = QCheckBox("regex")
+        self.regex = QCheckBox(self.tr("regex"))
         self.export = QToolButton()
-        self.export.setText("Export")
+        self.export.setText(self.tr("Export"))
         self.export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export)
-        for key, text in (("png", "Plot as PNG…"), ("svg", "Plot as SVG…"), ("tsv", "Coordinates with metadata (TSV)…")):
+        for key, text in (("png", self.tr("Plot as PNG…")), ("svg", self.tr("Plot as SVG…")), ("tsv", self.tr("Coordinates with metadata (TSV)…"))):
             menu.addAction(text).triggered.connect(lambda _=False, k=key: self.exportRequested.emit(k))
         self.export.setMenu(menu)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(QLabel("Colour by"))
+        top.addWidget(QLabel(self.tr("Colour by")))
         top.addWidget(self.color)
         top.addWidget(self.k)
         top.addSpacing(8)
@@ -87,9 +88,9 @@ class MapToolbar(QWidget):
         self.modes = QButtonGroup(self)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        for i, (mode, text, tip) in enumerate(((PAN, "Pan", "Drag to pan, wheel to zoom, click a point to select it"),
-                                               (LASSO, "Lasso", "Drag a freehand shape to select (Shift adds, Ctrl removes)"),
-                                               (RECT, "Rectangle", "Drag a rectangle to select (Shift adds, Ctrl removes)"))):
+        for i, (mode, text, tip) in enumerate(((PAN, self.tr("Pan"), self.tr("Drag to pan, wheel to zoom, click a point to select it")),
+                                               (LASSO, self.tr("Lasso"), self.tr("Drag a freehand shape to select (Shift adds, Ctrl removes)")),
+                                               (RECT, self.tr("Rectangle"), self.tr("Drag a rectangle to select (Shift adds, Ctrl removes)")))):
             button = QToolButton()
             button.setText(text)
             button.setToolTip(tip)
@@ -99,11 +100,11 @@ class MapToolbar(QWidget):
             self.modes.addButton(button, i)
             bottom.addWidget(button)
         bottom.addSpacing(12)
-        self.size = _slider(2, 20, 6, "Point size in pixels")
-        self.opacity = _slider(5, 100, 80, "Point opacity")
-        bottom.addWidget(QLabel("Size"))
+        self.size = _slider(2, 20, 6, self.tr("Point size in pixels"))
+        self.opacity = _slider(5, 100, 80, self.tr("Point opacity"))
+        bottom.addWidget(QLabel(self.tr("Size")))
         bottom.addWidget(self.size)
-        bottom.addWidget(QLabel("Opacity"))
+        bottom.addWidget(QLabel(self.tr("Opacity")))
         bottom.addWidget(self.opacity)
         bottom.addStretch(1)
         layout = QVBoxLayout(self)
@@ -158,30 +159,31 @@ class PointBox(QGroupBox):
     kChanged = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Selected point", parent)
-        self.caption = QLabel("Click a point to see it and its nearest neighbours.")
+        super().__init__(parent)
+        self.setTitle(self.tr("Selected point"))
+        self.caption = QLabel(self.tr("Click a point to see it and its nearest neighbours."))
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.k = QSpinBox()
         self.k.setRange(1, 100)
         self.k.setValue(10)
-        self.k.setToolTip("How many neighbours to list")
+        self.k.setToolTip(self.tr("How many neighbours to list"))
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["#", "neighbour", "similarity"])
+        self.table.setHorizontalHeaderLabels(["#", self.tr("neighbour"), self.tr("similarity")])
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setToolTip("Double-click a neighbour to jump to it")
+        self.table.setToolTip(self.tr("Double-click a neighbour to jump to it"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         row = QHBoxLayout()
-        self.title = QLabel("Nearest neighbours")
-        self.title.setToolTip("Nearest in the original vector space, not on the map")
+        self.title = QLabel(self.tr("Nearest neighbours"))
+        self.title.setToolTip(self.tr("Nearest in the original vector space, not on the map"))
         row.addWidget(self.title, 1)
         row.addWidget(self.k)
         layout = QVBoxLayout(self)
@@ -196,8 +198,8 @@ class PointBox(QGroupBox):
 
     def show_neighbours(self, items: list[tuple[int, str, float]], metric: str = "cosine") -> None:
         """``items``: (point index, label, similarity), best first."""
-        self.title.setText(f"Nearest neighbours ({metric})")
-        self.table.setHorizontalHeaderLabels(["#", "neighbour", "cosine" if metric == "cosine" else "−distance"])
+        self.title.setText(self.tr("Nearest neighbours ({0})").format(metric))
+        self.table.setHorizontalHeaderLabels(["#", self.tr("neighbour"), self.tr("cosine") if metric == "cosine" else self.tr("−distance")])
         self.table.setRowCount(len(items))
         for r, (point, label, sim) in enumerate(items):
             cells = (QTableWidgetItem(str(r + 1)), QTableWidgetItem(" ".join(label.split())), QTableWidgetItem(f"{sim:.3f}"))
@@ -209,7 +211,7 @@ class PointBox(QGroupBox):
                 self.table.setItem(r, c, cell)
 
     def clear_point(self) -> None:
-        self.caption.setText("Click a point to see it and its nearest neighbours.")
+        self.caption.setText(self.tr("Click a point to see it and its nearest neighbours."))
         self.table.setRowCount(0)
 
     def neighbour_points(self) -> list[int]:
@@ -225,15 +227,16 @@ class SelectionBox(QGroupBox):
     showRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Selection", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Selection"))
         self.count = QLabel()
         self.count.setWordWrap(True)
-        self.export = QPushButton("Export…")
-        self.export.setToolTip("Write the selected vectors with their metadata and manifest")
-        self.label = QPushButton("Label…")
-        self.label.setToolTip("Write a label for the selected rows into the 'label' metadata column")
-        self.show_text = QPushButton("Show text")
-        self.show_text.setToolTip("Show the first selected point's text in the Tokens & words view")
+        self.export = QPushButton(self.tr("Export…"))
+        self.export.setToolTip(self.tr("Write the selected vectors with their metadata and manifest"))
+        self.label = QPushButton(self.tr("Label…"))
+        self.label.setToolTip(self.tr("Write a label for the selected rows into the 'label' metadata column"))
+        self.show_text = QPushButton(self.tr("Show text"))
+        self.show_text.setToolTip(self.tr("Show the first selected point's text in the Tokens & words view"))
         buttons = QGridLayout()  # two columns: the box stays narrow
         for i, b in enumerate((self.export, self.label, self.show_text)):
             buttons.addWidget(b, i // 2, i % 2)
@@ -245,9 +248,9 @@ class SelectionBox(QGroupBox):
         self.show_text.clicked.connect(self.showRequested)
         self.set_count(0)
 
-    def set_count(self, n: int, noun: str = "point") -> None:
-        empty = "Nothing selected: click a point, or use Lasso or Rectangle."
-        self.count.setText(f"{n:,} {noun}{'s' if n != 1 else ''} selected" if n else empty)
+    def set_count(self, n: int) -> None:
+        empty = self.tr("Nothing selected: click a point, or use Lasso or Rectangle.")
+        self.count.setText(counted(n, self.tr("{0} point selected"), self.tr("{0} points selected")) if n else empty)
         for b in (self.export, self.label, self.show_text):
             b.setEnabled(n > 0)
 
@@ -258,17 +261,18 @@ class ExploreBox(QGroupBox):
     backRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Explore", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Explore"))
         self.word = QLineEdit()
-        self.word.setPlaceholderText("a word, e.g. bank")
-        self.word.setToolTip("Every occurrence of this word across the loaded texts, as points")
+        self.word.setPlaceholderText(self.tr("a word, e.g. bank"))
+        self.word.setToolTip(self.tr("Every occurrence of this word across the loaded texts, as points"))
         self.completer = QCompleter([], self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.word.setCompleter(self.completer)
-        self.context = QPushButton("Word in context")
-        self.path = QPushButton("Layer path")
-        self.path.setToolTip("The selected point's vector at every layer, projected together and joined by a line")
-        self.back = QPushButton("Back to the map")
+        self.context = QPushButton(self.tr("Word in context"))
+        self.path = QPushButton(self.tr("Layer path"))
+        self.path.setToolTip(self.tr("The selected point's vector at every layer, projected together and joined by a line"))
+        self.back = QPushButton(self.tr("Back to the map"))
         self.back.hide()
         self.message = InlineMessage()
         row = QHBoxLayout()

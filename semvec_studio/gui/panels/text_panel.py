@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -43,7 +43,7 @@ from semvec_studio.core.errors import InputError
 from semvec_studio.core.io.decoding import decode_bytes
 from semvec_studio.core.io.tables import Table, parse_table, pick_column
 from semvec_studio.core.io.texts import EXTENSIONS, READERS, Corpus, ReadOptions
-from semvec_studio.core.wording import count
+from semvec_studio.gui.i18n import counted, translate
 from semvec_studio.gui.notifier import InlineMessage
 
 READ_BLOCK = 1 << 20
@@ -52,7 +52,7 @@ LINE_BREAK = "\u2424"  # ␤ SYMBOL FOR NEWLINE: how the editor shows a line bre
 SUMMARY_DELAY_MS = 300
 EDITOR_TEXTS = 5_000  # above this many texts the editor shows a read-only preview
 MAX_PREVIEW_COLUMN = 420  # pixels
-FILE_FILTER = "Texts (*.txt *.csv *.tsv *.jsonl);;All files (*)"
+FILE_FILTER = QT_TRANSLATE_NOOP("TextPanel", "Texts (*.txt *.csv *.tsv *.jsonl);;All files (*)")
 
 
 def read_text_file(path: str, ctx=None) -> Corpus | Table:
@@ -60,10 +60,10 @@ def read_text_file(path: str, ctx=None) -> Corpus | Table:
     .csv/.tsv (the user then picks the column)."""
     kind = EXTENSIONS.get(Path(path).suffix.lower())
     if kind is None:
-        raise InputError(f"{path}: unknown file type '{Path(path).suffix or '(none)'}'; open a "
-                         f"{', '.join(EXTENSIONS)} file.")
+        raise InputError(translate("ReadTextFile", "{0}: unknown file type '{1}'; open a {2} file.").format(
+            path, Path(path).suffix or translate("ReadTextFile", "(none)"), ", ".join(EXTENSIONS)))
     if not os.path.isfile(path):
-        raise InputError(f"{path}: no such file; check the path.")
+        raise InputError(translate("ReadTextFile", "{0}: no such file; check the path.").format(path))
     size = os.path.getsize(path)
     parts, done = [], 0
     try:
@@ -73,9 +73,10 @@ def read_text_file(path: str, ctx=None) -> Corpus | Table:
                 done += len(block)
                 if ctx is not None:
                     ctx.check_cancelled()
-                    ctx.report(done, size, f"reading {Path(path).name}")
+                    ctx.report(done, size, translate("ReadTextFile", "reading {0}").format(Path(path).name))
     except OSError as err:
-        raise InputError(f"{path}: cannot be read ({err.strerror or err}); check its permissions.") from None
+        raise InputError(translate("ReadTextFile", "{0}: cannot be read ({1}); check its permissions.").format(
+            path, err.strerror or err)) from None
     text, encoding, warnings = decode_bytes(b"".join(parts), path)
     if kind in ("csv", "tsv"):
         table = parse_table(text, path, encoding=encoding, default_delimiter="\t" if kind == "tsv" else None)
@@ -86,7 +87,8 @@ def read_text_file(path: str, ctx=None) -> Corpus | Table:
     corpus.warnings[:0] = warnings
     corpus.encodings[path] = encoding
     if not corpus.texts:
-        raise InputError(f"{path}: no texts found ({corpus.skipped_blank} blank lines skipped); give at least one non-empty line.")
+        raise InputError(translate("ReadTextFile", "{0}: no texts found ({1} blank lines skipped); give at least one non-empty line.").format(
+            path, corpus.skipped_blank))
     return corpus
 
 
@@ -112,7 +114,7 @@ class ColumnPickerDialog(QDialog):
     def __init__(self, table: Table, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = table
-        self.setWindowTitle(f"Choose the text column: {Path(table.path).name}")
+        self.setWindowTitle(self.tr("Choose the text column: {0}").format(Path(table.path).name))
         self.column = QComboBox()
         self.column.addItems(table.header)
         try:
@@ -121,7 +123,7 @@ class ColumnPickerDialog(QDialog):
             self.column.setCurrentIndex(0)
         self.count = QLabel()
         top = QHBoxLayout()
-        top.addWidget(QLabel("Text column"))
+        top.addWidget(QLabel(self.tr("Text column")))
         top.addWidget(self.column, 1)
         top.addWidget(self.count)
         self.preview = QTableWidget(min(PREVIEW_ROWS, len(table.rows)), len(table.header))
@@ -141,7 +143,8 @@ class ColumnPickerDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        note = f"{len(table.rows):,} rows · delimiter {'tab' if table.delimiter == chr(9) else repr(table.delimiter)} · {table.encoding}"
+        delimiter = self.tr("tab") if table.delimiter == chr(9) else repr(table.delimiter)
+        note = self.tr("{0} rows · delimiter {1} · {2}").format(f"{len(table.rows):,}", delimiter, table.encoding)
         layout.addWidget(QLabel(note + (" · " + "; ".join(table.warnings) if table.warnings else "")))
         layout.addWidget(self.preview, 1)
         layout.addWidget(buttons)
@@ -151,7 +154,7 @@ class ColumnPickerDialog(QDialog):
 
     def _update(self, index: int) -> None:
         self.preview.selectColumn(index)
-        self.count.setText(f"{len(table_texts(self.table, index)):,} texts")
+        self.count.setText(self.tr("{0} texts").format(f"{len(table_texts(self.table, index)):,}"))
 
     def texts(self) -> list[str]:
         return table_texts(self.table, self.column.currentIndex())
@@ -205,19 +208,19 @@ class TextPanel(QWidget):
         self._edited = False  # the editor changed since set_texts (then the texts are its lines)
         self._setting = False
         self.picker: ColumnPickerDialog | None = None
-        box = QGroupBox("Texts")
+        box = QGroupBox(self.tr("Texts"))
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
-        self.open_button = QPushButton("Open file…")
-        self.open_button.setToolTip("Open .txt, .csv, .tsv or .jsonl (Ctrl+O); or drop files here")
-        self.clear_button = QPushButton("Clear")
+        self.open_button = QPushButton(self.tr("Open file…"))
+        self.open_button.setToolTip(self.tr("Open .txt, .csv, .tsv or .jsonl (Ctrl+O); or drop files here"))
+        self.clear_button = QPushButton(self.tr("Clear"))
         self.summary = QLabel()
         row.addWidget(self.open_button)
         row.addWidget(self.clear_button)
         row.addWidget(self.summary, 1)
         layout.addLayout(row)
         self.editor = _Editor()
-        self.editor.setPlaceholderText("Paste or type texts here, one per line…")
+        self.editor.setPlaceholderText(self.tr("Paste or type texts here, one per line…"))
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         layout.addWidget(self.editor, 1)
         self.message = InlineMessage()
@@ -258,7 +261,7 @@ class TextPanel(QWidget):
         shown = texts if len(texts) <= EDITOR_TEXTS else texts[:EDITOR_TEXTS]
         lines = [editor_line(t) for t in shown]
         if len(texts) > EDITOR_TEXTS:
-            lines.append(f"… and {len(texts) - EDITOR_TEXTS:,} more: too many to edit here (press Clear to start over)")
+            lines.append(self.tr("… and {0} more: too many to edit here (press Clear to start over)").format(f"{len(texts) - EDITOR_TEXTS:,}"))
         self._setting = True
         try:
             self.editor.setPlainText("\n".join(lines))
@@ -279,7 +282,7 @@ class TextPanel(QWidget):
     def _on_large_paste(self, text: str, replace_all: bool) -> None:
         pasted = [line.strip() for line in text.split("\n") if line.strip()]
         before = [] if replace_all else self.texts()
-        self.set_texts(before + pasted, "pasted text")
+        self.set_texts(before + pasted, self.tr("pasted text"))
         self.textsChanged.emit()
 
     def _on_edit(self) -> None:
@@ -292,10 +295,14 @@ class TextPanel(QWidget):
         where = f" · {Path(self._source).name}" if self._source else ""
         if self.edited():  # no pass over a long document: its lines, counted by the editor
             lines = 0 if self.editor.document().isEmpty() else self.editor.blockCount()
-            self.summary.setText(f"{count(lines, 'line')} (blank ones skipped){where}")
+            self.summary.setText(self.tr("{0} (blank ones skipped){1}").format(
+                counted(lines, self.tr("{0} line"), self.tr("{0} lines")), where))
         else:
-            shown = f" (the first {EDITOR_TEXTS:,} shown)" if len(self._texts) > EDITOR_TEXTS else ""
-            self.summary.setText(f"{count(len(self._texts), 'text')}{shown}{where}")
+            n = counted(len(self._texts), self.tr("{0} text"), self.tr("{0} texts"))
+            if len(self._texts) > EDITOR_TEXTS:
+                self.summary.setText(self.tr("{0} (the first {1} shown){2}").format(n, f"{EDITOR_TEXTS:,}", where))
+            else:
+                self.summary.setText(n + where)
         self.summary.setToolTip(self._source)
 
     def show_error(self, text: str) -> None:
@@ -316,7 +323,7 @@ class TextPanel(QWidget):
     # --- files ----------------------------------------------------------------------------------
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open texts", self.last_folder, FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open texts"), self.last_folder, translate("TextPanel", FILE_FILTER))
         if path:
             self.open_files([path])
 
@@ -327,9 +334,9 @@ class TextPanel(QWidget):
             return
         path, rest = str(paths[0]), list(paths[1:])
         self.last_folder = str(Path(path).parent)
-        self.message.show_info(f"Reading {Path(path).name}…")
+        self.message.show_info(self.tr("Reading {0}…").format(Path(path).name))
         self.runner.submit(
-            read_text_file, path, name=f"Reading {Path(path).name}", group="text",
+            read_text_file, path, name=self.tr("Reading {0}").format(Path(path).name), group="text",
             on_result=lambda result: self._on_read(path, result, rest, append),
             on_error=lambda exc, details: self._on_failed(path, exc, details),
             on_cancel=self.message.clear,
@@ -351,7 +358,7 @@ class TextPanel(QWidget):
     def _accept_texts(self, path: str, texts: list[str], warnings: list[str], rest: list[str], append: bool,
                       columns: dict[str, list[str]] | None = None) -> None:
         if not texts:
-            self.message.show_error(f"{path}: that column has no texts; choose another column.")
+            self.message.show_error(self.tr("{0}: that column has no texts; choose another column.").format(path))
             return
         before = self.texts() if append else []
         merged = {}

@@ -31,8 +31,8 @@ from semvec_studio.core.train.loop import resume_params, train
 from semvec_studio.core.train.preview import csv_preview
 from semvec_studio.core.train.review import review_run
 from semvec_studio.core.train.runfolder import METRICS_FILE, is_resumable, read_json
-from semvec_studio.core.wording import count
 from semvec_studio.gui import settings as st
+from semvec_studio.gui.i18n import counted
 from semvec_studio.gui.jobs import TRAIN_GROUP
 from semvec_studio.gui.panels.training_progress import ProgressPage, clock
 from semvec_studio.gui.panels.training_results import BeforeAfter, TrainingReport
@@ -78,14 +78,14 @@ class TrainingPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.setup)
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Start a new run with these settings (Ctrl+Return in this tab).")
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.setToolTip(self.tr("Start a new run with these settings (Ctrl+Return in this tab)."))
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the run; the output folder keeps the last saved checkpoint, and Resume continues from it.")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the run; the output folder keeps the last saved checkpoint, and Resume continues from it."))
         self.cancel_button.clicked.connect(self.cancel)
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.setToolTip("Continue the unfinished run in the output folder from its last saved step, with its saved settings.")
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Continue the unfinished run in the output folder from its last saved step, with its saved settings."))
         self.resume_button.clicked.connect(self.resume)
         buttons = QHBoxLayout()
         for b in (self.start_button, self.cancel_button, self.resume_button):
@@ -104,9 +104,9 @@ class TrainingPanel(QWidget):
         self.maps = BeforeAfter()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.page, "Progress")
-        self.tabs.addTab(self.report, "Report")
-        self.tabs.addTab(self.maps, "Before / after")
+        self.tabs.addTab(self.page, self.tr("Progress"))
+        self.tabs.addTab(self.report, self.tr("Report"))
+        self.tabs.addTab(self.maps, self.tr("Before / after"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("training_splitter")
         self.splitter.addWidget(left)
@@ -126,8 +126,8 @@ class TrainingPanel(QWidget):
         params = self.setup.params()
         if not params.csv:
             return
-        self.setup.message.show_info(f"Reading {Path(params.csv).name}…")
-        self.preview_job = self.runner.submit(csv_preview, params, name=f"Reading {Path(params.csv).name}", group=PREVIEW_GROUP,
+        self.setup.message.show_info(self.tr("Reading {0}…").format(Path(params.csv).name))
+        self.preview_job = self.runner.submit(csv_preview, params, name=self.tr("Reading {0}").format(Path(params.csv).name), group=PREVIEW_GROUP,
                                               on_result=self._on_preview, on_error=self._on_preview_failed)
 
     def _on_preview(self, preview) -> None:
@@ -163,13 +163,14 @@ class TrainingPanel(QWidget):
         try:  # the default runs folder (Documents/SemVec Studio/runs) may not exist yet
             out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.setup.message.show_error(f"{out.parent}: cannot create the output's folder ({exc.strerror}); choose another output folder.")
+            self.setup.message.show_error(self.tr("{0}: cannot create the output's folder ({1}); choose another output folder.").format(
+                out.parent, exc.strerror))
             return None
         if out.exists() and any(out.iterdir()):
             if is_resumable(params.output):
-                question = f"{out} holds an unfinished run. Start again from scratch and replace it? (Resume continues it instead.)"
+                question = self.tr("{0} holds an unfinished run. Start again from scratch and replace it? (Resume continues it instead.)").format(out)
             else:
-                question = f"{out} already exists. Replace it with this run?"
+                question = self.tr("{0} already exists. Replace it with this run?").format(out)
             if not self._confirm(question):
                 return None
             params = dataclasses.replace(params, overwrite=True)
@@ -188,19 +189,19 @@ class TrainingPanel(QWidget):
     def cancel(self) -> None:
         if self.job is not None:
             self.runner.cancel(self.job)
-            self._log("Cancelling: saving the current step…")
+            self._log(self.tr("Cancelling: saving the current step…"))
         elif self.review_job is not None:
             self.runner.cancel(self.review_job)
 
     def _problem(self, params) -> str:
         if not params.csv:
-            return "Choose a labelled file first."
+            return self.tr("Choose a labelled file first.")
         if self.preview is None or Path(self.preview.path).resolve() != Path(params.csv).resolve():
-            return "The file has not been read yet (or could not be); see the message above."
+            return self.tr("The file has not been read yet (or could not be); see the message above.")
         if self.preview.problem:
             return self.preview.problem
         if not params.output:
-            return "Choose an output folder."
+            return self.tr("Choose an output folder.")
         try:
             params.validate()
         except SemvecError as exc:
@@ -208,7 +209,7 @@ class TrainingPanel(QWidget):
         return ""
 
     def _confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self, "Replace the output folder?", question,
+        answer = QMessageBox.question(self, self.tr("Replace the output folder?"), question,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
@@ -219,8 +220,9 @@ class TrainingPanel(QWidget):
         self.report.clear()
         self._output, self._method = params.output, params.method
         self.tabs.setCurrentIndex(PROGRESS_TAB)
-        self._log(("Resuming " if resuming else "Starting ") + f"{params.method} of {params.model} on {params.csv} → {params.output}")
-        self.job = self.runner.submit(train, params, on_event=self.on_event, name="Training", group=TRAIN_GROUP,
+        line = self.tr("Resuming {0} of {1} on {2} → {3}") if resuming else self.tr("Starting {0} of {1} on {2} → {3}")
+        self._log(line.format(params.method, params.model, params.csv, params.output))
+        self.job = self.runner.submit(train, params, on_event=self.on_event, name=self.tr("Training"), group=TRAIN_GROUP,
                                       on_result=self._on_done, on_error=self._on_failed, on_cancel=self._on_cancelled)
         self.timer.start()
         self._update_buttons()
@@ -251,7 +253,8 @@ class TrainingPanel(QWidget):
 
     def _on_done(self, result) -> None:
         self._finish_job()
-        self.page.show_finished(f"{result.status} · {count(result.steps, 'step')} · {clock(result.seconds)}")
+        steps = counted(result.steps, self.tr("{0} step"), self.tr("{0} steps"))
+        self.page.show_finished(f"{result.status} · {steps} · {clock(result.seconds)}")
         self.report.show_metrics(self._metrics_of(result), str(result.path), self._method)
         self.tabs.setCurrentIndex(REPORT_TAB)
         self.runFinished.emit(result)
@@ -266,27 +269,28 @@ class TrainingPanel(QWidget):
 
     def _on_failed(self, exc, details: str) -> None:
         self._finish_job()
-        self.progress_label.setText("The run stopped with an error.")
-        self._log(f"Error: {exc}")
+        self.progress_label.setText(self.tr("The run stopped with an error."))
+        self._log(self.tr("Error: {0}").format(exc))
         if isinstance(exc, SemvecError):
             self.setup.message.show_error(exc.for_gui())
-            self.notifier.status("Training: " + exc.for_gui().split(";")[0])
+            self.notifier.status(self.tr("Training: {0}").format(exc.for_gui().split(";")[0]))
         else:
             self.notifier.unexpected(exc, details)
 
     def _on_cancelled(self) -> None:
         self._finish_job()
         resumable = is_resumable(self._output)
-        self.progress_label.setText("Cancelled." + (" Resume continues from the last saved step." if resumable else ""))
+        self.progress_label.setText(self.tr("Cancelled. Resume continues from the last saved step.") if resumable else self.tr("Cancelled."))
         if resumable:
-            self._log(f"Cancelled at step {self.page.last_step}; the last saved checkpoint is in {self._output} — Resume continues from it.")
+            self._log(self.tr("Cancelled at step {0}; the last saved checkpoint is in {1} — Resume continues from it.").format(
+                self.page.last_step, self._output))
 
     # --- after a run ---------------------------------------------------------------------------------------
 
     def request_review(self, folder: str) -> int:
         device = self.setup.form.value("device")
-        self._log("Reviewing: predicting the validation texts and embedding them with the base and the trained model…")
-        self.review_job = self.runner.submit(review_run, folder, device=device, name="Reviewing the run", group=TRAIN_GROUP,
+        self._log(self.tr("Reviewing: predicting the validation texts and embedding them with the base and the trained model…"))
+        self.review_job = self.runner.submit(review_run, folder, device=device, name=self.tr("Reviewing the run"), group=TRAIN_GROUP,
                                              on_result=self._on_review, on_error=self._on_review_failed,
                                              on_cancel=lambda: setattr(self, "review_job", None))
         self._update_buttons()
@@ -296,13 +300,14 @@ class TrainingPanel(QWidget):
         self.review_job = None  # the metrics table is already filled from metrics.json (_on_done)
         self.report.show_review(review)
         self.maps.show_review(review)
-        self._log(f"Review ready: {len(review.misclassified()):,} of {count(len(review.texts), 'validation text')} misclassified.")
+        self._log(self.tr("Review ready: {0} of {1} misclassified.").format(
+            f"{len(review.misclassified()):,}", counted(len(review.texts), self.tr("{0} validation text"), self.tr("{0} validation texts"))))
         self._update_buttons()
         self.reviewed.emit(review)
 
     def _on_review_failed(self, exc, details: str) -> None:
         self.review_job = None
-        self._log(f"The review failed: {exc}")
+        self._log(self.tr("The review failed: {0}").format(exc))
         self.notifier.error(exc, details)
         self._update_buttons()
 
@@ -317,9 +322,9 @@ class TrainingPanel(QWidget):
 
     def _update_buttons(self) -> None:
         busy = self.job is not None
-        problem = "A run is going." if busy else self._problem(self.setup.params())
+        problem = self.tr("A run is going.") if busy else self._problem(self.setup.params())
         self.start_button.setEnabled(not problem)
-        self.start_button.setToolTip(problem or "Start a new run with these settings (Ctrl+Return in this tab).")
+        self.start_button.setToolTip(problem or self.tr("Start a new run with these settings (Ctrl+Return in this tab)."))
         self.cancel_button.setEnabled(busy or self.review_job is not None)
         self.resume_button.setEnabled(not busy and is_resumable(self.setup.output_edit.text().strip()))
         self.setup.setEnabled(not busy)

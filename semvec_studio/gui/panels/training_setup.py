@@ -12,7 +12,7 @@ import dataclasses
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,16 +36,17 @@ from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.options import from_saved, saved_state
 from semvec_studio.core.resources import demo_labelled_csv_path
 from semvec_studio.core.train.params import MODEL, PROBE, TRAINING, VALIDATION, TrainParams
-from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.training import write_labelled
 from semvec_studio.gui.forms import OptionsForm
+from semvec_studio.gui.i18n import counted, translate
 from semvec_studio.gui.notifier import InlineMessage
 
 DEFAULTS = TrainParams()
-CSV_FILTER = "Labelled tables (*.csv *.tsv *.txt);;All files (*)"
+CSV_FILTER = QT_TRANSLATE_NOOP("TrainingSetup", "Labelled tables (*.csv *.tsv *.txt);;All files (*)")
 DELIMITERS = {"auto": None, ", (comma)": ",", "tab": "\t", "; (semicolon)": ";", "| (pipe)": "|"}
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "gb18030", "big5")
-METHOD_NAMES = {"finetune": "Fine-tune the whole model", "probe": "Linear probe (frozen encoder)"}
+METHOD_NAMES = {"finetune": QT_TRANSLATE_NOOP("TrainingSetup", "Fine-tune the whole model"),
+                "probe": QT_TRANSLATE_NOOP("TrainingSetup", "Linear probe (frozen encoder)")}
 PREVIEW_SHOWN = 50
 # fields with their own controls in the data and output boxes (file choosers, column choosers)
 DATA_FIELDS = ("csv", "output", "text_column", "label_column", "delimiter", "encoding", "quoting", "val_csv")
@@ -66,7 +67,7 @@ class TrainingSetup(QWidget):
         self._building = True
         method = QComboBox()
         for value in DEFAULTS.__dataclass_fields__["method"].metadata["option"].choices:
-            method.addItem(METHOD_NAMES.get(value, value), value)
+            method.addItem(translate("TrainingSetup", METHOD_NAMES[value]) if value in METHOD_NAMES else value, value)
         self.form = OptionsForm(TrainParams, skip=DATA_FIELDS, custom={"method": method}, parent=self)
         self.form.changed.connect(self._on_form_changed)
         layout = QVBoxLayout(self)
@@ -81,20 +82,20 @@ class TrainingSetup(QWidget):
     # --- construction ----------------------------------------------------------------------------
 
     def _data_box(self) -> QGroupBox:
-        box = QGroupBox("Labelled data")
+        box = QGroupBox(self.tr("Labelled data"))
         v = QVBoxLayout(box)
         row = QHBoxLayout()
         self.csv_edit = QLineEdit()
-        self.csv_edit.setPlaceholderText("a CSV/TSV file with a text column and a label column")
+        self.csv_edit.setPlaceholderText(self.tr("a CSV/TSV file with a text column and a label column"))
         self.csv_edit.editingFinished.connect(self._on_path_edited)
-        self.open_button = QPushButton("Open…")
-        self.open_button.setToolTip("Choose a labelled CSV or TSV file (one text and one label per row).")
+        self.open_button = QPushButton(self.tr("Open…"))
+        self.open_button.setToolTip(self.tr("Choose a labelled CSV or TSV file (one text and one label per row)."))
         self.open_button.clicked.connect(self.choose_csv)
-        self.sample_button = QPushButton("Sample")
-        self.sample_button.setToolTip("Open the sample labelled file shipped with the app (280 short reviews, positive/negative).")
+        self.sample_button = QPushButton(self.tr("Sample"))
+        self.sample_button.setToolTip(self.tr("Open the sample labelled file shipped with the app (280 short reviews, positive/negative)."))
         self.sample_button.clicked.connect(self.open_sample)
-        self.workspace_button = QPushButton("Workspace labels")
-        self.workspace_button.setToolTip("Train on the labelled rows of the open workspace (written as text,label to its data folder)")
+        self.workspace_button = QPushButton(self.tr("Workspace labels"))
+        self.workspace_button.setToolTip(self.tr("Train on the labelled rows of the open workspace (written as text,label to its data folder)"))
         self.workspace_button.clicked.connect(self.use_workspace_labels)
         self.workspace_button.setEnabled(False)
         self.workspace = None  # the open workspace (the main window keeps it up to date)
@@ -111,50 +112,50 @@ class TrainingSetup(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(120)
-        self.table.setToolTip(f"The first {PREVIEW_SHOWN} rows of the file as they will be read.")
+        self.table.setToolTip(self.tr("The first {0} rows of the file as they will be read.").format(PREVIEW_SHOWN))
         v.addWidget(self.table, 1)
         self.table_note = QLabel("")
         v.addWidget(self.table_note)
         form = QFormLayout()
         self.text_combo = QComboBox()
-        self.text_combo.setToolTip("The column with the texts to classify (guessed from names like 'text', 'sentence', 'review').")
+        self.text_combo.setToolTip(self.tr("The column with the texts to classify (guessed from names like 'text', 'sentence', 'review')."))
         self.label_combo = QComboBox()
-        self.label_combo.setToolTip("The column with the labels: any strings; each distinct value is a class.")
+        self.label_combo.setToolTip(self.tr("The column with the labels: any strings; each distinct value is a class."))
         for combo in (self.text_combo, self.label_combo):
             combo.currentIndexChanged.connect(self._request_preview)
-        form.addRow("Text column", self.text_combo)
-        form.addRow("Label column", self.label_combo)
+        form.addRow(self.tr("Text column"), self.text_combo)
+        form.addRow(self.tr("Label column"), self.label_combo)
         opts = QHBoxLayout()
         self.delimiter = QComboBox()
         self.delimiter.addItems(list(DELIMITERS))
-        self.delimiter.setToolTip("Field separator; 'auto' sniffs it (a .tsv file is tab-separated).")
+        self.delimiter.setToolTip(self.tr("Field separator; 'auto' sniffs it (a .tsv file is tab-separated)."))
         self.encoding = QComboBox()
         self.encoding.addItems(list(ENCODINGS))
-        self.encoding.setToolTip("Text encoding; 'auto' reads UTF-8 (with or without BOM) and detects others, with a warning.")
-        self.quoting = QCheckBox("Quoted fields")
+        self.encoding.setToolTip(self.tr("Text encoding; 'auto' reads UTF-8 (with or without BOM) and detects others, with a warning."))
+        self.quoting = QCheckBox(self.tr("Quoted fields"))
         self.quoting.setChecked(True)
-        self.quoting.setToolTip("Untick for files whose texts contain bare \" characters and are not quoted (--no-quoting).")
+        self.quoting.setToolTip(self.tr("Untick for files whose texts contain bare \" characters and are not quoted (--no-quoting)."))
         for w in (self.delimiter, self.encoding):
             w.currentIndexChanged.connect(self._request_preview)
         self.quoting.toggled.connect(self._request_preview)
         opts.addWidget(self.delimiter)
         opts.addWidget(self.encoding)
         opts.addWidget(self.quoting)
-        form.addRow("Reading", opts)
+        form.addRow(self.tr("Reading"), opts)
         split = QHBoxLayout()
         self.val_split = self.form["val_split"]
         self.val_edit = QLineEdit()
-        self.val_edit.setPlaceholderText("or a separate validation file")
-        self.val_edit.setToolTip("A validation file with the same columns; when given, the split share is not used (--val-csv).")
+        self.val_edit.setPlaceholderText(self.tr("or a separate validation file"))
+        self.val_edit.setToolTip(self.tr("A validation file with the same columns; when given, the split share is not used (--val-csv)."))
         self.val_edit.setClearButtonEnabled(True)
         self.val_edit.editingFinished.connect(self._on_val_edited)
         self.val_button = QPushButton("…")
-        self.val_button.setToolTip("Choose a validation file")
+        self.val_button.setToolTip(self.tr("Choose a validation file"))
         self.val_button.clicked.connect(self.choose_val_csv)
         split.addWidget(self.val_split)
         split.addWidget(self.val_edit, 1)
         split.addWidget(self.val_button)
-        form.addRow("Validation", split)
+        form.addRow(self.tr("Validation"), split)
         v.addLayout(form)
         self.counts = QLabel("")
         self.counts.setWordWrap(True)
@@ -165,12 +166,12 @@ class TrainingSetup(QWidget):
         return box
 
     def _model_box(self) -> QGroupBox:
-        box = QGroupBox("Model and settings")
+        box = QGroupBox(self.tr("Model and settings"))
         form = QFormLayout(box)
         row = QHBoxLayout()
         self.model_edit = self.form["model"]
         self.model_button = QPushButton("…")
-        self.model_button.setToolTip("Choose a checkpoint folder")
+        self.model_button.setToolTip(self.tr("Choose a checkpoint folder"))
         self.model_button.clicked.connect(self.choose_model)
         row.addWidget(self.model_edit, 1)
         row.addWidget(self.model_button)
@@ -183,7 +184,7 @@ class TrainingSetup(QWidget):
                 continue
             form.addRow(self.form.label(name), self.form[name])
             self._rows[name] = self.form[name]
-        more = QGroupBox("More")
+        more = QGroupBox(self.tr("More"))
         more.setCheckable(True)
         more.setChecked(False)
         more_form = QFormLayout(more)
@@ -200,14 +201,14 @@ class TrainingSetup(QWidget):
         return box
 
     def _output_box(self) -> QGroupBox:
-        box = QGroupBox("Output folder")
+        box = QGroupBox(self.tr("Output folder"))
         row = QHBoxLayout(box)
         self.output_edit = QLineEdit()
-        self.output_edit.setToolTip("Where the model, loss.csv, metrics.json and params.json go. It is written atomically at every "
-                                    "evaluation; a cancelled run can be resumed from it.")
+        self.output_edit.setToolTip(self.tr("Where the model, loss.csv, metrics.json and params.json go. It is written atomically at every "
+                                            "evaluation; a cancelled run can be resumed from it."))
         self.output_edit.textEdited.connect(lambda _t: setattr(self, "_output_auto", False))
         self.output_button = QPushButton("…")
-        self.output_button.setToolTip("Choose the output folder")
+        self.output_button.setToolTip(self.tr("Choose the output folder"))
         self.output_button.clicked.connect(self.choose_output)
         row.addWidget(self.output_edit, 1)
         row.addWidget(self.output_button)
@@ -216,7 +217,7 @@ class TrainingSetup(QWidget):
     # --- user actions ------------------------------------------------------------------------------
 
     def choose_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a labelled file", self.last_folder, CSV_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a labelled file"), self.last_folder, translate("TrainingSetup", CSV_FILTER))
         if path:
             self.set_csv(path)
 
@@ -226,18 +227,19 @@ class TrainingSetup(QWidget):
             self.set_csv(str(path))
 
     def choose_val_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a validation file", self.last_folder, CSV_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a validation file"), self.last_folder, translate("TrainingSetup", CSV_FILTER))
         if path:
             self.val_edit.setText(path)
             self._on_val_edited()
 
     def choose_model(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose the base checkpoint folder", self.last_folder)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the base checkpoint folder"), self.last_folder)
         if folder:
             self.model_edit.setText(folder)
 
     def choose_output(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose the output folder", str(Path(self.output_edit.text() or runs_folder()).parent))
+        start = str(Path(self.output_edit.text() or runs_folder()).parent)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the output folder"), start)
         if folder:
             self.output_edit.setText(folder)
             self._output_auto = False
@@ -257,7 +259,8 @@ class TrainingSetup(QWidget):
             self.message.show_error(exc.for_gui())
             return False
         self.set_csv(str(path))
-        self.message.show_info(f"{count(n, 'labelled row')} of {self.workspace.path.name}, written to {path}")
+        self.message.show_info(self.tr("{0} of {1}, written to {2}").format(
+            counted(n, self.tr("{0} labelled row"), self.tr("{0} labelled rows")), self.workspace.path.name, path))
         return True
 
     def set_csv(self, path: str) -> None:
@@ -345,8 +348,10 @@ class TrainingSetup(QWidget):
         for c in range(len(preview.header)):  # the text column takes the room the others leave
             text = preview.header[c] == preview.text_column
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if text else QHeaderView.ResizeMode.ResizeToContents)
-        sep = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(preview.delimiter, repr(preview.delimiter))
-        self.table_note.setText(f"{preview.total_rows:,} rows · {sep}-separated · {preview.encoding}")
+        seps = {"\t": self.tr("tab-separated"), ",": self.tr("comma-separated"), ";": self.tr("semicolon-separated"),
+                "|": self.tr("pipe-separated")}
+        sep = seps.get(preview.delimiter) or self.tr("{0}-separated").format(repr(preview.delimiter))
+        self.table_note.setText(self.tr("{0} rows · {1} · {2}").format(f"{preview.total_rows:,}", sep, preview.encoding))
         for combo, chosen in ((self.text_combo, preview.text_column), (self.label_combo, preview.label_column)):
             combo.blockSignals(True)
             combo.clear()
@@ -368,9 +373,11 @@ class TrainingSetup(QWidget):
             return ""
         train, val = facts.get("class_counts", {}), facts.get("val_class_counts", {})
         classes = " · ".join(f"{k}: {v:,} + {val.get(k, 0):,}" for k, v in train.items())
-        skipped = f" · {facts['skipped_empty']} empty row(s) skipped" if facts.get("skipped_empty") else ""
-        return (f"{count(len(train), 'class')}, {facts['train_rows']:,} training + {count(facts['val_rows'], 'validation row')}{skipped}\n"
-                f"per class (train + validation): {classes}")
+        skipped = translate("TrainingSetup", " · {0} empty row(s) skipped").format(facts["skipped_empty"]) if facts.get("skipped_empty") else ""
+        return translate("TrainingSetup", "{0}, {1} training + {2}{3}\nper class (train + validation): {4}").format(
+            counted(len(train), translate("TrainingSetup", "{0} class"), translate("TrainingSetup", "{0} classes")), f"{facts['train_rows']:,}",
+            counted(facts["val_rows"], translate("TrainingSetup", "{0} validation row"), translate("TrainingSetup", "{0} validation rows")),
+            skipped, classes)
 
     def show_failure(self, text: str) -> None:
         self.table.setRowCount(0)
