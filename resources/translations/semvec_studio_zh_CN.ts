@@ -588,23 +588,23 @@ Transformer 模型的词元、词和句子向量。</translation>
     </message>
     <message>
         <source>Words</source>
-        <translation type="unfinished"></translation>
+        <translation>词</translation>
     </message>
     <message>
         <source>Contains</source>
-        <translation type="unfinished"></translation>
+        <translation>包含</translation>
     </message>
     <message>
         <source>Regex</source>
-        <translation type="unfinished"></translation>
+        <translation>正则</translation>
     </message>
     <message>
         <source>Meaning</source>
-        <translation type="unfinished"></translation>
+        <translation>语义</translation>
     </message>
     <message>
         <source>Row order</source>
-        <translation type="unfinished"></translation>
+        <translation>行序</translation>
     </message>
     <message>
         <source>Text</source>
@@ -616,103 +616,103 @@ Transformer 模型的词元、词和句子向量。</translation>
     </message>
     <message>
         <source>Search rank</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索排名</translation>
     </message>
     <message>
         <source>Search words: plain words, &quot;a phrase&quot;, prefix*</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索词：普通词、&quot;短语&quot;、前缀*</translation>
     </message>
     <message>
         <source>Words: the word index (whole words, &quot;phrases&quot;, prefix*), ranked; Contains: a piece of text anywhere; Regex: a Python regular expression; Meaning: rows ranked by the cosine of their sentence vectors to the query&apos;s (Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>词：词索引（整词、&quot;短语&quot;、前缀*），按相关度排序；包含：任意位置的一段文本；正则：Python 正则表达式；语义：按各行句向量与查询句向量的余弦排序（回车）</translation>
     </message>
     <message>
         <source>Show the rows with this label</source>
-        <translation type="unfinished"></translation>
+        <translation>显示带此标签的行</translation>
     </message>
     <message>
         <source>Show the rows of one file</source>
-        <translation type="unfinished"></translation>
+        <translation>显示某一文件的行</translation>
     </message>
     <message>
         <source>Show a named selection</source>
-        <translation type="unfinished"></translation>
+        <translation>显示已命名的选择</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Apply the filters again (F5): rows labelled since leave a label filter</source>
-        <translation type="unfinished"></translation>
+        <translation>重新应用筛选（F5）：此后标注的行会离开标签筛选</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>重做</translation>
     </message>
     <message>
         <source>Save selection…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存选择…</translation>
     </message>
     <message>
         <source>Keep the selected rows under a name (the Selection filter shows them again)</source>
-        <translation type="unfinished"></translation>
+        <translation>以一个名称保存所选的行（“选择”筛选可再次显示它们）</translation>
     </message>
     <message>
         <source>Paste texts</source>
-        <translation type="unfinished"></translation>
+        <translation>粘贴文本</translation>
     </message>
     <message>
         <source>Each line on the clipboard becomes a row (Ctrl+V in the table): of this workspace, or of a new untitled one when none is open</source>
-        <translation type="unfinished"></translation>
+        <translation>剪贴板中的每一行成为一行数据（在表格中按 Ctrl+V）：加入此工作区；若未打开工作区，则加入一个新的未命名工作区</translation>
     </message>
     <message>
         <source>Send to views</source>
-        <translation type="unfinished"></translation>
+        <translation>发送到视图</translation>
     </message>
     <message>
         <source>Show the selected rows (or, with one row or none selected, the rows shown here, up to {0}) in the token, text and map views</source>
-        <translation type="unfinished"></translation>
+        <translation>在词元、文本和地图视图中显示所选的行（若只选了一行或未选，则显示此处列出的行，最多 {0} 行）</translation>
     </message>
     <message>
         <source>No workspace is open: File &gt; New workspace from file(s)…, File &gt; Open workspace…, or Paste texts (one a line) into an untitled workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>未打开工作区：文件 &gt; 从文件新建工作区…、文件 &gt; 打开工作区…，或将文本（每行一条）粘贴到未命名工作区</translation>
     </message>
     <message>
         <source>Read-only: {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：{0}。</translation>
     </message>
     <message>
         <source>All labels</source>
-        <translation type="unfinished"></translation>
+        <translation>全部标签</translation>
     </message>
     <message>
         <source>Unlabelled</source>
-        <translation type="unfinished"></translation>
+        <translation>未标注</translation>
     </message>
     <message>
         <source>All files</source>
-        <translation type="unfinished"></translation>
+        <translation>全部文件</translation>
     </message>
     <message>
         <source>No selection</source>
-        <translation type="unfinished"></translation>
+        <translation>无选择</translation>
     </message>
     <message>
         <source>Read-only: labels cannot be changed here.</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：此处不能修改标签。</translation>
     </message>
     <message>
         <source>Keys: {0} · 0 clears · Ctrl+Z undoes</source>
-        <translation type="unfinished"></translation>
+        <translation>按键：{0} · 0 清除 · Ctrl+Z 撤销</translation>
     </message>
     <message>
         <source>No labels yet: New… under Labels (right) makes one; its number key then labels the selected rows</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有标签：右侧“标签”下的“新建…”可创建一个；之后按它的数字键即可标注所选的行</translation>
     </message>
     <message>
         <source>{0} row</source>
@@ -728,75 +728,75 @@ Transformer 模型的词元、词和句子向量。</translation>
     </message>
     <message>
         <source> · ranked by meaning to “{0}” ({1}), best first</source>
-        <translation type="unfinished"></translation>
+        <translation> · 按与“{0}”的语义排序（{1}），最相近的在前</translation>
     </message>
     <message>
         <source>{0} · {1} unlabelled</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} · {1} 行未标注</translation>
     </message>
     <message>
         <source>Ranking the rows by meaning to “{0}”…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在按与“{0}”的语义为各行排序…</translation>
     </message>
     <message>
         <source>Search a piece of text (Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索一段文本（回车）</translation>
     </message>
     <message>
         <source>Search by meaning: describe what you look for (Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>按语义搜索：描述你要找的内容（回车）</translation>
     </message>
     <message>
         <source>Search a regular expression (Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索正则表达式（回车）</translation>
     </message>
     <message>
         <source>No label has the key {0}: New… under Labels makes one (the first nine get the keys 1-9), and Key… moves a key.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有标签使用按键 {0}：“标签”下的“新建…”可创建标签（前九个依次获得按键 1-9），“按键…”可改动按键。</translation>
     </message>
     <message>
         <source>No suggestion to accept here: Suggest now (under Labels) makes them; a labelled row keeps its label.</source>
-        <translation type="unfinished"></translation>
+        <translation>此处没有可接受的建议：“标签”下的“立即建议”会生成建议；已标注的行保留其标签。</translation>
     </message>
     <message>
         <source>Nothing to undo.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可撤销的操作。</translation>
     </message>
     <message>
         <source>Nothing to redo.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可重做的操作。</translation>
     </message>
     <message>
         <source>Undone: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销：{0}</translation>
     </message>
     <message>
         <source>Redone: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>已重做：{0}</translation>
     </message>
     <message>
         <source>Select some rows first (click, Shift+click, Ctrl+click).</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一些行（单击、Shift+单击、Ctrl+单击）。</translation>
     </message>
     <message>
         <source>Save selection</source>
-        <translation type="unfinished"></translation>
+        <translation>保存选择</translation>
     </message>
     <message>
         <source>Name for these {0} rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>这 {0} 行的名称：</translation>
     </message>
     <message>
         <source>Saved {0} as &apos;{1}&apos; (the Selection filter shows them).</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {0} 保存为“{1}”（“选择”筛选可显示它们）。</translation>
     </message>
     <message>
         <source>No rows to send: the filters hide every row.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可发送的行：筛选隐藏了所有行。</translation>
     </message>
     <message>
         <source>The first {0} of {1} rows went to the views; select rows or filter to choose others.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {1} 行中的前 {0} 行发送到视图；选择行或筛选以选取其他行。</translation>
     </message>
 </context>
 <context>
@@ -2967,33 +2967,35 @@ Load it anyway?</source>
     </message>
     <message>
         <source>Confidence</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度</translation>
     </message>
     <message>
         <source>{0} (file)</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}（文件）</translation>
     </message>
     <message>
         <source>No label: type one, or press its number key</source>
-        <translation type="unfinished"></translation>
+        <translation>无标签：输入一个，或按它的数字键</translation>
     </message>
     <message>
         <source>{0}
 
 {1}, line {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}
+
+{1}，第 {2} 行</translation>
     </message>
     <message>
         <source>Row {0}: {1}, line {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {0} 行：{1}，第 {2} 行</translation>
     </message>
     <message>
         <source>Search by meaning: the cosine of this row&apos;s sentence vector to the query&apos;s</source>
-        <translation type="unfinished"></translation>
+        <translation>按语义搜索：此行句向量与查询句向量的余弦</translation>
     </message>
     <message>
         <source>The label the suggestions give this unlabelled row, and their confidence in it: Enter accepts it, a number key gives another label</source>
-        <translation type="unfinished"></translation>
+        <translation>建议给这一未标注行的标签及其置信度：回车接受，数字键给出其他标签</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,7 @@ from semvec_studio.core.errors import SemvecError
 from semvec_studio.core.workspace.edits import Edit
 from semvec_studio.core.workspace.store import Row, Workspace
 from semvec_studio.core.workspace.views import RowView
+from semvec_studio.gui.i18n import QT_TRANSLATE_NOOP, translate
 
 PAGE_ROWS = 256
 PAGES_KEPT = 32
@@ -26,9 +27,10 @@ SHOWN_CHARS = 400  # of a long text in its cell (the whole text is in the toolti
 TIP_CHARS = 2000
 LINE_BREAK = "\u2424"  # ␤: a line break inside one text, shown on its one line
 ROW_COLUMN, LABEL_COLUMN, TEXT_COLUMN = 0, 1, 2
-_FIXED = ("#", "Label", "Text")
-SCORE = "Score"  # after the text, in a ranked view (a search by meaning): the row's cosine to the query
-SUGGESTED, CONFIDENCE = "Suggested", "Confidence"  # after the text once there are suggestions (unlabelled rows only)
+_FIXED = ("#", QT_TRANSLATE_NOOP("RowTableModel", "Label"), QT_TRANSLATE_NOOP("RowTableModel", "Text"))
+SCORE = QT_TRANSLATE_NOOP("RowTableModel", "Score")  # after the text, in a ranked view (a search by meaning): the row's cosine to the query
+# after the text once there are suggestions (unlabelled rows only)
+SUGGESTED, CONFIDENCE = QT_TRANSLATE_NOOP("RowTableModel", "Suggested"), QT_TRANSLATE_NOOP("RowTableModel", "Confidence")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -156,9 +158,11 @@ class RowTableModel(QAbstractTableModel):
     def column_name(self, column: int) -> str:
         """The header of ``column``: a file's label column is '… (file)', beside the Label the user edits."""
         if column < len(_FIXED):
-            return _FIXED[column]
+            return translate("RowTableModel", _FIXED[column])
         name = self._extra[column - len(_FIXED)]
-        return f"{name} (file)" if name in self._label_columns else name
+        if column < len(_FIXED) + self._made:
+            return translate("RowTableModel", name)  # Suggested, Confidence, Score
+        return self.tr("{0} (file)").format(name) if name in self._label_columns else name
 
     # --- Qt model -------------------------------------------------------------------------------
 
@@ -217,19 +221,18 @@ class RowTableModel(QAbstractTableModel):
     def _tooltip(self, row: Row, column: int) -> str | None:
         if column == LABEL_COLUMN:
             if not row.label:
-                return "No label: type one, or press its number key"
+                return self.tr("No label: type one, or press its number key")
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.label_time)) if row.label_time else ""
             return f"{row.label} ({row.label_source}{', ' + when if when else ''})"
         if column == TEXT_COLUMN:
             text = row.text if len(row.text) <= TIP_CHARS else row.text[:TIP_CHARS] + "…"
-            return f"{text}\n\n{row.source.name}, line {row.line}"
+            return self.tr("{0}\n\n{1}, line {2}").format(text, row.source.name, row.line)
         if column == ROW_COLUMN:
-            return f"Row {row.row}: {row.source.name}, line {row.line}"
+            return self.tr("Row {0}: {1}, line {2}").format(row.row, row.source.name, row.line)
         if self.is_score(column):
-            return "Search by meaning: the cosine of this row's sentence vector to the query's"
+            return self.tr("Search by meaning: the cosine of this row's sentence vector to the query's")
         if self._extra_name(column) in (SUGGESTED, CONFIDENCE):
-            return ("The label the suggestions give this unlabelled row, and their confidence in it: "
-                    "Enter accepts it, a number key gives another label")
+            return self.tr("The label the suggestions give this unlabelled row, and their confidence in it: Enter accepts it, a number key gives another label")  # noqa: E501
         return None
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:

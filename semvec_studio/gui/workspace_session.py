@@ -26,11 +26,10 @@ import shutil
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from semvec_studio.core.errors import OutputError, SemvecError
-from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.copying import save_copy
 from semvec_studio.core.workspace.importing import add_files
 from semvec_studio.core.workspace.readers import ImportOptions
@@ -39,6 +38,7 @@ from semvec_studio.core.workspace.search import build_index, index_pending
 from semvec_studio.core.workspace.staged import begin_workspace, finish_import
 from semvec_studio.core.workspace.store import Workspace, data_dir_of
 from semvec_studio.gui import settings as st
+from semvec_studio.gui.i18n import counted
 from semvec_studio.gui.panels.workspace_dialog import NewWorkspace, NewWorkspaceDialog
 
 RECENT_WORKSPACES = "recent/workspaces"
@@ -46,8 +46,9 @@ LAST_KEY = "workspace/last"
 REOPEN_KEY = "workspace/reopen"
 WORKSPACE_GROUP, INDEX_GROUP, IMPORT_GROUP = "workspace", "index", "import"
 GROW_EVERY_S = 1.0  # the Data view takes in the rows the import added at most this often (each time: a repaint)
-FILES_FILTER = "Texts and tables (*.csv *.tsv *.jsonl *.txt);;All files (*)"
-WORKSPACE_FILTER = f"SemVec workspaces (*{EXTENSION})"
+# shown translated (context "WorkspaceSession")
+FILES_FILTER = QT_TRANSLATE_NOOP("WorkspaceSession", "Texts and tables (*.csv *.tsv *.jsonl *.txt);;All files (*)")
+WORKSPACE_FILTER = QT_TRANSLATE_NOOP("WorkspaceSession", "SemVec workspaces (*.semvec)")
 UNTITLED = "Untitled"
 PASTE_LIMIT = 100_000  # pasted lines added at once (on the GUI thread: a paste is small; a file is a New workspace)
 
@@ -119,10 +120,17 @@ class WorkspaceSession(QObject):
         self._grown = 0.0
         self.last_folder = str(Path.home())
 
+    def _rows(self, n: int) -> str:
+        return counted(n, self.tr("{0} row"), self.tr("{0} rows"))
+
+    def _pasted_rows(self, n: int) -> str:
+        return counted(n, self.tr("{0} pasted row"), self.tr("{0} pasted rows"))
+
     # --- making one -------------------------------------------------------------------------------
 
     def choose_new(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self.parent_widget, "New workspace from file(s)", self.last_folder, FILES_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self.parent_widget, self.tr("New workspace from file(s)"), self.last_folder,
+                                                self.tr(FILES_FILTER))
         if files:
             self.new_from_files(files)
 
@@ -142,10 +150,10 @@ class WorkspaceSession(QObject):
         def cancelled() -> None:
             if "path" in made:  # put in place just before the cancel came
                 remove_workspace(made["path"])
-            self.notifier.status(f"Making {name} was cancelled; no file was left.")
+            self.notifier.status(self.tr("Making {0} was cancelled; no file was left.").format(name))
 
         self.create_job = self.runner.submit(
-            _create, request, made, name=f"Making {name}", group=WORKSPACE_GROUP,
+            _create, request, made, name=self.tr("Making {0}").format(name), group=WORKSPACE_GROUP,
             on_result=self._on_created, on_error=lambda exc, details: self.notifier.error(exc, details), on_cancel=cancelled,
         )
         return self.create_job
@@ -160,21 +168,21 @@ class WorkspaceSession(QObject):
         untitled one (made on the runner; returns its job id). Returns None when added at once."""
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if not lines:
-            self.notifier.status("Nothing to paste: the clipboard holds no text.")
+            self.notifier.status(self.tr("Nothing to paste: the clipboard holds no text."))
             return None
         if len(lines) > PASTE_LIMIT:
-            self.notifier.status(f"{len(lines):,} lines is too many to paste (at most {PASTE_LIMIT:,}): save them to a file and "
-                                 "use File > New workspace from file(s)…")
+            self.notifier.status(self.tr("{0} lines is too many to paste (at most {1}): save them to a file and "
+                                         "use File > New workspace from file(s)…").format(f"{len(lines):,}", f"{PASTE_LIMIT:,}"))
             return None
         if self.ws is not None and self.ws.read_only:
-            self.notifier.status(f"{self.ws.path.name} is read-only: {self.ws.read_only_reason}")
+            self.notifier.status(self.tr("{0} is read-only: {1}").format(self.ws.path.name, self.ws.read_only_reason))
             return None
         try:
             source = pasted_file(lines)
             if self.ws is not None:
                 add_files(self.ws, [source], ImportOptions(fmt="txt"))
                 self.opened.emit(self.ws)  # the views read the new rows
-                self.notifier.status(f"Added {count(len(lines), 'pasted row')} to {self.ws.path.name}")
+                self.notifier.status(self.tr("Added {0} to {1}").format(self._pasted_rows(len(lines)), self.ws.path.name))
                 return None
             folder = untitled_folder()
             n = 1
@@ -195,8 +203,9 @@ class WorkspaceSession(QObject):
         if not self.is_untitled() or self.ws.row_count == 0:
             return True
         answer = QMessageBox.question(
-            self.parent_widget, "Save the untitled workspace?",
-            f"{self.ws.path.stem} holds {count(self.ws.row_count, 'pasted row')} and their labels. Save it as a workspace file?",
+            self.parent_widget, self.tr("Save the untitled workspace?"),
+            self.tr("{0} holds {1} and their labels. Save it as a workspace file?").format(self.ws.path.stem,
+                                                                                         self._pasted_rows(self.ws.row_count)),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Cancel:
@@ -205,7 +214,7 @@ class WorkspaceSession(QObject):
             self.discard_untitled()
             return True
         suggested = str(Path(self.last_folder) / f"{UNTITLED}{EXTENSION}")
-        path, _ = QFileDialog.getSaveFileName(self.parent_widget, "Save the workspace as", suggested, WORKSPACE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, self.tr("Save the workspace as"), suggested, self.tr(WORKSPACE_FILTER))
         return bool(path) and self.save_untitled(path)
 
     def save_untitled(self, target: str) -> bool:
@@ -221,7 +230,7 @@ class WorkspaceSession(QObject):
         st.push_recent(self.settings, RECENT_WORKSPACES, str(saved))
         self.settings.setValue(LAST_KEY, str(saved))
         self.recentChanged.emit()
-        self.notifier.status(f"Saved as {saved}")
+        self.notifier.status(self.tr("Saved as {0}").format(saved))
         return True
 
     def discard_untitled(self) -> None:
@@ -239,7 +248,7 @@ class WorkspaceSession(QObject):
         if not self.open(path, chosen=True, making=True):
             return
         if self.import_job is None:
-            self.notifier.status(f"Made {Path(path).name}: {count(self.ws.row_count, 'row')}")
+            self.notifier.status(self.tr("Made {0}: {1}").format(Path(path).name, self._rows(self.ws.row_count)))
 
     # --- the rest of the rows, in the background ----------------------------------------------------
 
@@ -252,9 +261,10 @@ class WorkspaceSession(QObject):
         self.making = ws.path if making else None
         name = ws.path.name
         if not making:
-            self.notifier.status(f"{name}: its import did not finish ({count(ws.row_count, 'row')} so far); adding the rest now")
+            self.notifier.status(self.tr("{0}: its import did not finish ({1} so far); adding the rest now").format(
+                name, self._rows(ws.row_count)))
         self.import_job = self.runner.submit(
-            _finish, str(ws.path), name=f"Adding the rows of {name}", group=IMPORT_GROUP,
+            _finish, str(ws.path), name=self.tr("Adding the rows of {0}").format(name), group=IMPORT_GROUP,
             on_event=self._on_import_event, on_result=self._on_imported, on_error=self._on_import_failed,
             on_cancel=lambda: self._on_import_cancelled(ws.path),
         )
@@ -273,7 +283,7 @@ class WorkspaceSession(QObject):
         self.import_job, self.making = None, None
         self.grow()
         if self.ws is not None:
-            self.notifier.status(f"Made {self.ws.path.name}: {count(self.ws.row_count, 'row')}")
+            self.notifier.status(self.tr("Made {0}: {1}").format(self.ws.path.name, self._rows(self.ws.row_count)))
             self.start_index()
 
     def _on_import_failed(self, exc, details: str) -> None:
@@ -291,16 +301,16 @@ class WorkspaceSession(QObject):
             remove_workspace(path)
             if str(self.settings.value(LAST_KEY, "") or "") == str(path):
                 self.settings.setValue(LAST_KEY, "")
-            self.notifier.status(f"Making {path.name} was cancelled; no file was left.")
+            self.notifier.status(self.tr("Making {0} was cancelled; no file was left.").format(path.name))
         else:
             self.grow()
-            self.notifier.status(f"Adding the rows of {self.ws.path.name} was stopped ({count(self.ws.row_count, 'row')} so far);"
-                                 " it goes on when the workspace is opened again")
+            self.notifier.status(self.tr("Adding the rows of {0} was stopped ({1} so far); it goes on when the workspace is "
+                                         "opened again").format(self.ws.path.name, self._rows(self.ws.row_count)))
 
     # --- opening and closing ----------------------------------------------------------------------
 
     def choose_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open workspace", self.last_folder, WORKSPACE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, self.tr("Open workspace"), self.last_folder, self.tr(WORKSPACE_FILTER))
         if path:
             self.open(path, chosen=True)
 
@@ -327,7 +337,7 @@ class WorkspaceSession(QObject):
         if chosen:
             self.chosen.emit()
         if ws.read_only:
-            self.notifier.status(f"{Path(path).name} is read-only: {ws.read_only_reason}")
+            self.notifier.status(self.tr("{0} is read-only: {1}").format(Path(path).name, ws.read_only_reason))
         elif not importing:
             self.start_index()
         return True
@@ -337,8 +347,8 @@ class WorkspaceSession(QObject):
         if self.ws is None or self.ws.read_only or not index_pending(self.ws):
             return None
         self.index_job = self.runner.submit(
-            _index, self.ws, name="Indexing words", group=INDEX_GROUP,
-            on_result=lambda n: self.notifier.status(f"Word search is ready ({count(n, 'row')} indexed)"),
+            _index, self.ws, name=self.tr("Indexing words"), group=INDEX_GROUP,
+            on_result=lambda n: self.notifier.status(self.tr("Word search is ready ({0} indexed)").format(self._rows(n))),
             on_error=lambda exc, details: self.notifier.error(exc, details),
         )
         return self.index_job
@@ -382,7 +392,7 @@ class WorkspaceSession(QObject):
         if self.ws is None:
             return
         suggested = str(self.ws.path.with_name(self.ws.path.stem + " copy" + EXTENSION))
-        path, _ = QFileDialog.getSaveFileName(self.parent_widget, "Save a copy as", suggested, WORKSPACE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, self.tr("Save a copy as"), suggested, self.tr(WORKSPACE_FILTER))
         if path:
             self.save_copy(path)
 
@@ -390,8 +400,8 @@ class WorkspaceSession(QObject):
         if self.ws is None:
             return None
         return self.runner.submit(
-            _copy, self.ws, target, name=f"Copying to {Path(target).name}", group=WORKSPACE_GROUP,
-            on_result=lambda path: self.notifier.status(f"Saved a copy as {path}"),
+            _copy, self.ws, target, name=self.tr("Copying to {0}").format(Path(target).name), group=WORKSPACE_GROUP,
+            on_result=lambda path: self.notifier.status(self.tr("Saved a copy as {0}").format(path)),
             on_error=lambda exc, details: self.notifier.error(exc, details),
-            on_cancel=lambda: self.notifier.status("Copy cancelled; no file was left."),
+            on_cancel=lambda: self.notifier.status(self.tr("Copy cancelled; no file was left.")),
         )

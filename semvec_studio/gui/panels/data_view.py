@@ -38,19 +38,21 @@ from PySide6.QtWidgets import (
 )
 
 from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.wording import count
 from semvec_studio.core.workspace.store import Workspace
 from semvec_studio.core.workspace.views import RowFilter, RowView
+from semvec_studio.gui.i18n import QT_TRANSLATE_NOOP, counted, translate
 from semvec_studio.gui.notifier import InlineMessage
 from semvec_studio.gui.panels.label_set import LabelSetPanel
 from semvec_studio.gui.workspace_model import LABEL_COLUMN, ROW_COLUMN, TEXT_COLUMN, RowTableModel
 
 SEND_LIMIT = 5000  # rows sent to the views at once (the views hold every vector in memory)
-SEARCH_MODES = (("Words", "words"), ("Contains", "contains"), ("Regex", "regex"), ("Meaning", "meaning"))
-SORTS = (("Row order", "row"), ("Text", "text"), ("Label", "label"), ("Search rank", "rank"))
+SEARCH_MODES = ((QT_TRANSLATE_NOOP("DataView", "Words"), "words"), (QT_TRANSLATE_NOOP("DataView", "Contains"), "contains"),
+                (QT_TRANSLATE_NOOP("DataView", "Regex"), "regex"), (QT_TRANSLATE_NOOP("DataView", "Meaning"), "meaning"))
+SORTS = ((QT_TRANSLATE_NOOP("DataView", "Row order"), "row"), (QT_TRANSLATE_NOOP("DataView", "Text"), "text"),
+         (QT_TRANSLATE_NOOP("DataView", "Label"), "label"), (QT_TRANSLATE_NOOP("DataView", "Search rank"), "rank"))
 _SORT_OF_COLUMN = {ROW_COLUMN: "row", LABEL_COLUMN: "label", TEXT_COLUMN: "text"}
 ALL, UNLABELLED = "\x00all", "\x00unlabelled"
-_WORDS_HINT = 'Search words: plain words, "a phrase", prefix*'
+_WORDS_HINT = QT_TRANSLATE_NOOP("DataView", 'Search words: plain words, "a phrase", prefix*')
 
 
 class LabelDelegate(QStyledItemDelegate):
@@ -99,24 +101,22 @@ class DataView(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(_WORDS_HINT)
+        self.search.setPlaceholderText(translate("DataView", _WORDS_HINT))
         self.search_mode = QComboBox()
         for text, mode in SEARCH_MODES:
-            self.search_mode.addItem(text, mode)
-        self.search_mode.setToolTip("Words: the word index (whole words, \"phrases\", prefix*), ranked; "
-                                    "Contains: a piece of text anywhere; Regex: a Python regular expression; "
-                                    "Meaning: rows ranked by the cosine of their sentence vectors to the query's (Return)")
+            self.search_mode.addItem(translate("DataView", text), mode)
+        self.search_mode.setToolTip(self.tr('Words: the word index (whole words, "phrases", prefix*), ranked; Contains: a piece of text anywhere; Regex: a Python regular expression; Meaning: rows ranked by the cosine of their sentence vectors to the query\'s (Return)'))  # noqa: E501
         self.label_filter = QComboBox()
-        self.label_filter.setToolTip("Show the rows with this label")
+        self.label_filter.setToolTip(self.tr("Show the rows with this label"))
         self.source_filter = QComboBox()
-        self.source_filter.setToolTip("Show the rows of one file")
+        self.source_filter.setToolTip(self.tr("Show the rows of one file"))
         self.selection_filter = QComboBox()
-        self.selection_filter.setToolTip("Show a named selection")
+        self.selection_filter.setToolTip(self.tr("Show a named selection"))
         self.sort = QComboBox()
         for text, key in SORTS:
-            self.sort.addItem(text, key)
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setToolTip("Apply the filters again (F5): rows labelled since leave a label filter")
+            self.sort.addItem(translate("DataView", text), key)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.setToolTip(self.tr("Apply the filters again (F5): rows labelled since leave a label filter"))
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
         top.addWidget(self.search_mode)
@@ -145,16 +145,17 @@ class DataView(QWidget):
         self.keys.setWordWrap(True)
         self.labels_panel = LabelSetPanel()
         self.new_label = self.labels_panel.new_button
-        self.undo_button = QPushButton("Undo")
-        self.redo_button = QPushButton("Redo")
-        self.save_selection = QPushButton("Save selection…")
-        self.save_selection.setToolTip("Keep the selected rows under a name (the Selection filter shows them again)")
-        self.paste_button = QPushButton("Paste texts")
-        self.paste_button.setToolTip("Each line on the clipboard becomes a row (Ctrl+V in the table): of this workspace, "
-                                     "or of a new untitled one when none is open")
-        self.send_button = QPushButton("Send to views")
-        self.send_button.setToolTip(f"Show the selected rows (or, with one row or none selected, the rows shown here, up to "
-                                    f"{SEND_LIMIT:,}) in the token, text and map views")
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.redo_button = QPushButton(self.tr("Redo"))
+        self.save_selection = QPushButton(self.tr("Save selection…"))
+        self.save_selection.setToolTip(self.tr("Keep the selected rows under a name (the Selection filter shows them again)"))
+        self.paste_button = QPushButton(self.tr("Paste texts"))
+        self.paste_button.setToolTip(self.tr(
+            "Each line on the clipboard becomes a row (Ctrl+V in the table): of this workspace, or of a new untitled one when none is open"))
+        self.send_button = QPushButton(self.tr("Send to views"))
+        self.send_button.setToolTip(self.tr(
+            "Show the selected rows (or, with one row or none selected, the rows shown here, up to {0}) in the token, text and map views").format(
+            f"{SEND_LIMIT:,}"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.keys, 1)
         for w in (self.paste_button, self.undo_button, self.redo_button, self.save_selection, self.send_button):
@@ -169,7 +170,7 @@ class DataView(QWidget):
         self.split.addWidget(self.labels_panel)
         self.split.setStretchFactor(0, 1)
         self.split.setCollapsible(0, False)
-        self.split.setSizes([520, 250])
+        self.split.setSizes([560, 230])
         layout.addWidget(self.split, 1)
         layout.addLayout(bottom)
         self._timer = QTimer(self, singleShot=True, interval=350)
@@ -217,12 +218,12 @@ class DataView(QWidget):
         self._fill_combos()
         if ws is None:
             self.model.set_view(None)
-            self.counts.setText("No workspace is open: File > New workspace from file(s)…, File > Open workspace…, "
-                                "or Paste texts (one a line) into an untitled workspace")
+            self.counts.setText(self.tr(
+                "No workspace is open: File > New workspace from file(s)…, File > Open workspace…, or Paste texts (one a line) into an untitled workspace"))  # noqa: E501
             self._update_buttons()
             return
         if ws.read_only:
-            self.message.show_info(f"Read-only: {ws.read_only_reason}.")
+            self.message.show_info(self.tr("Read-only: {0}.").format(ws.read_only_reason))
         self.apply_filters()
 
     def _rows_added(self, _added: int) -> None:
@@ -245,10 +246,10 @@ class DataView(QWidget):
         for combo in (self.label_filter, self.source_filter, self.selection_filter):
             combo.blockSignals(True)
             combo.clear()
-        self.label_filter.addItem("All labels", ALL)
-        self.label_filter.addItem("Unlabelled", UNLABELLED)
-        self.source_filter.addItem("All files", ALL)
-        self.selection_filter.addItem("No selection", ALL)
+        self.label_filter.addItem(self.tr("All labels"), ALL)
+        self.label_filter.addItem(self.tr("Unlabelled"), UNLABELLED)
+        self.source_filter.addItem(self.tr("All files"), ALL)
+        self.selection_filter.addItem(self.tr("No selection"), ALL)
         if ws is not None:
             for lb in ws.labels():
                 self.label_filter.addItem(lb.name, lb.name)
@@ -269,11 +270,11 @@ class DataView(QWidget):
             return
         keyed = [f"{lb.key} {lb.name}" for lb in sorted(self.ws.labels(), key=lambda lb: lb.key or 99) if lb.key]
         if self.ws.read_only:
-            self.keys.setText("Read-only: labels cannot be changed here.")
+            self.keys.setText(self.tr("Read-only: labels cannot be changed here."))
         elif keyed:
-            self.keys.setText("Keys: " + " · ".join(keyed) + " · 0 clears · Ctrl+Z undoes")
+            self.keys.setText(self.tr("Keys: {0} · 0 clears · Ctrl+Z undoes").format(" · ".join(keyed)))
         else:
-            self.keys.setText("No labels yet: New… under Labels (right) makes one; its number key then labels the selected rows")
+            self.keys.setText(self.tr("No labels yet: New… under Labels (right) makes one; its number key then labels the selected rows"))
 
     def filter(self) -> RowFilter:
         query = self.search.text().strip()
@@ -313,7 +314,7 @@ class DataView(QWidget):
         if not self.ws.read_only or self.message.kind == "error":
             self.message.clear()
         if self.ws.read_only:
-            self.message.show_info(f"Read-only: {self.ws.read_only_reason}.")
+            self.message.show_info(self.tr("Read-only: {0}.").format(self.ws.read_only_reason))
         self.model.set_view(view)
         self.size_columns()
         self._update_counts()
@@ -344,27 +345,28 @@ class DataView(QWidget):
         if self.ws is None or self.model.view is None:
             return
         shown, total = len(self.model.view), self.ws.row_count
-        what = count(total, "row") if shown == total else f"{shown:,} of {count(total, 'row')}"
+        rows = counted(total, self.tr("{0} row"), self.tr("{0} rows"))
+        what = rows if shown == total else self.tr("{0} of {1}").format(f"{shown:,}", rows)
         if self.model.view.scores is not None:
-            what += f" · ranked by meaning to “{self.ranking.query}” ({self.ranking.model}), best first"
+            what += self.tr(" · ranked by meaning to “{0}” ({1}), best first").format(self.ranking.query, self.ranking.model)
         if self.ws.pending_import() is not None:  # no count over every row each time some come: when they are all in
             self.counts.setText(what + self._importing())
             return
-        self.counts.setText(f"{what} · {self.ws.label_counts()[None]:,} unlabelled" + self._importing())
+        self.counts.setText(self.tr("{0} · {1} unlabelled").format(what, f"{self.ws.label_counts()[None]:,}") + self._importing())
 
     def _importing(self) -> str:
         """" · importing FILE: N of about M rows" while an import goes on; a stopped one's note."""
         pending = self.ws.pending_import()
         if pending is None:
             stopped = next((s for s in self.ws.sources() if not s.complete and s.import_note), None)
-            return "" if stopped is None else (f" · only the first {stopped.row_count:,} rows of {stopped.name.rsplit('/', 1)[-1]}"
-                                               f" are in: {stopped.import_note}")
+            return "" if stopped is None else self.tr(" · only the first {0} rows of {1} are in: {2}").format(
+                f"{stopped.row_count:,}", stopped.name.rsplit('/', 1)[-1], stopped.import_note)
         current = pending.get("current") or {}
         source = next((s for s in self.ws.sources() if s.id == current.get("source")), None)
         if source is None:
-            return " · importing more files"
-        return (f" · importing {source.name.rsplit('/', 1)[-1]}: {source.row_count:,} of about"
-                f" {max(source.row_count, current.get('estimate', 0)):,} rows")
+            return self.tr(" · importing more files")
+        return self.tr(" · importing {0}: {1} of about {2} rows").format(
+            source.name.rsplit('/', 1)[-1], f"{source.row_count:,}", f"{max(source.row_count, current.get('estimate', 0)):,}")
 
     def _update_buttons(self) -> None:
         writable = self.ws is not None and not self.ws.read_only
@@ -389,7 +391,7 @@ class DataView(QWidget):
         elif self.ranking is not None and self.ranking.query == query:
             self.apply_filters()
         else:
-            self.message.show_info(f"Ranking the rows by meaning to “{query}”…")
+            self.message.show_info(self.tr("Ranking the rows by meaning to “{0}”…").format(query))
             self.meaningRequested.emit(query)
 
     def show_ranking(self, ranking) -> None:
@@ -410,10 +412,10 @@ class DataView(QWidget):
 
     def _on_mode_changed(self) -> None:
         mode = self.search_mode.currentData()
-        self.search.setPlaceholderText(_WORDS_HINT if mode == "words" else
-                                       "Search a piece of text (Return)" if mode == "contains" else
-                                       "Search by meaning: describe what you look for (Return)" if mode == "meaning" else
-                                       "Search a regular expression (Return)")
+        self.search.setPlaceholderText(translate("DataView", _WORDS_HINT) if mode == "words" else
+                                       self.tr("Search a piece of text (Return)") if mode == "contains" else
+                                       self.tr("Search by meaning: describe what you look for (Return)") if mode == "meaning" else
+                                       self.tr("Search a regular expression (Return)"))
         if self.search.text().strip():
             self._on_return() if mode == "meaning" else self.apply_filters()
 
@@ -498,8 +500,8 @@ class DataView(QWidget):
             return
         found = [lb for lb in self.ws.labels() if lb.key == key]
         if not found:
-            self.message.show_info(f"No label has the key {key}: New… under Labels makes one (the first nine get the keys 1-9), "
-                                   "and Key… moves a key.")
+            self.message.show_info(self.tr(
+                "No label has the key {0}: New… under Labels makes one (the first nine get the keys 1-9), and Key… moves a key.").format(key))
             return
         self.label_selected(found[0].name)
 
@@ -527,8 +529,7 @@ class DataView(QWidget):
         if not positions or self.ws is None or self.ws.read_only:
             return
         if all(self.model.suggestion(p) is None for p in positions):
-            self.message.show_info("No suggestion to accept here: Suggest now (under Labels) makes them; "
-                                   "a labelled row keeps its label.")
+            self.message.show_info(self.tr("No suggestion to accept here: Suggest now (under Labels) makes them; a labelled row keeps its label."))
             return
         self.acceptRequested.emit(self.model.rows_at(positions))
         self.move_on(positions)
@@ -576,9 +577,9 @@ class DataView(QWidget):
             self.message.show_error(exc.for_gui())
             return
         if edit is None:
-            self.message.show_info(f"Nothing to {what}.")
+            self.message.show_info(self.tr("Nothing to undo.") if what == "undo" else self.tr("Nothing to redo."))
             return
-        self.message.show_info(("Undone: " if what == "undo" else "Redone: ") + edit.description)
+        self.message.show_info((self.tr("Undone: {0}") if what == "undo" else self.tr("Redone: {0}")).format(edit.description))
         self._fill_combos()
         self.labels_panel.refresh()
         self.model.refresh()
@@ -599,9 +600,9 @@ class DataView(QWidget):
     def ask_save_selection(self) -> None:
         rows = self.selected_rows()
         if not len(rows):
-            self.message.show_info("Select some rows first (click, Shift+click, Ctrl+click).")
+            self.message.show_info(self.tr("Select some rows first (click, Shift+click, Ctrl+click)."))
             return
-        name, ok = QInputDialog.getText(self, "Save selection", f"Name for these {len(rows):,} rows:")
+        name, ok = QInputDialog.getText(self, self.tr("Save selection"), self.tr("Name for these {0} rows:").format(f"{len(rows):,}"))
         if ok and name.strip():
             self.keep_selection(name.strip(), rows)
 
@@ -612,7 +613,8 @@ class DataView(QWidget):
             self.message.show_error(exc.for_gui())
             return False
         self._fill_combos()
-        self.message.show_info(f"Saved {count(len(rows), 'row')} as '{name}' (the Selection filter shows them).")
+        self.message.show_info(self.tr("Saved {0} as '{1}' (the Selection filter shows them).").format(
+            counted(len(rows), self.tr("{0} row"), self.tr("{0} rows")), name))
         return True
 
     # --- to the other views -------------------------------------------------------------------
@@ -628,8 +630,9 @@ class DataView(QWidget):
     def send(self) -> None:
         rows, total = self.rows_to_send()
         if not len(rows):
-            self.message.show_info("No rows to send: the filters hide every row.")
+            self.message.show_info(self.tr("No rows to send: the filters hide every row."))
             return
         if total > len(rows):
-            self.message.show_info(f"The first {len(rows):,} of {total:,} rows went to the views; select rows or filter to choose others.")
+            self.message.show_info(self.tr("The first {0} of {1} rows went to the views; select rows or filter to choose others.").format(
+                f"{len(rows):,}", f"{total:,}"))
         self.sendRequested.emit(rows)
