@@ -12,21 +12,14 @@ from semvec_studio.cli import main
 from semvec_studio.core.errors import UsageError
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.labelling.loop import more_like, queue, suggest, suggest_from_run, vectors_for
-from semvec_studio.core.models import load_model
 from semvec_studio.core.train.infer import load_classifier
 from semvec_studio.core.workspace.importing import ImportOptions, create_workspace
 from semvec_studio.core.workspace.training import write_labelled
+from tests.core import test_workspace_meaning as meaning
 from tests.core.test_train import write_toy
 
-
-@pytest.fixture(autouse=True)
-def _private_cache(monkeypatch, tmp_path_factory):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
-
-
-@pytest.fixture(scope="module")
-def lm(tiny_bert):
-    return load_model(tiny_bert, device="cpu")
+_private_cache = meaning._private_cache  # the fixtures of the workspace tests: a private cache folder, the tiny model
+lm = meaning.lm
 
 
 @pytest.fixture

@@ -35,13 +35,8 @@ def exact_neighbours(vectors: np.ndarray, queries: np.ndarray | Sequence[int], k
     """The exact ``k`` nearest rows of ``vectors`` to each query, best first; the arguments and
     the result are those of :func:`~semvec_studio.core.projection.neighbours.neighbours`."""
     check_metric(metric)
-    n = int(vectors.shape[0])
-    q_vecs, q_rows = query_vectors(vectors, queries)
-    k = max(0, min(int(k), n - (1 if q_rows is not None else 0)))
-    nq = len(q_vecs)
-    out_idx = np.empty((nq, k), dtype=np.int64)
-    out_sim = np.empty((nq, k), dtype=np.float32)
-    if k == 0 or nq == 0:
+    q_vecs, q_rows, k, out_idx, out_sim = prepared(vectors, queries, k)
+    if k == 0 or len(q_vecs) == 0:
         return out_idx, out_sim
     block = max(1, int(block))
     with blas_threads():
@@ -49,7 +44,7 @@ def exact_neighbours(vectors: np.ndarray, queries: np.ndarray | Sequence[int], k
     if metric == "cosine":
         np.clip(out_sim, -1.0, 1.0, out=out_sim)
     if ctx is not None:
-        ctx.report(nq, nq, "nearest neighbours", unit="query")
+        ctx.report(len(q_vecs), len(q_vecs), "nearest neighbours", unit="query")
     return out_idx, out_sim
 
 
@@ -84,6 +79,15 @@ def _search(vectors, q_vecs, q_rows, k: int, metric: str, block: int, ctx, out_i
         order = np.lexsort((best_i, -best_s), axis=-1)
         out_sim[qs:qe] = np.take_along_axis(best_s, order, axis=1)
         out_idx[qs:qe] = np.take_along_axis(best_i, order, axis=1)
+
+
+def prepared(vectors: np.ndarray, queries, k: int):
+    """``(query vectors, their rows or None, k, empty index array, empty similarity array)`` for a
+    search of ``k`` neighbours: ``k`` cut to the rows there are (a query row is not its own)."""
+    q_vecs, q_rows = query_vectors(vectors, queries)
+    k = max(0, min(int(k), int(vectors.shape[0]) - (1 if q_rows is not None else 0)))
+    nq = len(q_vecs)
+    return q_vecs, q_rows, k, np.empty((nq, k), dtype=np.int64), np.empty((nq, k), dtype=np.float32)
 
 
 def query_vectors(vectors: np.ndarray, queries) -> tuple[np.ndarray, np.ndarray | None]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.projection.exact import METRICS, QUERY_BLOCK, check_metric, exact_neighbours, query_vectors
+from semvec_studio.core.projection.exact import METRICS, QUERY_BLOCK, check_metric, exact_neighbours, prepared
 from semvec_studio.core.projection.index import ANN_MIN_ROWS, AnnIndex
 from semvec_studio.core.projection.index_files import find_index
 from semvec_studio.core.tasks import TaskContext
@@ -69,11 +69,8 @@ def _approximate(vectors, ann: AnnIndex, queries, k: int, metric: str, ctx: Task
     """Candidates from ``ann``, scored exactly from ``vectors``; a query with too few candidates
     (its probed cells held fewer rows) is answered exactly."""
     n = int(vectors.shape[0])
-    q_vecs, q_rows = query_vectors(vectors, queries)
-    k = max(0, min(int(k), n - (1 if q_rows is not None else 0)))
+    q_vecs, q_rows, k, out_idx, out_sim = prepared(vectors, queries, k)
     nq = len(q_vecs)
-    out_idx = np.empty((nq, k), dtype=np.int64)
-    out_sim = np.empty((nq, k), dtype=np.float32)
     if k == 0 or nq == 0:
         return out_idx, out_sim
     ask = k + (1 if q_rows is not None else 0)

@@ -24,6 +24,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -89,13 +90,24 @@ def create_workspace(path: str | os.PathLike, files: Sequence[str | os.PathLike]
             conn.close()
         put_in_place(tmp, path, overwrite)
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        lock.release()
-        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
-            raise OutputError(f"{path}: cannot be written ({exc}); free some space, or choose another place") from exc
-        if isinstance(exc, OSError):  # writing the file or renaming it into place
-            raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); check the folder, or choose another place") from exc
-        raise
+        abandon(tmp, lock, path, exc)
+    return open_made(path, lock)
+
+
+def abandon(tmp: Path, lock, path: Path, exc: BaseException) -> NoReturn:
+    """A workspace being made failed: remove its temporary file, release its lock, and raise
+    ``exc`` (a full disk or an unwritable folder as a one-line :class:`OutputError`)."""
+    tmp.unlink(missing_ok=True)
+    lock.release()
+    if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+        raise OutputError(f"{path}: cannot be written ({exc}); free some space, or choose another place") from exc
+    if isinstance(exc, OSError):  # writing the file or renaming it into place
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); check the folder, or choose another place") from exc
+    raise exc
+
+
+def open_made(path: Path, lock) -> Workspace:
+    """Open a workspace just put in place with the lock taken to make it."""
     try:
         return Workspace.open(path, lock=lock)
     except BaseException:

@@ -53,7 +53,9 @@ from semvec_studio.core.workspace.importing import (
     _no_cyclic_gc,
     _packed,
     _store_blocks,
+    abandon,
     check_place,
+    open_made,
     put_in_place,
     workspace_path,
 )
@@ -168,18 +170,8 @@ def begin_workspace(path: str | os.PathLike, files: Sequence[str | os.PathLike],
             conn.close()
         put_in_place(tmp, path, overwrite)
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        lock.release()
-        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
-            raise OutputError(f"{path}: cannot be written ({exc}); free some space, or choose another place") from exc
-        if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); check the folder, or choose another place") from exc
-        raise
-    try:
-        return Workspace.open(path, lock=lock)
-    except BaseException:
-        lock.release()
-        raise
+        abandon(tmp, lock, path, exc)
+    return open_made(path, lock)
 
 
 def _insert_source(conn: sqlite3.Connection, facts: tuple, parsed: Parsed, first_row: int) -> int:
