@@ -27,11 +27,16 @@ class SegmentPreview(QObject):
         self.last = ""
         self._timer = QTimer(self, singleShot=True, interval=DELAY_MS)
         self._timer.timeout.connect(self.update)
+        self._settings_changed = False
         editor = window.text_panel.editor
         editor.cursorPositionChanged.connect(self._timer.start)
         editor.textChanged.connect(self._timer.start)
-        window.controls.segmenter.currentIndexChanged.connect(lambda _: self._timer.start())
-        window.controls.optionsChanged.connect(self._timer.start)
+        window.controls.segmenter.currentIndexChanged.connect(lambda _: self._on_settings())
+        window.controls.optionsChanged.connect(self._on_settings)
+
+    def _on_settings(self) -> None:
+        self._settings_changed = True
+        self._timer.start()
 
     def current_text(self) -> str:
         """The selected text (its first line), else the line at the cursor."""
@@ -40,8 +45,11 @@ class SegmentPreview(QObject):
         return text.strip()[:MAX_CHARS]
 
     def update(self) -> int | None:
+        from_settings, self._settings_changed = self._settings_changed, False
         if self.window.runner.closed:
             return None  # the window closed while the preview waited for its delay
+        if not (from_settings or self.window.text_panel.editor.hasFocus()):
+            return None  # texts put in the editor by the app (a file, the Data view): not the user's line
         text = self.current_text()
         options = self.window.controls.options()
         if not text or options.segmenter == "tokenizer":

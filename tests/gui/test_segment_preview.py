@@ -27,6 +27,8 @@ def test_the_words_of_the_line_at_the_cursor_follow_the_segmenter_and_the_user_d
     editor = window.text_panel.editor
     editor.setPlainText("The bank raised rates.\n我去银行存钱，顺便买了一些水果。\n")
     window.controls.segmenter.setCurrentIndex(window.controls.segmenter.findData("jieba"))
+    editor.setFocus()  # the user clicks into the texts
+    qtbot.waitUntil(editor.hasFocus, timeout=MS)
     with qtbot.waitSignal(preview.shown, timeout=MS) as blocker:
         move_to_line(editor, 1)
     assert blocker.args[0] == "Words (jieba): 我 | 去 | 银行 | 存钱 | ， | 顺便 | 买 | 了 | 一些 | 水果 | 。"
