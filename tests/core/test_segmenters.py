@@ -273,3 +273,16 @@ def test_cli_extract_with_segmenter_and_user_dict(capsys, tiny_chinese, tmp_path
     rc = main(["extract", str(corpus), "--model", str(tiny_chinese), "--level", "word", "--user-dict", str(user), "-o", str(out), "--force"])
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and len(err) == 1 and "must be UTF-8" in err[0]
+
+
+def test_auto_loads_jiebas_dictionary_only_once_a_text_has_chinese():
+    """English texts pay nothing for the auto segmenter (jieba's dictionary takes seconds to load)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("jieba", reason="the Chinese word segmenter is the zh extra")
+    code = ("import semvec_studio.core.extract.segmenters as m; s = m.get_segmenter('auto'); "
+            "print(s.spans('The bank raised rates.'), len(m._jieba_tokenizers)); "
+            "print(s.spans('我去银行'), len(m._jieba_tokenizers))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["[] 0", "[(0, 1), (1, 2), (2, 4)] 1"]

@@ -213,10 +213,8 @@ def _jieba(user_dict: UserDict | None) -> Segmenter:
 
 def _auto(user_dict: UserDict | None) -> Segmenter:
     if user_dict is not None or jieba_installed():
-        tk = jieba_tokenizer(user_dict)
-
-        def spans(text: str) -> Spans:
-            return _segment_spans(text, tk.lcut(text), has_han) if has_han(text) else []
+        def spans(text: str) -> Spans:  # jieba's dictionary (1-5 s to load) only once a text has Chinese
+            return _segment_spans(text, jieba_tokenizer(user_dict).lcut(text), has_han) if has_han(text) else []
 
         return Segmenter("auto", spans, _dict_info("auto", user_dict, han="jieba"))
 
