@@ -33,8 +33,9 @@ ROWS = 40 * BLOCK_ROWS + 321
 
 @pytest.fixture(autouse=True)
 def _small_head(monkeypatch):
-    """A head of 4 blocks from the first 256 KiB, so a file of a few MB is imported in stages."""
-    monkeypatch.setattr(staged, "HEAD_BYTES", 1 << 18)
+    """A head of 4 blocks (from at most the first MiB: enough for 4 blocks with pyarrow and with the csv module), so a
+    file of a few MB is imported in stages."""
+    monkeypatch.setattr(staged, "HEAD_BYTES", 1 << 20)
     monkeypatch.setattr(staged, "HEAD_ROWS", 4 * BLOCK_ROWS)
     monkeypatch.setattr(staged, "COMMIT_BLOCKS", 4)
 
@@ -180,7 +181,7 @@ from semvec_studio.core.tasks import TaskContext
 from semvec_studio.core.workspace import staged
 from semvec_studio.core.workspace.blocks import BLOCK_ROWS
 from semvec_studio.core.workspace.importing import ImportOptions
-staged.HEAD_BYTES, staged.HEAD_ROWS, staged.COMMIT_BLOCKS = 1 << 18, 4 * BLOCK_ROWS, 4
+staged.HEAD_BYTES, staged.HEAD_ROWS, staged.COMMIT_BLOCKS = 1 << 20, 4 * BLOCK_ROWS, 4
 
 class Slow(TaskContext):
     def on_event(self, event):
