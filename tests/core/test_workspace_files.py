@@ -242,6 +242,37 @@ def test_kill_9_at_random_moments_keeps_every_committed_edit_whole(big):
             assert ws.label_counts()[None] == ws.row_count
 
 
+def test_a_checkpoint_cut_short_by_a_crash_leaves_a_workspace_that_opens_whole(tmp_path):
+    """A kill -9 while SQLite copies the log into the main file leaves pages 1..k new and the rest
+    old; the -wal file still holds every committed page, so the file must be read through it (the
+    check before opening once read the torn main file alone and called the workspace damaged)."""
+    src = tmp_path / "t.txt"
+    src.write_text("".join(f"text number {i}\n" for i in range(20_000)), encoding="utf-8")
+    path = tmp_path / "w.semvec"
+    create_workspace(path, [src]).close()
+    ws = Workspace.open(path)
+    ws._conn.execute("PRAGMA wal_autocheckpoint = 0")  # keep the edit in the log until we say
+    ws._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    ws.set_label(list(range(20_000)), "all", source="bulk")
+    before, log = path.read_bytes(), path.with_name(path.name + "-wal").read_bytes()
+    ws._conn.execute("PRAGMA wal_checkpoint(FULL)")
+    after = path.read_bytes()
+    ws.close()
+    page = 4096
+    changed = [i for i in range(len(after) // page) if before[i * page:(i + 1) * page] != after[i * page:(i + 1) * page]]
+    assert len(changed) > 10
+    for k in (1, len(changed) // 2):
+        crashed = tmp_path / f"crashed-{k}"
+        crashed.mkdir()
+        cut = changed[k] * page
+        (crashed / "w.semvec").write_bytes(after[:cut] + before[cut:])
+        (crashed / "w.semvec-wal").write_bytes(log)
+        with Workspace.open(crashed / "w.semvec") as again:
+            assert not again.read_only
+            assert again.label_counts() == {"all": 20_000, None: 0}
+            assert again.check() == []
+
+
 HOLD = """
 import sys
 from semvec_studio.core.workspace.store import Workspace

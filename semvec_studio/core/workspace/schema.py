@@ -8,7 +8,8 @@ workspace can be opened while its rows are still being added. A change to the ta
 function appended to :data:`MIGRATIONS`. An upgrade runs in one transaction: it completes or leaves the file as it was.
 
 :func:`inspect_file` checks a file without changing a byte of it and without creating -wal or -shm
-files (it reads the header itself, then opens the file ``immutable``): a missing file, a file that
+files (it reads the header itself, then opens the file ``immutable``, or read-only through its
+-wal file when it has one, since the main file alone is torn after a checkpoint cut short): a missing file, a file that
 is not a workspace (a CSV renamed ``.semvec``, another program's SQLite database), a truncated or
 damaged one and one from a newer version each get a one-line typed error naming the file.
 """
@@ -181,8 +182,10 @@ def _check_header(path: Path, head: bytes, size: int, hot_wal: bool) -> None:
         raise not_a_workspace(path, "it is an SQLite database of another program")
 
 
-def _immutable_uri(path: Path) -> str:
-    return path.absolute().as_uri() + "?mode=ro&immutable=1"
+def _checking_uri(path: Path, wal: bool) -> str:
+    # With a -wal file, the main file alone may be torn (a checkpoint that a kill -9 cut short, or
+    # one another process is running now): only a read through the log sees the committed state.
+    return path.absolute().as_uri() + ("?mode=ro" if wal else "?mode=ro&immutable=1")
 
 
 def inspect_file(path: str | os.PathLike) -> FileFacts:
@@ -205,7 +208,7 @@ def inspect_file(path: str | os.PathLike) -> FileFacts:
     version = _header_int(head, 60)
     check_version(path, version)
     try:
-        conn = sqlite3.connect(_immutable_uri(path), uri=True, isolation_level=None)
+        conn = sqlite3.connect(_checking_uri(path, wal.exists()), uri=True, isolation_level=None, timeout=30)
     except sqlite3.Error as err:
         raise damaged(path, str(err)) from None
     try:
@@ -262,8 +265,11 @@ def expected_objects() -> frozenset[str]:
 def connect(path: str | os.PathLike, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) with the workspace's settings:
     write-ahead log, every commit synced to disk, foreign keys enforced. ``immutable``: a file in a
-    folder that cannot be written (no -wal or -shm file can be made there)."""
-    uri = Path(path).absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro" if read_only else "?mode=rw")
+    folder that cannot be written (no -wal or -shm file can be made there); ignored when the file has
+    a -wal file, whose committed pages only a read through the log sees."""
+    path = Path(path).absolute()
+    immutable = immutable and not path.with_name(path.name + "-wal").exists()
+    uri = path.as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro" if read_only else "?mode=rw")
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
     conn.execute("PRAGMA foreign_keys = ON")
     if not read_only:
