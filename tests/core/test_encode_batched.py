@@ -82,3 +82,15 @@ def test_word_pooling_over_a_batch_equals_per_text(pooling):
     whole = WORD_POOLERS[pooling](tokens, starts, ends)
     for k, (s, e) in enumerate(zip(starts, ends)):
         np.testing.assert_allclose(whole[k], WORD_POOLERS[pooling](tokens[s:e], np.array([0]), np.array([e - s]))[0], rtol=1e-6)
+
+
+def test_a_batch_of_only_empty_texts_runs(tiny_gpt2):
+    """GPT-2 adds no special tokens, so an empty text has no ids; a batch of them alone once
+    reached the model with zero columns and crashed (only mixed batches had been tried)."""
+    from semvec_studio.core.extract.encode import extract  # noqa: PLC0415 - beside the other imports of this file's subject
+    from semvec_studio.core.extract.options import ExtractOptions  # noqa: PLC0415 - as above
+
+    lm = load_model(tiny_gpt2)
+    out = extract(lm, ["a few words here", "", ""], ExtractOptions(levels=("token", "sentence"), batch_size=2))
+    assert len(out["sentence"]) == 3 and len(out["token"]) == out["token"].manifest["tokens"] > 0
+    assert np.isfinite(np.asarray(out["sentence"].vectors)).all()
