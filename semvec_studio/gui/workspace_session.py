@@ -4,7 +4,7 @@ A workspace is made on the runner in two steps (progress and Cancel in the statu
 rows (:func:`~semvec_studio.core.workspace.staged.begin_workspace`), which are opened on the GUI
 thread at once, whose connection the Data view reads, so they can be browsed and labelled; then
 the rest (:func:`~semvec_studio.core.workspace.staged.finish_import`, a short transaction every
-16,384 rows, its own connection), while the Data view grows (:meth:`Workspace.grow`, a few times a
+16,384 rows, in a child process: :mod:`~semvec_studio.core.childjob`), while the Data view grows (:meth:`Workspace.grow`, a few times a
 second). Cancelling the making of a workspace, in either step, leaves no file; a malformed row
 after the first rows stops the import there, with a one-line message, and the rows before it stay.
 A workspace whose import did not finish (the app was killed) is completed when it is opened, with a
@@ -29,13 +29,14 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from semvec_studio.core.childjob import run_in_child
 from semvec_studio.core.errors import OutputError, SemvecError
 from semvec_studio.core.workspace.copying import save_copy
 from semvec_studio.core.workspace.importing import add_files
 from semvec_studio.core.workspace.readers import ImportOptions
 from semvec_studio.core.workspace.records import EXTENSION
 from semvec_studio.core.workspace.search import build_index, index_pending
-from semvec_studio.core.workspace.staged import begin_workspace, finish_import
+from semvec_studio.core.workspace.staged import begin_workspace
 from semvec_studio.core.workspace.store import Workspace, data_dir_of
 from semvec_studio.gui import settings as st
 from semvec_studio.gui.i18n import counted
@@ -45,6 +46,7 @@ RECENT_WORKSPACES = "recent/workspaces"
 LAST_KEY = "workspace/last"
 REOPEN_KEY = "workspace/reopen"
 WORKSPACE_GROUP, INDEX_GROUP, IMPORT_GROUP = "workspace", "index", "import"
+FINISH_IMPORT = "semvec_studio.core.workspace.staged:finish_import"
 GROW_EVERY_S = 1.0  # the Data view takes in the rows the import added at most this often (each time: a repaint)
 # shown translated (context "WorkspaceSession")
 FILES_FILTER = QT_TRANSLATE_NOOP("WorkspaceSession", "Texts and tables (*.csv *.tsv *.jsonl *.txt);;All files (*)")
@@ -80,7 +82,9 @@ def _create(request: NewWorkspace, made: dict, ctx) -> str:
 
 
 def _finish(path: str, ctx) -> int:
-    return finish_import(path, ctx)
+    """In a child process: packing the rows' blocks is Python work, which in a thread of this
+    process would hold the GIL the window needs (its gaps: p99 98 ms; see README)."""
+    return run_in_child(FINISH_IMPORT, (path,), ctx)
 
 
 def remove_workspace(path: Path) -> None:

@@ -6,6 +6,7 @@ cancelling the making of a workspace (no file is left)."""
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -425,12 +426,14 @@ def staged_small(monkeypatch):
     import time
 
     from semvec_studio.core.workspace import staged
+    from semvec_studio.gui import workspace_session
 
     monkeypatch.setattr(staged, "HEAD_BYTES", 1 << 18)
     monkeypatch.setattr(staged, "HEAD_ROWS", 4 * 1024)
     monkeypatch.setattr(staged, "COMMIT_BLOCKS", 4)
     commit = staged._commit
     monkeypatch.setattr(staged, "_commit", lambda *a: (time.sleep(0.05), commit(*a))[1])
+    monkeypatch.setattr(workspace_session, "FINISH_IMPORT", "tests.gui.slow_import:finish_import")  # the same, in the child process
     return staged
 
 
@@ -449,6 +452,7 @@ def test_a_big_file_is_browsable_and_labelled_before_all_its_rows_are_in(qtbot, 
     ws = make_workspace(qtbot, window, [big_csv(tmp_path)], tmp_path / "big.semvec", "label")
     job = window.session.import_job
     assert ws.row_count == 4096 and job is not None and window.runner.is_running(job)
+    qtbot.waitUntil(lambda: any(p.name == "semvec-child" for p in multiprocessing.active_children()), timeout=MS)  # away from the GUI's GIL
     window.views.setCurrentIndex(DATA_TAB)
     view = window.data_view
     assert view.model.rowCount() == ws.row_count < 40_000 and "importing big.csv:" in view.counts.text()
@@ -463,6 +467,10 @@ def test_a_big_file_is_browsable_and_labelled_before_all_its_rows_are_in(qtbot, 
     assert ws.row(2).label == "mine" and ws.row(39_999).text == "row number 39999 of a long file"
     assert ws.label_counts()["mine"] == 1 and ws.pending_import() is None
     assert view.counts.text().startswith("40,000 rows · 0 unlabelled") and "importing" not in view.counts.text()
+    panel = view.labels_panel  # its counts take in the labels of the rows that came after it was shown
+    shown = {panel.table.item(i, 1).text(): panel.table.item(i, 2).text() for i in range(panel.table.rowCount())}
+    assert shown == {"a": "13,334", "b": "13,333", "c": "13,332", "mine": "1"}  # row 2 was a "c"
+    assert "40,000 of 40,000 rows labelled" in panel.title.text()
     assert window.session.index_job is not None  # the word index comes after the rows
 
 

@@ -61,10 +61,34 @@ class Edit:
     labels_changed: bool
 
 
+BUSY_POLL_S = 0.001
+BUSY_WAIT_S = 30.0
+
+
+def begin_write(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, trying again every millisecond while another process writes (for at
+    most :data:`BUSY_WAIT_S`). An import in a child process commits a short transaction every few
+    ms: SQLite's own busy handler sleeps 1, 2, 5, 10 ... 100 ms between tries and can miss the
+    gaps between them for seconds, which a label edit on the GUI thread would wait out."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = time.monotonic() + BUSY_WAIT_S
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+            time.sleep(BUSY_POLL_S)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT_S * 1000)}")
+
+
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction: committed when the block ends well, rolled back otherwise."""
-    conn.execute("BEGIN IMMEDIATE")
+    begin_write(conn)
     try:
         yield conn
     except BaseException:

@@ -238,6 +238,7 @@ class DataView(QWidget):
             self.apply_filters()
         if self.ws.pending_import() is None:
             self._fill_combos()  # the files, with their rows
+            self.labels_panel.refresh()  # the labels the file's label column brought
         self._update_counts()
 
     def _fill_combos(self) -> None:

@@ -1,0 +1,136 @@
+"""Run a job's function in a child process, as if it ran here: its progress, events and log lines
+come back to the caller's :class:`TaskContext`, its result or typed error is returned or raised
+here, and a cancel stops it.
+
+Why: a job in a worker thread shares the GIL with the GUI thread, and a job that spends its time in
+Python (the workspace import packs blocks of rows in Python) makes the window wait for it after
+each call into Qt or SQLite. A child process has its own interpreter. The function is named as
+``"package.module:function"`` and is called as ``function(*args, ctx=...)``, so it must take a
+``ctx`` keyword; its arguments and result must pickle.
+
+The child starts with the ``spawn`` method on every platform (no fork of a process with threads;
+the desktop bundle's launcher calls ``multiprocessing.freeze_support()``). A cancel asks the child
+to stop at its next ``ctx.check_cancelled()`` and waits :data:`STOP_WAIT_S` for it, then ends it.
+A :class:`~semvec_studio.core.errors.SemvecError` keeps its class and wordings across the process
+boundary; any other error becomes a :class:`ChildJobError` with the child's traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import time
+import traceback
+from collections.abc import Sequence
+
+from semvec_studio.core.errors import Cancelled, SemvecError
+from semvec_studio.core.tasks import NullContext, TaskContext
+
+POLL_S = 0.05
+STOP_WAIT_S = 10.0
+
+
+class ChildJobError(RuntimeError):
+    """The child process failed with an error that is not a user's mistake (a bug), or died."""
+
+
+class _PipeContext(TaskContext):
+    """The child's context: everything it reports goes down the pipe; cancelled when the parent says."""
+
+    def __init__(self, conn, stop) -> None:
+        super().__init__()
+        self._conn, self._stop = conn, stop
+
+    def on_progress(self, progress) -> None:
+        self._conn.send(("progress", progress))
+
+    def on_event(self, event) -> None:
+        self._conn.send(("event", event))
+
+    def on_log(self, msg: str) -> None:
+        self._conn.send(("log", msg))
+
+    def check_cancelled(self) -> None:
+        if self._stop.is_set():
+            raise Cancelled()
+
+
+def _resolve(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _child_main(target: str, args: tuple, conn, stop) -> None:
+    try:
+        result = _resolve(target)(*args, ctx=_PipeContext(conn, stop))
+        conn.send(("result", result))
+    except Cancelled:
+        conn.send(("cancelled", None))
+    except SemvecError as exc:
+        conn.send(("error", (type(exc).__module__, type(exc).__qualname__, str(exc), dict(vars(exc)))))
+    except BaseException as exc:  # a bug: its traceback goes to the parent
+        conn.send(("crash", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def _rebuilt(module: str, name: str, text: str, attrs: dict) -> Exception:
+    try:
+        cls = getattr(importlib.import_module(module), name)
+        exc = cls.__new__(cls)
+        Exception.__init__(exc, text)
+        exc.__dict__.update(attrs)
+        return exc
+    except Exception:  # noqa: BLE001 - an error class this process cannot make: keep its words
+        return SemvecError(text)
+
+
+def run_in_child(target: str, args: Sequence = (), ctx: TaskContext | None = None):
+    """``target(*args, ctx=...)`` in a child process (see the module); returns its result."""
+    ctx = ctx or NullContext()
+    mp = multiprocessing.get_context("spawn")
+    receive, send = mp.Pipe(duplex=False)
+    stop = mp.Event()
+    proc = mp.Process(target=_child_main, args=(target, tuple(args), send, stop), daemon=True, name="semvec-child")
+    proc.start()
+    send.close()  # the child holds the only sending end: its death ends the pipe
+    asked_to_stop: float | None = None  # when the cancel was passed on
+    try:
+        while True:
+            if asked_to_stop is None and ctx.token.cancelled:
+                stop.set()
+                asked_to_stop = time.monotonic()
+            if not receive.poll(POLL_S):
+                if asked_to_stop is not None and time.monotonic() - asked_to_stop > STOP_WAIT_S:
+                    raise Cancelled()  # it did not stop in time: ended below
+                continue
+            try:
+                kind, payload = receive.recv()
+            except EOFError:
+                proc.join(STOP_WAIT_S)
+                if asked_to_stop is not None:
+                    raise Cancelled() from None
+                raise ChildJobError(f"the background process ended without a result (exit code {proc.exitcode})") from None
+            if kind == "progress":
+                ctx.on_progress(payload)
+            elif kind == "event":
+                ctx.on_event(payload)
+            elif kind == "log":
+                ctx.log(payload)
+            elif kind == "result":
+                return payload
+            elif kind == "cancelled":
+                raise Cancelled()
+            elif kind == "error":
+                raise _rebuilt(*payload)
+            else:
+                raise ChildJobError(f"the background process failed: {payload}")
+    finally:
+        proc.join(1.0)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(STOP_WAIT_S)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        receive.close()
