@@ -19,6 +19,7 @@ from semvec_studio.core.tasks import RecordingContext
 from semvec_studio.core.workspace.errors import RowError
 from semvec_studio.core.workspace.exporting import export
 from semvec_studio.core.workspace.importing import ImportOptions, add_files, create_workspace
+from semvec_studio.core.workspace.schema import LABEL_SOURCES
 from semvec_studio.core.workspace.search import IndexPendingError, build_index, index_pending, search_regex, search_text, search_words
 from semvec_studio.core.workspace.store import Workspace
 from semvec_studio.core.workspace.views import RowFilter, RowView
@@ -232,6 +233,25 @@ def test_label_rows_one_edit_each_with_source(ws):
     ws.close()
     with Workspace.open(path) as again:  # ...equal to the arrays read afresh
         assert all(np.array_equal(a, b) for a, b in zip(again.label_array(), kept))
+
+
+def test_label_array_and_counts_read_every_source_and_gap(ws):
+    """The arrays read afresh (numbers joined by SQLite, parsed by numpy) and the counts (from the
+    arrays, or by SQLite while rows an import added are not in them) agree with each row."""
+    ws.set_label([2], "nature", source="bulk")
+    ws.set_label([3], "sport", source="suggestion")
+    ws.set_label([5], "sport", source="typed")
+    path = ws.path
+    ws.close()
+    with Workspace.open(path) as again:
+        by_name = {lb.name: lb.id for lb in again.labels()}
+        fresh = again.label_counts_by_id()  # no array yet: counted by SQLite
+        ids, sources = again.label_array()
+        for i in range(again.row_count):
+            row = again.row(i)
+            assert ids[i] == (by_name[row.label] if row.label else -1)
+            assert sources[i] == (LABEL_SOURCES.index(row.label_source) if row.label else -1)
+        assert fresh == again.label_counts_by_id() == {by_name[k]: n for k, n in again.label_counts().items() if k and n}
 
 
 def test_label_set_management_and_each_undo_restores_exactly(ws):

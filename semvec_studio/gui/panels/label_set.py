@@ -10,7 +10,6 @@ predicted for by the last suggestions (see :mod:`semvec_studio.gui.suggestions`)
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -46,13 +45,8 @@ def swatch(colour: str, size: int = 12) -> QIcon:
 
 
 def label_counts(ws: Workspace) -> dict[int, int]:
-    """Rows per label id, from the workspace's label array (no SQL scan)."""
-    ids, _ = ws.label_array()
-    given = ids[ids >= 0]
-    if not len(given):
-        return {}
-    found, counts = np.unique(given, return_counts=True)
-    return dict(zip(found.tolist(), counts.tolist()))
+    """Rows per label id (see :meth:`Workspace.label_counts_by_id`)."""
+    return ws.label_counts_by_id()
 
 
 class LabelSetPanel(QWidget):
