@@ -294,6 +294,35 @@ def _export(state: State, name: str) -> str:
     return reader(folder, words)
 
 
+# --- check: a workspace, its rows added by a child process -----------------------------------
+
+@check("workspace")
+def _workspace(state: State) -> str:
+    """A file bigger than the first rows' head, made as the app makes it: the head at once, the
+    rest in a child process (a bundle must start one: ``multiprocessing.freeze_support``)."""
+    from semvec_studio.core.childjob import run_in_child
+    from semvec_studio.core.workspace.importing import ImportOptions
+    from semvec_studio.core.workspace.staged import HEAD_BYTES, begin_workspace
+
+    rows = 0
+    src = state.tmp / "workspace.csv"
+    with open(src, "w", encoding="utf-8", newline="") as fh:
+        fh.write("id,text,label\n")
+        while fh.tell() < 2 * HEAD_BYTES + (1 << 20):  # smaller files are read whole
+            fh.write(f"{rows},text number {rows} of the self-test's workspace,{'ab'[rows % 2]}\n")
+            rows += 1
+    t0 = time.perf_counter()
+    with begin_workspace(state.tmp / "check.semvec", [src], ImportOptions(label_column="label")) as ws:
+        head = ws.row_count
+        expect(head < rows and ws.pending_import() is not None, f"{head:,} of {rows:,} rows at once; expected fewer, the rest pending")
+        added = run_in_child("semvec_studio.core.workspace.staged:finish_import", (str(ws.path),))
+        ws.grow()
+        expect(ws.row_count == rows == head + added, f"{ws.row_count:,} rows after the import, expected {rows:,}")
+        expect(ws.row(rows - 1).text == f"text number {rows - 1} of the self-test's workspace", "the last row's text differs")
+        expect(ws.label_counts() == {"a": (rows + 1) // 2, "b": rows // 2, None: 0}, f"label counts {ws.label_counts()}")
+    return f"{rows:,} rows: {head:,} at once, {added:,} added by a child process, in {time.perf_counter() - t0:.1f} s"
+
+
 # --- check: the window, offscreen -------------------------------------------------------------
 
 @check("gui")
@@ -348,7 +377,7 @@ def _mapped_libraries() -> set[str]:
 
 # --- running ----------------------------------------------------------------------------------
 
-ORDER = ("offline", "resources", "model", "extract", "semantics", "project", "train", "export")  # then the rest; gui, bundle last
+ORDER = ("offline", "resources", "model", "extract", "semantics", "project", "train", "export", "workspace")  # then the rest; gui, bundle last
 
 
 def all_checks() -> list[Check]:

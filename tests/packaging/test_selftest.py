@@ -82,7 +82,7 @@ def test_self_test_passes_on_the_bundled_model():
     assert lines and all(line.startswith("PASS ") for line in lines), proc.stdout
     names = {line.split()[1] for line in lines}
     expected = {"offline", "resources", "model", "extract", "semantics", "train:finetune", "train:probe", "gui", "bundle", "network",
-                "chinese", "chinese-ui"}
+                "chinese", "chinese-ui", "workspace"}
     expected |= {f"project:{m}" for m in METHODS} | {f"export:{f}" for f in EXPORTERS}
     assert names == expected
     assert proc.stdout.splitlines()[-1] == f"self-test: {len(lines)} passed, 0 failed"
