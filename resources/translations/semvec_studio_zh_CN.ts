@@ -2539,6 +2539,10 @@ Load it anyway?</source>
         <source>−distance</source>
         <translation>−距离</translation>
     </message>
+    <message>
+        <source>Nearest neighbours ({0}, {1})</source>
+        <translation>最近邻（{0}，{1}）</translation>
+    </message>
 </context>
 <context>
     <name>ProgressPage</name>

@@ -208,6 +208,38 @@ def test_neighbours_of_a_big_set_come_from_the_runner(qtbot, panel, sets):
     assert panel.point_box.neighbour_points() == [int(j) for j in np.argsort(-sims, kind="stable")[:10]]
 
 
+def test_neighbours_of_a_set_with_a_saved_index_come_through_it(qtbot, panel, sets, tmp_path, monkeypatch):
+    """A folder indexed with `semvec index`, opened and mapped whole: from ANN_MIN_ROWS rows (here
+    lowered to the set's size) the runner asks the index for candidates, scores them exactly, and
+    the list says which index proposed them."""
+    pytest.importorskip("faiss", reason="the index needs the ann extra (faiss-cpu)")
+    from semvec_studio.core.io.exporters import save
+    from semvec_studio.core.projection import index as ann_index
+    from semvec_studio.core.projection.index import build_index
+    from semvec_studio.core.projection.index_files import save_index
+
+    save(sets["word"], tmp_path / "words")
+    loaded = EmbeddingSet.load(tmp_path / "words")
+    save_index(build_index(np.asarray(loaded.vectors)), tmp_path / "words")
+    data = show_map(qtbot, panel, {**sets, "word": loaded})
+    assert data.vectors() is loaded.vectors  # the whole set: its memory-mapped file, beside its index
+    monkeypatch.setattr(ann_index, "ANN_MIN_ROWS", len(loaded))
+    panel.explorer.sync_cells = 0
+    with qtbot.waitSignal(panel.neighboursShown, timeout=MS):
+        panel.select_point(4)
+    assert "approximate (faiss IVF" in panel.point_box.title.text()
+    u = unit(np.asarray(loaded.vectors))
+    sims = u @ u[4]
+    sims[4] = -np.inf
+    expected = [int(j) for j in np.argsort(-sims, kind="stable")[:10]]
+    assert panel.point_box.neighbour_points() == expected  # recall 1.0 at this size: every cell probed
+    assert panel.point_box.table.item(0, 2).text() == f"{sims[expected[0]]:.3f}"  # exact scores
+    monkeypatch.setattr(ann_index, "ANN_MIN_ROWS", len(loaded) + 1)  # below the threshold: exact, and it says nothing
+    with qtbot.waitSignal(panel.neighboursShown, timeout=MS):
+        panel.select_point(5)
+    assert "approximate" not in panel.point_box.title.text()
+
+
 def test_search_highlights_plain_and_regex_matches(qtbot, panel, sets):
     data = show_map(qtbot, panel, sets)
     labels = data.labels()

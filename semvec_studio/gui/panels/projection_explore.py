@@ -18,8 +18,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from semvec_studio.core.extract.analysis import layer_path
+from semvec_studio.core.projection import index as ann_index
 from semvec_studio.core.projection.files import PROJECTION_FILE, write_coordinates
-from semvec_studio.core.projection.neighbours import neighbours
+from semvec_studio.core.projection.neighbours import neighbours, neighbours_index
 from semvec_studio.gui.i18n import translate
 from semvec_studio.gui.map_data import MapData, coordinate_columns, path_map, set_labels, table_labels
 from semvec_studio.gui.panels.projection_side import ExploreBox, PointBox, SelectionBox
@@ -28,6 +29,16 @@ from semvec_studio.gui.plots.scatter import Scatter
 NEIGHBOURS_SYNC_CELLS = 8_000_000  # rows x dims up to which a neighbour query runs at once on the GUI thread
 EXPORT_FILTERS = {"png": QT_TRANSLATE_NOOP("MapExplorer", "PNG image (*.png)"), "svg": QT_TRANSLATE_NOOP("MapExplorer", "SVG drawing (*.svg)"),
                   "tsv": QT_TRANSLATE_NOOP("MapExplorer", "Tab-separated values (*.tsv)")}
+
+
+def big_set_neighbours(vectors, i: int, k: int, metric: str, ctx=None) -> tuple[np.ndarray, np.ndarray, str]:
+    """On the runner: point ``i``'s neighbours, through the index ``semvec index`` saved beside the
+    vectors when the set has :data:`~semvec_studio.core.projection.index.ANN_MIN_ROWS` rows or more
+    (loaded here the first time, then kept), exact otherwise; with the index's description, or ""."""
+    ann = neighbours_index(vectors, metric, "auto", ann_index.ANN_MIN_ROWS)
+    if ann is None:
+        return (*neighbours(vectors, [i], k, metric, ctx=ctx), "")
+    return (*neighbours(vectors, [i], k, metric, index=ann, ann_min_rows=0, ctx=ctx), ann.description)
 
 
 class MapExplorer(QObject):
@@ -57,13 +68,13 @@ class MapExplorer(QObject):
         k, metric = self.point_box.k.value(), metric_of(data)
 
         def show(result) -> None:
-            idx, sims = result
-            self._show_neighbours(data, i, labels, idx[0], sims[0], metric)
+            idx, sims, how = result
+            self._show_neighbours(data, i, labels, idx[0], sims[0], metric, how)
 
         if vectors.shape[0] * vectors.shape[1] <= self.sync_cells:
-            show(neighbours(vectors, [i], k, metric))
+            show((*neighbours(vectors, [i], k, metric), ""))
             return
-        self.runner.submit(neighbours, vectors, [i], k, metric, name=self.tr("Nearest neighbours"), group="neighbours",
+        self.runner.submit(big_set_neighbours, vectors, i, k, metric, name=self.tr("Nearest neighbours"), group="neighbours",
                            on_result=show, on_error=lambda exc, details: self.notifier.error(exc, details))
 
     def clear_point(self) -> None:
@@ -73,13 +84,13 @@ class MapExplorer(QObject):
         self.point_box.clear_point()
 
     def _show_neighbours(self, data: MapData, i: int, labels: list[str], idx: np.ndarray, sims: np.ndarray,
-                         metric: str) -> None:
+                         metric: str, how: str = "") -> None:
         if self._waiting is None or self._waiting[0] is not data or self._waiting[1] != i:
             return  # another point (or map) was chosen meanwhile
         layer = self.tr("layer {0}")
         items = [(int(j), labels[int(j)] if data.kind != "path" else layer.format(int(data.layers[int(j)])), float(s))
                  for j, s in zip(idx, sims)]
-        self.point_box.show_neighbours(items, metric)
+        self.point_box.show_neighbours(items, metric, how)
         self.scatter.set_marks("neighbours", idx)
         self.neighboursShown.emit()
 

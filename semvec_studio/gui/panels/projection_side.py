@@ -196,9 +196,11 @@ class PointBox(QGroupBox):
     def show_point(self, html: str) -> None:
         self.caption.setText(html)
 
-    def show_neighbours(self, items: list[tuple[int, str, float]], metric: str = "cosine") -> None:
-        """``items``: (point index, label, similarity), best first."""
-        self.title.setText(self.tr("Nearest neighbours ({0})").format(metric))
+    def show_neighbours(self, items: list[tuple[int, str, float]], metric: str = "cosine", how: str = "") -> None:
+        """``items``: (point index, label, similarity), best first; ``how``: the approximate index
+        that proposed them (its description; the similarities are exact), or "" for an exact search."""
+        self.title.setText(self.tr("Nearest neighbours ({0})").format(metric) if not how else
+                           self.tr("Nearest neighbours ({0}, {1})").format(metric, how))
         self.table.setHorizontalHeaderLabels(["#", self.tr("neighbour"), self.tr("cosine") if metric == "cosine" else self.tr("−distance")])
         self.table.setRowCount(len(items))
         for r, (point, label, sim) in enumerate(items):
