@@ -6,14 +6,15 @@ than the model allows, sorted by length and batched, each batch padded only to i
 window. Results are written into preallocated float32 buffers in input order, one chunk of texts
 at a time, and handed to a sink (memory or a streamed .npy file).
 
-On a GPU, for inputs of more than one chunk, a producer thread tokenises, plans, sorts and pads
-the next chunks (:data:`PREFETCH_CHUNKS` ahead, in pinned memory for CUDA) while the forward pass
-runs the current one, so the host's work overlaps the device's (see :data:`PRODUCER_ON_CPU`).
+Each chunk's windows are sorted and padded into batches (numpy, in pinned memory for a CUDA GPU)
+before its forward passes run. No producer thread prepares the next chunk meanwhile (core starts
+no threads): on this CPU one made the loop slower, since a small model's forward pass needs the
+GIL for its Python between ops (60,000 SST-2 sentences, a 2-layer model, one torch thread: 10.9 s
+inline, 11.3 s with a producer thread, the forward passes alone 7.1 s -> 10.5 s).
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import time
 from collections.abc import Sequence
@@ -29,19 +30,12 @@ from semvec_studio.core.extract.windows import TextPlan, plan_ids, plan_texts
 from semvec_studio.core.io.sinks import MemorySink, Sink
 from semvec_studio.core.io.vectors import SENTENCE_TEXT_CHARS, EmbeddingSet
 from semvec_studio.core.models import LoadedModel
-from semvec_studio.core.prefetch import Prefetched
 from semvec_studio.core.provenance import base_manifest
 from semvec_studio.core.rows import l2_normalize
 from semvec_studio.core.tasks import NullContext, TaskContext
 
 CHUNK_TEXTS = 2048
 CHUNK_TOKENS = 65536
-PREFETCH_CHUNKS = 2  # chunks the producer tokenises ahead of the forward pass
-# On a CPU the forward pass keeps the GIL busy with the model's Python (a small model's ops are
-# microseconds), so a producer thread slows it more than it saves: 60,000 SST-2 sentences through
-# a 2-layer model, 1 torch thread, took 10.9 s inline and 11.3 s with the producer (the forward
-# alone 7.1 s -> 10.5 s). On a GPU the main thread waits for the device with the GIL released.
-PRODUCER_ON_CPU = False
 
 
 @dataclass
@@ -60,7 +54,7 @@ class _Chunk:
     buffers: dict[str, np.ndarray] = field(default_factory=dict)
     row0: dict[str, np.ndarray] = field(default_factory=dict)
     pending: dict[int, dict[int, np.ndarray]] = field(default_factory=dict)
-    note: str | None = None  # to log when the chunk is run (the producer thread does not log)
+    note: str | None = None  # to log when the chunk is run
     batches: list[tuple[list[_Window], torch.Tensor, torch.Tensor]] = field(default_factory=list)  # windows, ids, mask
 
 
@@ -87,20 +81,17 @@ def extract(
     started = time.perf_counter()
     ctx.report(0, len(texts), "tokenising")
     done = 0
-    chunks = _chunks(lm, texts, options, max_len, stride, stats, segmenter)
-    ahead_of_model = len(texts) > CHUNK_TEXTS and (PRODUCER_ON_CPU or str(lm.device) != "cpu")
-    with Prefetched(chunks, PREFETCH_CHUNKS) if ahead_of_model else contextlib.nullcontext(chunks) as ahead:
-        for chunk in ahead:
-            ctx.check_cancelled()
-            if chunk.note:
-                ctx.log(chunk.note)
-            _run_chunk(lm, texts, chunk, options, layers, dim, ctx, done, len(texts))
-            done += len(chunk.plans)
-            for level in options.levels:
-                buf = chunk.buffers[level]
-                if options.normalize:
-                    l2_normalize(buf)
-                sinks[level].append(buf, _chunk_metadata(level, texts, chunk, options.include_special))
+    for chunk in _chunks(lm, texts, options, max_len, stride, stats, segmenter):
+        ctx.check_cancelled()
+        if chunk.note:
+            ctx.log(chunk.note)
+        _run_chunk(lm, texts, chunk, options, layers, dim, ctx, done, len(texts))
+        done += len(chunk.plans)
+        for level in options.levels:
+            buf = chunk.buffers[level]
+            if options.normalize:
+                l2_normalize(buf)
+            sinks[level].append(buf, _chunk_metadata(level, texts, chunk, options.include_special))
     manifest = base_manifest(lm, options, layers, max_len, stride, dim, segmenter=segmenter.info if segmenter else None)
     manifest.update(stats, seconds=round(time.perf_counter() - started, 3))
     ctx.report(len(texts), len(texts), "done")
@@ -109,8 +100,7 @@ def extract(
 
 def _chunks(lm, texts, options, max_len, stride, stats, segmenter: Segmenter | None):
     """Tokenise texts in groups and yield chunks bounded in texts and (for token/word) tokens, each
-    with its windows sorted and padded into batches. Runs in the producer thread for big inputs:
-    it touches no TaskContext (a chunk carries the note to log)."""
+    with its windows sorted and padded into batches and the note to log when it runs."""
     tok = lm.tokenizer
     need_tokens = segmenter is not None
     note = segmenter.note if segmenter else None
@@ -261,7 +251,7 @@ def _forward(lm, ids, mask, layers, combine, last_only, padded=True):
 
 
 def _host_tensor(array: np.ndarray, device) -> torch.Tensor:
-    """A host array as a tensor, in pinned memory when it goes to a CUDA GPU (made by the producer)."""
+    """A host array as a tensor, in pinned memory when it goes to a CUDA GPU."""
     tensor = torch.from_numpy(array)
     return tensor.pin_memory() if str(device).startswith("cuda") else tensor
 
