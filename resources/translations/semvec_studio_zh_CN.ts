@@ -2950,6 +2950,10 @@ Load it anyway?</source>
         <source>Back one row.</source>
         <translation>已退回一行。</translation>
     </message>
+    <message>
+        <source>This step&apos;s label was not undone: {0}</source>
+        <translation>这一步的标签没有撤销：{0}</translation>
+    </message>
 </context>
 <context>
     <name>RowTableModel</name>

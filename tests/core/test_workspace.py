@@ -16,7 +16,7 @@ import pytest
 from semvec_studio.core.errors import Cancelled, InputError, MissingExtraError, OutputError, UsageError
 from semvec_studio.core.io.texts import read_texts
 from semvec_studio.core.tasks import RecordingContext
-from semvec_studio.core.workspace.errors import RowError
+from semvec_studio.core.workspace.errors import RowError, WorkspaceError
 from semvec_studio.core.workspace.exporting import export
 from semvec_studio.core.workspace.importing import ImportOptions, add_files, create_workspace
 from semvec_studio.core.workspace.schema import LABEL_SOURCES
@@ -252,6 +252,17 @@ def test_label_array_and_counts_read_every_source_and_gap(ws):
             assert ids[i] == (by_name[row.label] if row.label else -1)
             assert sources[i] == (LABEL_SOURCES.index(row.label_source) if row.label else -1)
         assert fresh == again.label_counts_by_id() == {by_name[k]: n for k, n in again.label_counts().items() if k and n}
+
+
+def test_undo_of_one_edit_only_when_it_is_the_latest(ws):
+    first = ws.set_label([2], "nature", source="suggestion")
+    later = ws.set_label([5], "finance")
+    with pytest.raises(WorkspaceError, match="a later edit, label row 5 'finance', came after this one; undo it first"):
+        ws.undo(only=first.id)
+    assert (ws.row(2).label, ws.row(5).label) == ("nature", "finance")  # nothing undone
+    assert ws.undo(only=later.id).id == later.id and ws.row(5).label is None
+    assert ws.undo(only=later.id) is None  # undone already: nothing to do
+    assert ws.undo(only=first.id).id == first.id and ws.row(2).label is None
 
 
 def test_label_set_management_and_each_undo_restores_exactly(ws):

@@ -307,3 +307,49 @@ def test_a_trained_runs_predictions_become_the_suggestions(qtbot, make_window, t
         ws.set_label([100], "up")
         window.data_view.edited_elsewhere(None)
     assert window.suggestions.job is None and window.suggestions.fitted.source == str(run)
+
+
+@pytest.mark.timeout(600)
+def test_the_reviews_undo_never_undoes_an_edit_made_in_the_data_view(qtbot, make_window, tiny_bert, reviews, tmp_path):
+    """Ctrl+Z in the review undoes its own step only: after a label typed in the Data view, it says
+    so and changes nothing; once that edit is undone there, the review's step is undone."""
+    window = make_window(tiny_bert)
+    ws = open_reviews(qtbot, window, reviews, tmp_path / "undo")
+    view = window.data_view
+    ws.set_label([0, 2, 4, 6], "a")
+    ws.set_label([1, 3, 5, 7], "b")
+    view.edited_elsewhere(None)
+    suggest_now(qtbot, window)
+    qtbot.mouseClick(view.labels_panel.review_button, Qt.MouseButton.LeftButton)
+    review = window.suggestions.review
+    review.kind.setCurrentIndex(review.kind.findData("margin"))
+    qtbot.mouseClick(review.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review.queue is not None, timeout=MS)
+    first = review.current_row()
+    review.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is review, timeout=MS)
+    qtbot.keyClick(review, Qt.Key.Key_Return)  # the review labels its first row
+    accepted = ws.row(first).label
+    assert accepted is not None
+    other = next(p for p in range(view.model.rowCount()) if view.model.view.row_at(p) not in (first, review.current_row())
+                 and ws.row(view.model.view.row_at(p)).label is None)
+    row = view.model.view.row_at(other)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=MS)
+    click_row(qtbot, view.table, other)
+    qtbot.keyClick(view.table, Qt.Key.Key_1)  # meanwhile, a label typed in the Data view
+    assert ws.row(row).label_source == "typed"
+    review.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is review, timeout=MS)
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert ws.row(row).label is not None and ws.row(first).label == accepted  # neither undone
+    assert "not undone" in review.message.text().replace("\u200b", "")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=MS)
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the Data view's edit, undone there
+    assert ws.row(row).label is None
+    review.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is review, timeout=MS)
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # now the review's own step
+    assert ws.row(first).label is None and review.current_row() == first
+    review.close()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from semvec_studio.core.tasks import TaskContext
-from semvec_studio.core.workspace.errors import RowError
+from semvec_studio.core.workspace.errors import RowError, WorkspaceError
 from semvec_studio.core.workspace.schema import LABEL_SOURCES
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -254,12 +254,21 @@ def _edit(conn: sqlite3.Connection, edit: int, side: str, labels_changed: bool) 
     return Edit(edit, kind, description, when, bool(undone), rows, ids, sources, labels_changed)
 
 
-def undo(conn: sqlite3.Connection) -> Edit | None:
-    """Undo the latest edit not undone yet (None when there is none)."""
-    found = conn.execute("SELECT id FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+def undo(conn: sqlite3.Connection, only: int | None = None) -> Edit | None:
+    """Undo the latest edit not undone yet (None when there is none). ``only``: undo that edit
+    only if it is the latest, None if it is undone already; a later edit raises
+    :class:`WorkspaceError` naming it (a step of the review must not undo another view's edit)."""
+    found = conn.execute("SELECT id, description FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+    if only is not None:
+        state = conn.execute("SELECT undone FROM edits WHERE id = ?", (only,)).fetchone()
+        if state is None or state[0]:
+            return None
+        if found[0] != only:
+            raise WorkspaceError(f"a later edit, {found[1]}, came after this one; undo it first, then this one",
+                                 gui=f"a later edit, {found[1]}, came after it; undo that one first where it was made (Ctrl+Z in the Data view)")
     if found is None:
         return None
-    conn.execute("UPDATE edits SET undone = 1 WHERE id = ?", found)
+    conn.execute("UPDATE edits SET undone = 1 WHERE id = ?", (found[0],))
     return apply(conn, found[0], "before")
 
 

@@ -424,10 +424,11 @@ class Workspace:
     # --- undo and redo ------------------------------------------------------------------------
 
     @_translated
-    def undo(self) -> Edit | None:
+    def undo(self, only: int | None = None) -> Edit | None:
+        """Undo the latest edit; ``only``: that edit, if it is the latest (see :func:`edits.undo`)."""
         conn = self.writable()
         with self._transaction(conn):
-            done = edits.undo(conn)
+            done = edits.undo(conn, only)
         return self._edited(done)
 
     @_translated

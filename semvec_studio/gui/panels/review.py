@@ -225,15 +225,16 @@ class ReviewDialog(QDialog):
         """Go back one step; a step that labelled its row is undone in the workspace too."""
         if not self.history or self.ws is None:
             return
-        position, edit = self.history.pop()
+        position, edit = self.history[-1]
         if edit is not None:
             try:
-                undone = self.ws.undo()
+                undone = self.ws.undo(only=edit.id)  # this step's edit, never a later one made in another view
             except SemvecError as exc:
-                self.message.show_error(exc.for_gui())
+                self.message.show_error(self.tr("This step's label was not undone: {0}").format(exc.for_gui()))
                 return
             if undone is not None:
                 self.edited.emit(undone)
+        self.history.pop()
         self.position = position
         self.message.show_info(self.tr("Undone.") if edit is not None else self.tr("Back one row."))
         self._show_current()
