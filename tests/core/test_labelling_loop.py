@@ -50,6 +50,20 @@ def test_suggest_fits_on_the_snapshot_and_predicts_every_row(ws, lm):
     np.testing.assert_array_equal(again.suggestions.predicted, s.predicted)
 
 
+def test_kept_vectors_of_other_options_are_made_again(ws, lm):
+    """The GUI keeps the vectors between retrains; when the user changes the layers (or the
+    model), the next retrain uses vectors of the new options, not the kept ones."""
+    snapshot = label_half(ws)
+    first = suggest(ws, lm, ExtractOptions(), snapshot)
+    other = ExtractOptions(layers=(1,))
+    again = suggest(ws, lm, other, snapshot, cached=first.cached)
+    assert again.cached.path != first.cached.path and again.cached.manifest["key"] != first.cached.manifest["key"]
+    fresh = suggest(ws, lm, other, snapshot)  # the same as without kept vectors
+    np.testing.assert_array_equal(np.asarray(again.cached.vectors), np.asarray(fresh.cached.vectors))
+    np.testing.assert_array_equal(again.suggestions.predicted, fresh.suggestions.predicted)
+    assert suggest(ws, lm, other, snapshot, cached=again.cached).cached.path == again.cached.path  # kept while they match
+
+
 def test_queues_are_workspace_rows_and_only_mistakes_offers_labelled_rows(ws, lm):
     snapshot = label_half(ws)
     fitted = suggest(ws, lm, ExtractOptions(), snapshot)

@@ -27,7 +27,7 @@ from semvec_studio.core.labelling.suggest import Suggestions, fit_suggestions, s
 from semvec_studio.core.models import LoadedModel
 from semvec_studio.core.tasks import NullContext, TaskContext
 from semvec_studio.core.train.infer import load_classifier
-from semvec_studio.core.workspace.derived import CachedVectors, sentence_vectors, texts_from
+from semvec_studio.core.workspace.derived import CachedVectors, sentence_vectors, texts_from, vectors_key
 from semvec_studio.core.workspace.store import Workspace
 
 # The suggestions' vectors: the second-to-last layer, mean-pooled. Measured (tests/benchmarks/test_labelling.py,
@@ -82,8 +82,8 @@ def suggest(ws: Workspace, lm: LoadedModel, options: ExtractOptions, label_ids: 
     """Retrain the suggestions on the labelled rows of ``label_ids`` and predict every row."""
     ctx = ctx or NullContext()
     label_ids = np.asarray(label_ids, dtype=np.int64)
-    if cached is None or len(cached) < ws.row_count:
-        cached = sentence_vectors(ws, lm, options, ctx)
+    if cached is None or len(cached) < ws.row_count or cached.manifest.get("key") != vectors_key(lm, options):
+        cached = sentence_vectors(ws, lm, options, ctx)  # rows came, or the model or the options changed
     at = _covered(cached, len(label_ids))
     rows = np.asarray(cached.rows, dtype=np.int64)[at]
     vectors = cached.vectors if len(at) == len(cached) else cached.vectors[at]
