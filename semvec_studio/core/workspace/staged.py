@@ -6,8 +6,8 @@ the file in place and opens it: its rows can be browsed and labelled at once. Wh
 rest of that file, the other files, the options) is written in the workspace (the meta key
 ``import``; the file's source has ``complete = 0`` and ``row_count`` = its rows so far).
 
-:func:`finish_import` adds the rest, in its own connection (a job in another thread, or
-``semvec workspace add W --resume``): the file is read whole (its SHA-256 computed as it is read),
+:func:`finish_import` adds the rest, in its own connection (the app runs it in a child process,
+:mod:`~semvec_studio.core.childjob`; ``semvec workspace add W --resume`` in its own): the file is read whole (its SHA-256 computed as it is read),
 parsed (pyarrow where it can), and its blocks are committed a few at a time, each group its own
 short transaction (:data:`COMMIT_BLOCKS`), packed before the transaction begins, so a label edit
 in the open workspace waits a few ms at most. The blocks of the rows already in are compared with
@@ -69,9 +69,9 @@ HEAD_ROWS = 32 * BLOCK_ROWS  # rows browsable at once
 HEAD_BYTES = 4 << 20  # read for them at most
 COMMIT_BLOCKS = 16  # blocks per transaction of the rest (16,384 rows: a few ms of SQLite)
 IMPORT_KEY = "import"
-# While the rest is added (Python packing blocks, holding the GIL), a thread that waits for the GIL
-# (the GUI's, after each SQLite or Qt call) gets it within this many seconds instead of 5 ms: a
-# repaint or a label edit makes dozens of such calls.
+# While the rest is added (Python packing blocks, holding the GIL), another thread of the same
+# process that waits for the GIL gets it within this many seconds instead of 5 ms (for a caller
+# that runs the import in a thread; the app runs it in a child process, which shares no GIL).
 SWITCH_S = 0.0005
 _SOURCE_COLUMNS = ("name, path, format, encoding, size, sha256, delimiter, quoting, header, text_column, text_index, label_column,"
                    " first_row, row_count, skipped_blank, added, warnings, complete")
