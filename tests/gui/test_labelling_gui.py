@@ -228,14 +228,20 @@ def test_more_like_this_labels_the_checked_rows_and_label_shown_labels_a_search(
     assert "other" not in {r.label for r in ws.read_rows(hits) if r.row not in (5, 6)}
 
 
-def test_enter_accepts_a_suggestion_and_never_overwrites_a_given_label(qtbot, make_window, tiny_bert, reviews, tmp_path):
-    window = make_window(tiny_bert)
-    ws = open_reviews(qtbot, window, reviews, tmp_path / "enter")
-    view = window.data_view
+def labelled_with_suggestions(qtbot, window, reviews, target):
+    """The sample reviews in a workspace, rows 0-7 labelled a and b in turn, suggestions made."""
+    ws = open_reviews(qtbot, window, reviews, target)
     ws.set_label([0, 2, 4, 6], "a")
     ws.set_label([1, 3, 5, 7], "b")
-    view.edited_elsewhere(None)
+    window.data_view.edited_elsewhere(None)
     suggest_now(qtbot, window)
+    return ws
+
+
+def test_enter_accepts_a_suggestion_and_never_overwrites_a_given_label(qtbot, make_window, tiny_bert, reviews, tmp_path):
+    window = make_window(tiny_bert)
+    ws = labelled_with_suggestions(qtbot, window, reviews, tmp_path / "enter")
+    view = window.data_view
     s = window.suggestions.suggestions
     click_row(qtbot, view.table, 8)
     expected = view.model.index(8, 3).data()
@@ -314,12 +320,8 @@ def test_the_reviews_undo_never_undoes_an_edit_made_in_the_data_view(qtbot, make
     """Ctrl+Z in the review undoes its own step only: after a label typed in the Data view, it says
     so and changes nothing; once that edit is undone there, the review's step is undone."""
     window = make_window(tiny_bert)
-    ws = open_reviews(qtbot, window, reviews, tmp_path / "undo")
+    ws = labelled_with_suggestions(qtbot, window, reviews, tmp_path / "undo")
     view = window.data_view
-    ws.set_label([0, 2, 4, 6], "a")
-    ws.set_label([1, 3, 5, 7], "b")
-    view.edited_elsewhere(None)
-    suggest_now(qtbot, window)
     qtbot.mouseClick(view.labels_panel.review_button, Qt.MouseButton.LeftButton)
     review = window.suggestions.review
     review.kind.setCurrentIndex(review.kind.findData("margin"))
