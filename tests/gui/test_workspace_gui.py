@@ -421,19 +421,15 @@ def test_texts_labelled_on_the_map_are_kept_in_the_workspace_and_undone_in_the_d
 
 @pytest.fixture
 def staged_small(monkeypatch):
-    """Stages as a 1,000,000-row file has them, for a 40,000-row one: a head of 4 blocks, 4 blocks
-    per transaction, each a little slower (so the test acts while the rest is still coming)."""
-    import time
-
+    """Stages as a 1,000,000-row file has them, for a 40,000-row one: a head of 4 blocks (made in
+    this process), then the rest in the app's child process, 4 blocks per transaction, each a
+    little slower (``tests/gui/slow_import.py``), so the test acts while the rest is still coming."""
     from semvec_studio.core.workspace import staged
     from semvec_studio.gui import workspace_session
 
     monkeypatch.setattr(staged, "HEAD_BYTES", 1 << 18)
     monkeypatch.setattr(staged, "HEAD_ROWS", 4 * 1024)
-    monkeypatch.setattr(staged, "COMMIT_BLOCKS", 4)
-    commit = staged._commit
-    monkeypatch.setattr(staged, "_commit", lambda *a: (time.sleep(0.05), commit(*a))[1])
-    monkeypatch.setattr(workspace_session, "FINISH_IMPORT", "tests.gui.slow_import:finish_import")  # the same, in the child process
+    monkeypatch.setattr(workspace_session, "FINISH_IMPORT", "tests.gui.slow_import:finish_import")
     return staged
 
 

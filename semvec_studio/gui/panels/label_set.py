@@ -44,11 +44,6 @@ def swatch(colour: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-def label_counts(ws: Workspace) -> dict[int, int]:
-    """Rows per label id (see :meth:`Workspace.label_counts_by_id`)."""
-    return ws.label_counts_by_id()
-
-
 class LabelSetPanel(QWidget):
     """See the module doc. ``edited(edit)`` after every change it makes; ``chosen(name)`` when a
     label is double-clicked (the Data view filters to it)."""
@@ -145,7 +140,7 @@ class LabelSetPanel(QWidget):
         """Read the labels and their counts again (after any edit, undo or redo)."""
         current = self.current()
         self._labels = [] if self.ws is None else self.ws.labels()
-        counts = {} if self.ws is None else label_counts(self.ws)
+        counts = {} if self.ws is None else self.ws.label_counts_by_id()
         self.table.setRowCount(len(self._labels))
         for i, lb in enumerate(self._labels):
             key = QTableWidgetItem(str(lb.key) if lb.key else "")
