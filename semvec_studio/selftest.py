@@ -163,9 +163,13 @@ def _extract(state: State) -> str:
     versions = sets["sentence"].manifest.get("versions", {})
     lacking = [d for d in ("torch", "transformers", "tokenizers", "numpy", "scikit-learn") if d not in versions]
     expect(not lacking, f"the manifest lacks the versions of {', '.join(lacking)} (package metadata missing)")
+    child = extract(state.values["lm"], state.values["texts"], ExtractOptions(levels=("token", "word", "sentence")), producer=True)
+    for level, s in sets.items():  # the texts tokenised in a child process, as the app and CLI do for many texts
+        expect(np.array_equal(np.asarray(s.vectors), np.asarray(child[level].vectors)), f"{level}: other rows from a tokenising child process")
     state.values["sets"] = sets
     shapes = ", ".join(f"{level} {s.vectors.shape}" for level, s in sets.items())
-    return f"{shapes}, all finite; manifest: torch {versions['torch']}, transformers {versions['transformers']}"
+    return (f"{shapes}, all finite, the same from a tokenising child process; manifest: torch {versions['torch']}, "
+            f"transformers {versions['transformers']}")
 
 
 @check("chinese")

@@ -96,6 +96,7 @@ def run(args) -> int:
         out = extract_to_folder(
             args.model, corpus, options, args.output, formats=formats, overwrite=args.force,
             device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle, store=args.store, ctx=ctx,
+            producer=None,  # a child tokenises ahead for many texts (this entry point has its main guard)
         )
     if not args.quiet:
         print(f"semvec: wrote {out.rows:,} {args.level} vectors of {out.dim} dims to {out.path}", file=sys.stderr)
@@ -120,7 +121,7 @@ def _run_sharded(args, options: ExtractOptions, formats: list[str]) -> int:
         out = extract_sharded(
             args.model, source, options, args.output, shard_rows=args.shard_rows, store=args.store, resume=args.resume,
             overwrite=args.force, formats=formats, device=args.device, dtype=args.dtype, allow_pickle=args.allow_pickle,
-            engine=engine, ctx=ctx,
+            engine=engine, ctx=ctx, producer=None,
         )
         for w in source.warnings:
             ctx.log(w)

@@ -21,6 +21,7 @@ import importlib
 import multiprocessing
 import time
 import traceback
+from collections import deque
 from collections.abc import Sequence
 
 from semvec_studio.core.errors import Cancelled, SemvecError
@@ -66,12 +67,17 @@ def _child_main(target: str, args: tuple, conn, stop) -> None:
         conn.send(("result", result))
     except Cancelled:
         conn.send(("cancelled", None))
-    except SemvecError as exc:
-        conn.send(("error", (type(exc).__module__, type(exc).__qualname__, str(exc), dict(vars(exc)))))
-    except BaseException as exc:  # a bug: its traceback goes to the parent
-        conn.send(("crash", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    except BaseException as exc:  # noqa: BLE001 - every failure is told to the parent
+        _send_failure(conn, exc)
     finally:
         conn.close()
+
+
+def _send_failure(conn, exc: BaseException) -> None:
+    if isinstance(exc, SemvecError):
+        conn.send(("error", (type(exc).__module__, type(exc).__qualname__, str(exc), dict(vars(exc)))))
+    else:  # a bug: its traceback goes to the parent
+        conn.send(("crash", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
 
 
 def _rebuilt(module: str, name: str, text: str, attrs: dict) -> Exception:
@@ -134,3 +140,75 @@ def run_in_child(target: str, args: Sequence = (), ctx: TaskContext | None = Non
             proc.kill()
             proc.join()
         receive.close()
+
+
+def _stream_main(target: str, args: tuple, conn) -> None:
+    try:
+        for item in _resolve(target)(*args):
+            conn.send(("item", item))
+        conn.send(("end", None))
+    except BaseException as exc:  # noqa: BLE001 - every failure is told to the parent
+        _send_failure(conn, exc)
+    finally:
+        conn.close()
+
+
+class ChildStream:
+    """The items of a generator function run in a child process, in order: ``target(*args)``
+    yields them there; here they are taken by iterating. The child runs ahead of the taker: items it
+    has sent wait in the pipe, and :meth:`drain` (call it while doing other work) takes them in, up
+    to ``ahead`` of them, so that the child is not held up by a full pipe. The child must have no
+    side effects: :meth:`close` ends it wherever it is (the taker is done, failed or cancelled).
+    Errors come back as :func:`run_in_child`'s do."""
+
+    def __init__(self, target: str, args: Sequence = (), *, ahead: int = 16) -> None:
+        mp = multiprocessing.get_context("spawn")
+        self._conn, send = mp.Pipe(duplex=False)
+        self._proc = mp.Process(target=_stream_main, args=(target, tuple(args), send), daemon=True, name="semvec-producer")
+        self._proc.start()
+        send.close()  # the child holds the only sending end: its death ends the pipe
+        self._ahead = ahead
+        self._ready: deque = deque()
+        self._ended = False
+
+    def __iter__(self) -> ChildStream:
+        return self
+
+    def __next__(self):
+        while not self._ready:
+            if self._ended:
+                raise StopIteration
+            self._take()
+        return self._ready.popleft()
+
+    def drain(self) -> None:
+        """Take in what the child has sent so far (up to ``ahead`` items), without waiting."""
+        while not self._ended and len(self._ready) < self._ahead and self._conn.poll(0):
+            self._take()
+
+    def _take(self) -> None:
+        try:
+            kind, payload = self._conn.recv()
+        except EOFError:
+            self._proc.join(STOP_WAIT_S)
+            self._ended = True
+            raise ChildJobError(f"the background process ended early (exit code {self._proc.exitcode})") from None
+        if kind == "item":
+            self._ready.append(payload)
+        elif kind == "end":
+            self._ended = True
+        elif kind == "error":
+            self._ended = True
+            raise _rebuilt(*payload)
+        else:
+            self._ended = True
+            raise ChildJobError(f"the background process failed: {payload}")
+
+    def close(self) -> None:
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join(STOP_WAIT_S)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+        self._conn.close()

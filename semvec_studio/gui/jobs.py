@@ -20,4 +20,4 @@ def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], c
     from semvec_studio.core.extract.encode import extract  # noqa: PLC0415 - as load_model
     from semvec_studio.core.extract.options import ExtractOptions  # noqa: PLC0415
 
-    return extract(lm, texts, ExtractOptions(levels=tuple(levels), **options), ctx)
+    return extract(lm, texts, ExtractOptions(levels=tuple(levels), **options), ctx, producer=None)

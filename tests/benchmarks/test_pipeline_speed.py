@@ -9,7 +9,8 @@ cheap, as a big model is on a GPU, so what shows is the host's work. On SEMVEC_P
 - ``semvec``: ``semvec extract --level sentence`` (vectors.npy, metadata.tsv, manifest);
 - ``st``: sentence-transformers ``encode`` (+ ``np.save``) with the same checkpoint and mean pooling;
 - ``levels``: the core's ``extract`` of token, word and sentence levels in one pass (the CLI
-  writes one level a run); its own timer is ``levels_inner``.
+  writes one level a run), with the producer as the CLI and the app use it; its own timer is
+  ``levels_inner``.
 
 Targets: ``st / semvec >= 1.8`` (whole processes); ``bare_inner / levels_inner >= 0.8``.
 With SEMVEC_PIPE_BASELINE=DIR (a folder holding another version's ``semvec_studio`` package,
@@ -70,15 +71,16 @@ np.save(out, SentenceTransformer(st_dir, device="cpu").encode(texts, batch_size=
 """.replace("{batch}", str(BATCH))
 
 LEVELS = """
-import sys, time
+import inspect, sys, time
 from semvec_studio.core.extract.encode import extract
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import load_model
 model_dir, inp = sys.argv[1:3]
 lm = load_model(model_dir, device="cpu")
 texts = open(inp, encoding="utf-8").read().splitlines()
+as_the_cli = {"producer": None} if "producer" in inspect.signature(extract).parameters else {}  # older versions had none
 t0 = time.perf_counter()
-sets = extract(lm, texts, ExtractOptions(levels=("token", "word", "sentence"), batch_size={batch}))
+sets = extract(lm, texts, ExtractOptions(levels=("token", "word", "sentence"), batch_size={batch}), **as_the_cli)
 print("INNER", time.perf_counter() - t0, {k: len(v) for k, v in sets.items()})
 """.replace("{batch}", str(BATCH))
 

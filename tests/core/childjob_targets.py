@@ -45,3 +45,16 @@ def dies(*, ctx) -> None:
 
 def buggy(*, ctx) -> None:
     return {}["missing"]
+
+
+def numbers(n: int, fail_at: int | None = None):
+    """A stream for ChildStream: 0..n-1, with a user's error at ``fail_at``."""
+    for k in range(n):
+        if k == fail_at:
+            raise InputError(f"row {k}: not a number; fix the file")
+        yield k
+
+
+def numbers_then_death(n: int):
+    yield from range(n)
+    os._exit(5)

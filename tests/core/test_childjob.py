@@ -1,5 +1,6 @@
-"""run_in_child: a job's function in a child process, reported, returned, raised and cancelled
-as if it ran in this one (the workspace import runs so, away from the GUI's GIL)."""
+"""run_in_child and ChildStream: a job's function (or a stream of items) in a child process, reported,
+returned, raised and cancelled as if it ran in this one (the workspace import runs so, away from
+the GUI's GIL; the encode loop's tokenising runs so, ahead of the forward passes)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 import pytest
 
 from semvec_studio.core import childjob
-from semvec_studio.core.childjob import ChildJobError, run_in_child
+from semvec_studio.core.childjob import ChildJobError, ChildStream, run_in_child
 from semvec_studio.core.errors import Cancelled, InputError
 from semvec_studio.core.tasks import TaskContext
 
@@ -85,3 +86,36 @@ def test_a_child_that_dies_or_has_a_bug_gives_a_clear_error():
     with pytest.raises(ChildJobError, match="KeyError: 'missing'") as caught:
         run_in_child(T + "buggy")
     assert "childjob_targets.py" in str(caught.value)  # the child's traceback
+
+
+def test_a_stream_comes_back_in_order_and_runs_ahead_of_its_taker():
+    stream = ChildStream(T + "numbers", (50,), ahead=8)
+    try:
+        first = next(stream)
+        deadline = time.monotonic() + 30
+        while len(stream._ready) < 8 and time.monotonic() < deadline:  # the child made more while this one worked
+            stream.drain()
+            time.sleep(0.01)
+        assert len(stream._ready) == 8  # no more than ``ahead`` taken in
+        assert [first, *stream] == list(range(50))
+    finally:
+        stream.close()
+    assert not stream._proc.is_alive()
+
+
+def test_a_streams_error_or_death_reaches_the_taker():
+    stream = ChildStream(T + "numbers", (10, 4))
+    with pytest.raises(InputError, match="row 4: not a number"):
+        list(stream)
+    stream.close()
+    stream = ChildStream(T + "numbers_then_death", (3,))
+    with pytest.raises(ChildJobError, match="exit code 5"):
+        list(stream)
+    stream.close()
+
+
+def test_closing_a_stream_early_ends_its_child():
+    stream = ChildStream(T + "numbers", (10**9,), ahead=2)
+    assert next(stream) == 0
+    stream.close()
+    assert not stream._proc.is_alive()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from semvec_studio.core.extract.encode import _encoder
+from semvec_studio.core.extract.blocks import encoder
 from semvec_studio.core.extract.pooling import WORD_POOLERS
 from semvec_studio.core.extract.windows import plan_ids, plan_text, plan_texts
 from semvec_studio.core.models import load_model
@@ -60,7 +60,7 @@ def test_backend_encoder_equals_the_tokenizer(tiny_checkpoint, need_offsets):
     tok = load_model(tiny_checkpoint).tokenizer
     want = tok(TEXTS, add_special_tokens=True, return_offsets_mapping=True, return_special_tokens_mask=True,
                truncation=False, verbose=False).encodings
-    got = _encoder(tok, need_offsets)(list(TEXTS))
+    got = encoder(tok, need_offsets)[0](list(TEXTS))
     for a, b in zip(got, want):
         assert a.ids == b.ids and a.special_tokens_mask == b.special_tokens_mask
         if need_offsets:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from semvec_studio.core.errors import Cancelled
-from semvec_studio.core.extract import encode
+from semvec_studio.core.extract import blocks, encode
 from semvec_studio.core.extract.encode import extract
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import load_model
@@ -78,13 +78,13 @@ def test_a_cancel_between_batches_stops_the_loop(tiny_bert, small_chunks):
 
 
 def test_an_error_while_tokenising_a_later_chunk_reaches_the_caller(tiny_bert, small_chunks, monkeypatch):
-    real = encode.plan_ids
+    real = blocks.plan_ids
 
     def plan(e, *args):
         if len(e.ids) > 60:
             raise RuntimeError("the planner failed on a long text")
         return real(e, *args)
 
-    monkeypatch.setattr(encode, "plan_ids", plan)
+    monkeypatch.setattr(blocks, "plan_ids", plan)
     with pytest.raises(RuntimeError, match="planner failed"):
         extract(load_model(tiny_bert), TEXTS * 6, ExtractOptions(levels=("sentence",), batch_size=4))

@@ -27,9 +27,9 @@ def extract_calls(monkeypatch):
     """Every call of core.extract.encode.extract (the forward passes), with its options."""
     calls = []
 
-    def counting(lm, texts, options=ExtractOptions(), ctx=None, sinks=None):
+    def counting(lm, texts, options=ExtractOptions(), ctx=None, sinks=None, **kwargs):
         calls.append(options)
-        return extract(lm, texts, options, ctx, sinks)
+        return extract(lm, texts, options, ctx, sinks, **kwargs)
 
     monkeypatch.setattr(encode, "extract", counting)
     return calls

@@ -45,10 +45,12 @@ def extract_to_folder(
     allow_pickle: bool = False,
     store: str = "float32",
     ctx: TaskContext | None = None,
+    producer: bool | None = False,
 ) -> FolderResult:
     """Extract one level of ``corpus`` into ``outdir``: streamed vectors.npy, metadata, manifest,
     plus extra ``formats``; ``store`` float16 writes vectors.npy at half the size. Written under a
-    temporary name; nothing is left on failure or cancel."""
+    temporary name; nothing is left on failure or cancel. ``producer`` as
+    :func:`~semvec_studio.core.extract.encode.extract` takes it."""
     ctx = ctx or NullContext()
     (level,) = options.levels
     exporters.check_formats(formats)  # fail on a bad format, a missing extra or a bad option before any work
@@ -62,7 +64,7 @@ def extract_to_folder(
             ctx.log(w)
         sink = NpyFileSink(tmp / VECTORS_FILE, store=store)
         try:
-            result = extract(lm, corpus.texts, options, ctx, sinks={level: sink})[level]
+            result = extract(lm, corpus.texts, options, ctx, sinks={level: sink}, producer=producer)[level]
         finally:
             sink.abort()
         result.manifest["inputs"] = {

@@ -78,15 +78,16 @@ class OffsetContext(TaskContext):
 
 
 def extract_shard(lm: LoadedModel, work: ShardWork, options: ExtractOptions, outdir: Path, store: str,
-                  ctx: TaskContext | None = None) -> dict:
+                  ctx: TaskContext | None = None, *, producer: bool | None = False) -> dict:
     """Extract ``work``'s texts into ``outdir/part-NNNNN/`` (written under a temporary name, replacing
-    any old one) and return its manifest entry (rows, sizes and digests of its files)."""
+    any old one) and return its manifest entry (rows, sizes and digests of its files); ``producer``
+    as :func:`~semvec_studio.core.extract.encode.extract` takes it."""
     (level,) = options.levels
     name = shard_name(work.index)
     with atomic_dir(outdir / name, overwrite=True) as tmp:
         sink = NpyFileSink(tmp / VECTORS_FILE, store=store, text_id0=work.text_start)
         try:
-            result = extract(lm, work.texts, options, ctx, sinks={level: sink})[level]
+            result = extract(lm, work.texts, options, ctx, sinks={level: sink}, producer=producer)[level]
         finally:
             sink.abort()
         result.manifest.update(store=store, shard={"index": work.index, "text_start": work.text_start,
@@ -121,11 +122,12 @@ def extract_sharded(
     model: str | os.PathLike | LoadedModel, source, options: ExtractOptions, outdir: str | os.PathLike, *,
     shard_rows: int, store: str = "float32", resume: bool = False, overwrite: bool = False, formats=(),
     device: str = "auto", dtype: str = "float32", allow_pickle: bool = False, engine: Engine | None = None,
-    ctx: TaskContext | None = None,
+    ctx: TaskContext | None = None, producer: bool | None = False,
 ) -> ShardedResult:
     """Extract ``source`` (a :class:`~semvec_studio.core.io.streams.TextStream` or ``CorpusStream``) into
     shards of ``shard_rows`` input rows under ``outdir``. ``engine(works, done, ctx) -> facts`` extracts
-    the shards it is given and calls ``done(entry)`` for each; default: one after another, here."""
+    the shards it is given and calls ``done(entry)`` for each; default: one after another, here
+    (``producer`` as :func:`~semvec_studio.core.extract.encode.extract` takes it)."""
     ctx = ctx or NullContext()
     (level,) = options.levels
     check_sharding(shard_rows, store)
@@ -151,7 +153,7 @@ def extract_sharded(
         _write_manifest(outdir, manifest)
 
     works = _works(source, shard_rows, outdir, done_before, skipped, ctx)
-    run = engine or _local_engine(lm, options, outdir, store)
+    run = engine or _local_engine(lm, options, outdir, store, producer)
     try:
         facts = run(works, done, ctx)
     except BaseException:
@@ -166,10 +168,10 @@ def extract_sharded(
     return ShardedResult(outdir, sum(e["rows"] for e in ordered), dim, len(ordered), len(skipped))
 
 
-def _local_engine(lm, options, outdir, store) -> Engine:
+def _local_engine(lm, options, outdir, store, producer) -> Engine:
     def run(works: Iterator[ShardWork], done: Callable[[dict], None], ctx: TaskContext) -> dict:
         for work in works:
-            done(extract_shard(lm, work, options, outdir, store, OffsetContext(ctx, f"shard {work.index + 1}")))
+            done(extract_shard(lm, work, options, outdir, store, OffsetContext(ctx, f"shard {work.index + 1}"), producer=producer))
         return {"engine": "local", "workers": 1}
     return run
 
