@@ -121,3 +121,41 @@ def test_the_label_column_of_a_file_is_not_needed(tmp_path, lm):
         fitted = suggest(ws, lm, ExtractOptions(), ids.copy())
         assert fitted.suggestions.labelled == 30
         assert queue(fitted.cached, ids, "margin", 5, suggestions=fitted.suggestions).rows.size == 0  # nothing unlabelled
+
+
+def test_a_large_sets_more_like_this_asks_its_index(ws, lm, monkeypatch):
+    pytest.importorskip("faiss", reason="the 'ann' extra")
+    from semvec_studio.core.labelling.similar import more_like_this  # noqa: PLC0415 - beside the test that needs faiss
+    from semvec_studio.core.projection import index as ann  # noqa: PLC0415 - as above
+
+    monkeypatch.setattr(ann, "ANN_MIN_ROWS", 50)  # this workspace's 60 rows count as a large set
+    snapshot = label_half(ws)
+    fitted = suggest(ws, lm, ExtractOptions(), snapshot)
+    assert (fitted.cached.path / "index" / "manifest.json").is_file()  # made with the vectors
+    pos = ws.label("pos").id
+    ranked = more_like(fitted.cached, snapshot, pos, 15)
+    assert "index" in ranked.note and "recall@10" in ranked.note
+    exact = more_like_this(np.asarray(fitted.cached.vectors), snapshot[np.asarray(fitted.cached.rows)], pos, 15)
+    np.testing.assert_array_equal(ranked.rows, np.asarray(fitted.cached.rows)[exact.rows])
+    np.testing.assert_allclose(ranked.scores, exact.scores, atol=1e-6)
+
+
+def test_more_like_this_through_an_index_scores_its_candidates_exactly():
+    pytest.importorskip("faiss", reason="the 'ann' extra")
+    from semvec_studio.core.labelling.similar import more_like_this  # noqa: PLC0415 - beside the test that needs faiss
+    from semvec_studio.core.projection.index import IndexParams, build_index  # noqa: PLC0415 - as above
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(12, 16)).astype(np.float32)
+    vectors = centres[rng.integers(0, 12, 6000)] + 0.3 * rng.normal(size=(6000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = np.full(6000, -1, np.int64)
+    labels[:300] = (np.arange(300) % 2)  # labelled rows of two classes, all over the set
+    index = build_index(vectors, IndexParams(seed=1))
+    fast = more_like_this(vectors, labels, 1, 40, index=index)
+    exact = more_like_this(vectors, labels, 1, 40)
+    assert fast.note.startswith("Candidates from the index") and not exact.note
+    assert (labels[fast.rows] < 0).all() and len(fast) == 40
+    assert len(set(fast.rows.tolist()) & set(exact.rows.tolist())) >= 36  # recall of the top 40
+    centre = vectors[labels == 1].mean(axis=0)
+    np.testing.assert_allclose(fast.scores, vectors[fast.rows] @ (centre / np.linalg.norm(centre)), atol=1e-5)

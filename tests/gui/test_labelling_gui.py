@@ -355,3 +355,25 @@ def test_the_reviews_undo_never_undoes_an_edit_made_in_the_data_view(qtbot, make
     qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # now the review's own step
     assert ws.row(first).label is None and review.current_row() == first
     review.close()
+
+
+def test_more_like_this_on_a_large_set_says_it_asked_the_index(qtbot, make_window, tiny_bert, reviews, tmp_path, monkeypatch):
+    pytest.importorskip("faiss", reason="the 'ann' extra")
+    from semvec_studio.core.projection import index as ann  # noqa: PLC0415 - beside the test that needs faiss
+
+    monkeypatch.setattr(ann, "ANN_MIN_ROWS", 100)  # the 280 reviews count as a large set: their vectors get an index
+    window = make_window(tiny_bert)
+    ws = open_reviews(qtbot, window, reviews, tmp_path / "indexed")
+    ws.add_label("seed")
+    ws.set_label([0, 1, 2], "seed")
+    window.data_view.edited_elsewhere(None)
+    panel = window.data_view.labels_panel
+    panel.select("seed")
+    qtbot.mouseClick(panel.more_button, Qt.MouseButton.LeftButton)
+    dialog = window.suggestions.more
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=MS)
+    assert "Candidates from the index: approximate (faiss IVF" in dialog.summary.text()
+    shown = [int(dialog.table.item(i, 0).text()) for i in range(dialog.table.rowCount())]
+    assert len(shown) == 50 and not set(shown) & {0, 1, 2}
+    dialog.grab().save(str(tmp_path / "more_like_index.png"))
+    dialog.close()

@@ -25,6 +25,8 @@ from semvec_studio.core.labelling.similar import more_like_this
 from semvec_studio.core.labelling.strategies import Ranked, rank
 from semvec_studio.core.labelling.suggest import Suggestions, fit_suggestions, spread_suggestions, suggestions_at, top_two
 from semvec_studio.core.models import LoadedModel
+from semvec_studio.core.projection import index as ann
+from semvec_studio.core.projection.neighbours import neighbours_index
 from semvec_studio.core.tasks import NullContext, TaskContext
 from semvec_studio.core.train.infer import load_classifier
 from semvec_studio.core.workspace.derived import CachedVectors, sentence_vectors, texts_from, vectors_key
@@ -126,8 +128,10 @@ def more_like(cached: CachedVectors, label_ids: np.ndarray, label_id: int, n: in
     label_ids = np.asarray(label_ids, dtype=np.int64)
     at = _covered(cached, len(label_ids))
     rows = np.asarray(cached.rows, dtype=np.int64)[at]
-    vectors = cached.vectors if len(at) == len(cached) else cached.vectors[at]
-    found = more_like_this(vectors, label_ids[rows], label_id, n)
+    whole = len(at) == len(cached)
+    vectors = cached.vectors if whole else cached.vectors[at]
+    index = neighbours_index(cached.vectors, "cosine", ann_min_rows=ann.ANN_MIN_ROWS) if whole else None  # a large set's saved index
+    found = more_like_this(vectors, label_ids[rows], label_id, n, index=index)
     return replace(found, rows=rows[found.rows])
 
 

@@ -43,9 +43,11 @@ SIMILARITY = "centroid"
 
 
 def more_like_this(vectors: np.ndarray, label_ids: np.ndarray, label_id: int, n: int, has_vector: np.ndarray | None = None,
-                   *, how: str = SIMILARITY) -> Ranked:
+                   *, how: str = SIMILARITY, index=None) -> Ranked:
     """The ``n`` unlabelled rows most like the rows labelled ``label_id``, best first, with cosine
-    scores in [-1, 1]."""
+    scores in [-1, 1]. With ``index`` (an :class:`~semvec_studio.core.projection.index.AnnIndex` of
+    ``vectors``, cosine), the centroid's candidates come from the index and are scored exactly; the
+    note says so. Without one, or when the index gives too few unlabelled rows, every row is scored."""
     if n < 1:
         raise UsageError(f"--n {n}: must be at least 1.", gui=f"Rows {n}: must be at least 1.", field="n")
     label_ids, mask = checked_inputs(vectors, label_ids, has_vector)
@@ -55,6 +57,10 @@ def more_like_this(vectors: np.ndarray, label_ids: np.ndarray, label_id: int, n:
                          gui="This label has no rows yet: label a few rows first.", field="label")
     members = take(vectors, members_rows)
     score_of = SIMILARITIES[how]
+    if index is not None and how == "centroid" and has_vector is None:
+        found = _through_index(vectors, label_ids, members, n, index)
+        if found is not None:
+            return Ranked(*found, f"more like {label_id}", f"Candidates from the index: {index.description}.")
     candidates = np.flatnonzero((label_ids < 0) & mask)
     keep_rows, keep_scores = np.zeros(0, np.int64), np.zeros(0, np.float32)
     for start in range(0, len(candidates), BLOCK):
@@ -66,3 +72,28 @@ def more_like_this(vectors: np.ndarray, label_ids: np.ndarray, label_id: int, n:
         keep_rows, keep_scores = np.concatenate([keep_rows, part]), np.concatenate([keep_scores, scores])
     order = np.lexsort((keep_rows, -keep_scores))[:n]
     return Ranked(keep_rows[order], np.clip(keep_scores[order], -1.0, 1.0), f"more like {label_id}")
+
+
+ASK_LIMIT = 65536  # candidates asked of an index at most; beyond, every row is scored
+
+
+def _through_index(vectors, label_ids: np.ndarray, members: np.ndarray, n: int, index) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ``n`` best unlabelled rows among the centroid's nearest entries in ``index`` (asking for
+    more while labelled rows crowd them out), scored as the full scan scores them; None when the
+    index cannot give ``n``."""
+    centre = members.mean(axis=0, keepdims=True)
+    l2_normalize(centre)
+    ask = min(len(label_ids), 4 * n + 64)
+    while True:
+        cand, _ = index.search(centre, ask)
+        cand = cand[0][cand[0] >= 0]
+        cand = cand[label_ids[cand] < 0]
+        if len(cand) >= n:
+            break
+        if ask >= min(len(label_ids), ASK_LIMIT):
+            return None
+        ask = min(len(label_ids), ASK_LIMIT, ask * 4)
+    scores = _centroid(take(vectors, cand), members).astype(np.float32)
+    order = np.lexsort((cand, -scores))[:n]
+    return cand[order], np.clip(scores[order], -1.0, 1.0)
+

@@ -29,6 +29,8 @@ from semvec_studio.core.extract.pooling import combined_dim
 from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.jsonio import write_json
 from semvec_studio.core.models import LoadedModel
+from semvec_studio.core.projection import index as ann
+from semvec_studio.core.projection.index_files import save_index
 from semvec_studio.core.rows import BLOCK_ROWS
 from semvec_studio.core.tasks import NullContext, TaskContext
 from semvec_studio.core.wording import count
@@ -152,4 +154,17 @@ def sentence_vectors(ws: Workspace, lm: LoadedModel, options: ExtractOptions = E
         manifest.update(kind="sentence", key=key, workspace=ws.uuid, rows_covered=ws.row_count, vectors=int(sink.mm.shape[0]))
         del sink  # release the memory map before the folder is renamed
         write_json(tmp / MANIFEST_FILE, manifest)
+        _index(tmp, key, ctx)
     return load_cached(ws, key)
+
+
+def _index(folder: Path, key: str, ctx: TaskContext) -> None:
+    """From :data:`~semvec_studio.core.projection.index.ANN_MIN_ROWS` rows, an approximate index
+    beside the vectors (when faiss is installed), so that "more like this" asks it instead of
+    reading every row; minutes, once, after the vectors took far longer. It goes with the vectors:
+    made again when they are."""
+    vectors = np.load(folder / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
+    if len(vectors) < ann.ANN_MIN_ROWS or not ann.REQUIREMENT.installed():
+        return
+    ctx.log(f"indexing the sentence vectors of {count(len(vectors), 'row')} for \"more like this\"")
+    save_index(ann.build_index(vectors, ann.IndexParams(), ctx), folder, {"key": key, "level": "sentence"})

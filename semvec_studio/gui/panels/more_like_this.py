@@ -102,7 +102,9 @@ class MoreLikeThisDialog(QDialog):
         self.message.clear()
         self.summary.setText(self.tr(
             "{0} most like the rows labelled “{1}”, best first (cosine of the sentence vectors). Untick those that do not belong.").format(
-            counted(len(found), self.tr("{0} unlabelled row"), self.tr("{0} unlabelled rows")), self.label))
+            counted(len(found), self.tr("{0} unlabelled row"), self.tr("{0} unlabelled rows")), self.label)
+            + (f" {ranked.note}" if ranked.note else ""))  # a large set's index (core's words): say so
+        self.summary.setMinimumHeight(self.summary.heightForWidth(max(self.summary.width(), 300)))  # every wrapped line shows
         self.apply_button.setEnabled(bool(len(found)))
 
     def checked_rows(self) -> np.ndarray:
