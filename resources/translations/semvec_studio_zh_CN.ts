@@ -220,6 +220,14 @@ Transformer 模型的词元、词和句子向量。</translation>
         <source>Demo files</source>
         <translation>示例文件</translation>
     </message>
+    <message>
+        <source>Open vectors folder…</source>
+        <translation>打开向量文件夹…</translation>
+    </message>
+    <message>
+        <source>Map the vectors of a folder written by &apos;semvec extract&apos; (sharded or not) on the Map tab</source>
+        <translation>在“地图”页上显示由 &apos;semvec extract&apos; 写出的文件夹（分片与否均可）中的向量</translation>
+    </message>
 </context>
 <context>
     <name>ColumnPickerDialog</name>
@@ -2729,6 +2737,14 @@ Load it anyway?</source>
         <source>Compute the map (progress in the status bar)</source>
         <translation>计算地图（进度显示在状态栏中）</translation>
     </message>
+    <message>
+        <source>Open vectors folder…</source>
+        <translation>打开向量文件夹…</translation>
+    </message>
+    <message>
+        <source>Map the vectors of a folder written by &apos;semvec extract&apos; (sharded or not) instead of the app&apos;s; embedding the texts again brings the app&apos;s back</source>
+        <translation>显示由 &apos;semvec extract&apos; 写出的文件夹（分片与否均可）中的向量，代替本应用的向量；再次嵌入文本即恢复本应用的向量</translation>
+    </message>
 </context>
 <context>
     <name>ProjectionPanel</name>
@@ -2787,6 +2803,22 @@ Load it anyway?</source>
     <message>
         <source>Labelled {0} rows “{1}” (the &apos;label&apos; column; exported with the vectors)</source>
         <translation>已将 {0} 行标注为“{1}”（“label”列；随向量一起导出）</translation>
+    </message>
+    <message>
+        <source>{0} holds vectors of one level only: choose “{1}” in Project.</source>
+        <translation>{0} 只包含一个层级的向量：请在“投影”中选择“{1}”。</translation>
+    </message>
+    <message>
+        <source>Folder &lt;b&gt;{0}&lt;/b&gt;</source>
+        <translation>文件夹 &lt;b&gt;{0}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>These vectors come from {0}: their texts are not in the Data tab (hover or click a point to read its own).</source>
+        <translation>这些向量来自 {0}：它们的文本不在“数据”页中（悬停或点击某个点即可查看它自己的文本）。</translation>
+    </message>
+    <message>
+        <source>Layer path needs the model and the texts these vectors came from: embed the texts in the app to follow a point through the layers.</source>
+        <translation>层路径需要生成这些向量的模型和文本：请在本应用中嵌入这些文本，以追踪一个点在各层中的变化。</translation>
     </message>
 </context>
 <context>
@@ -4062,6 +4094,21 @@ per class (train + validation): {4}</source>
     <message>
         <source>{0} validation rows</source>
         <translation>{0} 条验证</translation>
+    </message>
+</context>
+<context>
+    <name>VectorFolders</name>
+    <message>
+        <source>Open a folder of vectors</source>
+        <translation>打开向量文件夹</translation>
+    </message>
+    <message>
+        <source>Opening {0}</source>
+        <translation>正在打开 {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} rows × {2} dims from {3}</source>
+        <translation>{0}：{1} 行 × {2} 维，来自 {3}</translation>
     </message>
 </context>
 <context>

@@ -131,6 +131,7 @@ def ask_stop_training(parent) -> bool:
 class WindowActions:
     open_texts: QAction
     open_model: QAction
+    open_vectors: QAction
     embed: QAction
     cancel: QAction
     export: QAction
@@ -234,6 +235,8 @@ def build_menus(window) -> WindowActions:
     open_model = _action(window, file_menu, translate("Chrome", "Open model folder…"), "Ctrl+Shift+O", window.model_panel.choose_folder,
                          translate("Chrome", "Open a local Hugging Face checkpoint folder"))
     recent_files = file_menu.addMenu(translate("Chrome", "Recent texts"))
+    open_vectors = _action(window, file_menu, translate("Chrome", "Open vectors folder…"), None, window.vector_folders.choose,
+                           translate("Chrome", "Map the vectors of a folder written by 'semvec extract' (sharded or not) on the Map tab"))
     _action(window, file_menu, translate("Chrome", "Open labelled file for training…"), "Ctrl+Shift+T", window.open_training_file,
             translate("Chrome", "Choose a labelled CSV/TSV in the Train tab to fine-tune a classifier on it"))
     demos = file_menu.addMenu(translate("Chrome", "Demo files"))
@@ -258,7 +261,7 @@ def build_menus(window) -> WindowActions:
     _action(window, help_menu, translate("Chrome", "About SemVec Studio"), None, lambda: QMessageBox.about(
         window, translate("Chrome", "About SemVec Studio"),
         translate("Chrome", "SemVec Studio {0}\nToken, word and sentence vectors of transformer models.").format(semvec_studio.__version__)))
-    actions = WindowActions(open_texts, open_model, embed, cancel, export, recent_files, recent_workspaces, save_copy,
+    actions = WindowActions(open_texts, open_model, open_vectors, embed, cancel, export, recent_files, recent_workspaces, save_copy,
                             close_workspace, window)
     session.opened.connect(lambda _ws: actions.refresh_workspace())
     session.closed.connect(actions.refresh_workspace)

@@ -21,3 +21,13 @@ def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], c
     from semvec_studio.core.extract.options import ExtractOptions  # noqa: PLC0415
 
     return extract(lm, texts, ExtractOptions(levels=tuple(levels), **options), ctx, producer=None)
+
+
+def open_vectors(folder: str, ctx=None):
+    """:meth:`EmbeddingSet.load <semvec_studio.core.io.vectors.EmbeddingSet.load>` of a folder of
+    vectors (memory-mapped, sharded or not); torch is imported here too, for the views the window
+    makes next when no model has loaded yet."""
+    from semvec_studio.core.extract import pooling  # noqa: F401, PLC0415 - torch loads on the runner, not the window
+    from semvec_studio.core.io.vectors import EmbeddingSet  # noqa: PLC0415 - as load_model
+
+    return EmbeddingSet.load(folder)

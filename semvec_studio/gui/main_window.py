@@ -32,6 +32,7 @@ from semvec_studio.gui.panels.model_panel import ModelPanel
 from semvec_studio.gui.panels.text_panel import TextPanel
 from semvec_studio.gui.runner import Runner
 from semvec_studio.gui.suggestions import Suggestions
+from semvec_studio.gui.vector_folder import VectorFolders
 from semvec_studio.gui.view_labelling import ViewLabelKeys
 from semvec_studio.gui.workspace_bridge import LABEL, WorkspaceBridge
 from semvec_studio.gui.workspace_session import WorkspaceSession
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(TOKENS_TAB)  # until a workspace is open (or the last session's tab is restored)
         self.setCentralWidget(self.splitter)
         self.views.currentChanged.connect(self._on_view_changed)
+        self.vector_folders = VectorFolders(self)
         self.actions = build_menus(self)
         self.model_panel.loadRequested.connect(self.load_model)
         self.model_panel.set_recent(st.recent(self.settings, st.RECENT_MODELS))
@@ -128,7 +130,7 @@ class MainWindow(QMainWindow):
         self.session.recentChanged.connect(self.actions.refresh_recent)
         self.session.chosen.connect(lambda: self.views.setCurrentIndex(DATA_TAB))
 
-    def _ensure_views(self) -> None:
+    def ensure_views(self) -> None:
         """Create the token/word, sentence and map views (their modules import torch and
         pyqtgraph: call this only once the runner has imported torch, i.e. after a model load)."""
         if self.token_view is not None:
@@ -206,7 +208,7 @@ class MainWindow(QMainWindow):
         if spec != DEFAULT_MODEL:
             self.model_panel.set_recent(st.push_recent(self.settings, st.RECENT_MODELS, lm.info.path))
         self.model_panel.show_loaded(lm)
-        self._ensure_views()  # torch is imported by now
+        self.ensure_views()  # torch is imported by now
         self.compare_view.set_model(lm)
         self.layer_lab.set_model(lm)
         self.controls.set_poolers(list(self._heavy.WORD_POOLERS), list(self._heavy.SENTENCE_POOLERS))
@@ -245,7 +247,7 @@ class MainWindow(QMainWindow):
         if self.model_panel.show_failure(exc, spec, device, dtype):
             return  # the user confirmed pickle weights: a retry is running
         self.notifier.error(exc, details)  # the panel shows it inline; a bug also gets the dialog
-        self._ensure_views()
+        self.ensure_views()
 
     def _on_model_cancelled(self) -> None:
         self._model_job = None
@@ -341,7 +343,7 @@ class MainWindow(QMainWindow):
         self._show(request, texts, sets)
 
     def _show(self, request: EmbedRequest, texts: list[str], sets: dict) -> None:
-        self._ensure_views()
+        self.ensure_views()
         self.sets, self.texts = sets, texts
         self._text_id = self._text_id if self._text_id < len(texts) else 0
         self.sentence_view.blockSignals(True)

@@ -51,6 +51,7 @@ LEVEL_COUNTS = {"token": (QT_TRANSLATE_NOOP("MapData", "{0} piece"), QT_TRANSLAT
                 "word": (QT_TRANSLATE_NOOP("MapData", "{0} word"), QT_TRANSLATE_NOOP("MapData", "{0} words")),
                 "sentence": (QT_TRANSLATE_NOOP("MapData", "{0} text"), QT_TRANSLATE_NOOP("MapData", "{0} texts"))}
 LEVEL_KEY = {"token": "token", "word": "word", "sentence": "text"}  # the metadata column a point shows
+TEXT_COLOUR_POINTS = 16  # a map of texts starts coloured by text up to this many points (the legend's colours)
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": QT_TRANSLATE_NOOP("MapData", "Custom axes")}
 
 
@@ -198,6 +199,8 @@ def describe(data: MapData, i: int, texts: list[str], columns: dict[str, list[st
     meta = s.metadata
     t = int(meta["text_id"][r])
     text = texts[t] if 0 <= t < len(texts) else ""
+    if not text and data.level == "sentence" and "text" in meta:
+        text = str(meta["text"][r])  # a set without the app's texts (a folder's): the row's own
     lines = []
     if data.kind == "path":
         layer = int(data.layers[i])
@@ -209,7 +212,8 @@ def describe(data: MapData, i: int, texts: list[str], columns: dict[str, list[st
     else:
         key = "token" if data.level == "token" else "word"
         lines.append(translate("MapData", "{0} <b>{1}</b> · text {2}").format(level_word(data.level), html.escape(str(meta[key][r])), t))
-        lines.append(marked_context(text, int(meta["start"][r]), int(meta["end"][r])))
+        if text:  # (a folder's token and word rows come without their texts)
+            lines.append(marked_context(text, int(meta["start"][r]), int(meta["end"][r])))
     for name, values in (columns or {}).items():
         if name == LABEL_COLUMN and LABEL_COLUMN in meta:
             continue  # the row's own label (below) has replaced the table's
@@ -258,10 +262,13 @@ def search(labels: list[str], query: str, regex: bool = False) -> np.ndarray:
 
 def default_color(data: MapData, columns: dict[str, list[str]]) -> str:
     """The colour a new map starts with: its labels when it has some (the set's ``label`` column,
-    else the table's), else its texts."""
+    else the table's), else its texts; one colour for a map of more texts than the legend has
+    colours (each text is one point: a colour each would say nothing)."""
     if LABEL_COLUMN in data.embset.metadata:
         return f"meta:{LABEL_COLUMN}"
-    return f"column:{LABEL_COLUMN}" if LABEL_COLUMN in columns else "text"
+    if LABEL_COLUMN in columns:
+        return f"column:{LABEL_COLUMN}"
+    return "none" if data.level == "sentence" and len(data) > TEXT_COLOUR_POINTS else "text"
 
 
 def color_choices(data: MapData, columns: dict[str, list[str]]) -> list[tuple[str, str]]:

@@ -44,6 +44,7 @@ def build(window) -> Views:
                   CompareView(window.runner, notifier=window.notifier), LayerLabView(window.runner, notifier=window.notifier),
                   TrainingPanel(window.runner, window.notifier, window.settings))
     views.map.showTextRequested.connect(window.show_in_tokens)
+    views.map.openFolderRequested.connect(window.vector_folders.choose)
     views.map.exportRequested.connect(lambda subset: window.open_export({subset.level: subset}, subset.level))
     views.training.useModelRequested.connect(window.use_trained_model)
     views.training.report.suggestRequested.connect(window.suggestions.use_run)  # a trained classifier feeds the suggestions

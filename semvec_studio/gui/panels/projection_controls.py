@@ -1,5 +1,6 @@
 """The Map tab's projection settings: what to project (level), how (PCA, t-SNE, UMAP, custom
-axes, with their parameters), and the Project button (Cancel while a projection runs)."""
+axes, with their parameters), the Project button (Cancel while a projection runs), and the button
+that opens a folder of vectors instead of the app's."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ class ProjectionControls(QGroupBox):
     projectRequested = Signal()
     cancelRequested = Signal()
     levelChanged = Signal(str)
+    openFolderRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,12 +97,17 @@ class ProjectionControls(QGroupBox):
         form.addRow(self.tr("Rows"), self.sample)
         self.button = QPushButton(self.tr("Project"))
         self.button.setToolTip(self.tr("Compute the map on the runner (progress and Cancel in the status bar)"))
+        self.open_folder = QPushButton(self.tr("Open vectors folder…"))
+        self.open_folder.setToolTip(self.tr("Map the vectors of a folder written by 'semvec extract' (sharded or not) "
+                                            "instead of the app's; embedding the texts again brings the app's back"))
         self.message = InlineMessage()
         form.addRow(self.button)
+        form.addRow(self.open_folder)
         form.addRow(self.message)
         self.method.currentIndexChanged.connect(self._on_method)
         self.level.currentIndexChanged.connect(lambda _: self.levelChanged.emit(self.current_level()))
         self.button.clicked.connect(self._on_button)
+        self.open_folder.clicked.connect(self.openFolderRequested)
         self._on_method()
 
     # --- pages ----------------------------------------------------------------------------------

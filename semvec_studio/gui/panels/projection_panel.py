@@ -2,6 +2,10 @@
 level-of-detail scatter, with hover context, nearest neighbours in the original space, colour,
 search, lasso and rectangle selection, Word in context and Layer path.
 
+The map shows the app's vectors (``set_data``) or those of a folder written by ``semvec extract``
+(``open_folder``: sharded or not, memory-mapped; a large set's neighbours come through the index
+``semvec index`` saved beside it) until the app's vectors change again.
+
 Every long computation (projection, k-means, a layer path, a big neighbour query, the TSV
 export) runs on the main window's one runner; the panel only shows results. The panel holds the
 state (its inputs, the map on screen, the chosen point) and owns a
@@ -12,7 +16,9 @@ for the colours.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -66,6 +72,7 @@ class ProjectionPanel(QWidget):
     showTextRequested = Signal(int, str, int)  # text_id, level, position (-1: none)
     textsLabelled = Signal(object, str)  # text numbers, label: a selection of texts labelled on the map
     exportRequested = Signal(object)  # an EmbeddingSet (the selection)
+    openFolderRequested = Signal()  # the user asks to map a folder of vectors
 
     def __init__(self, runner, notifier, parent: QWidget | None = None, *,
                  level_source: Callable[[], str] | None = None) -> None:
@@ -85,6 +92,7 @@ class ProjectionPanel(QWidget):
         self._labels: list[str] | None = None
         self._job = None
         self.map_store = None  # load(key) -> Projection | None and save(key, projection): maps kept (an open workspace)
+        self.folder: Path | None = None  # the folder whose vectors are mapped (None: the app's)
         self.last_hover = ""
         self.search_hits = np.zeros(0, np.int64)
         self._build()
@@ -138,6 +146,7 @@ class ProjectionPanel(QWidget):
         self.controls.projectRequested.connect(self.project)
         self.controls.cancelRequested.connect(self.cancel)
         self.controls.levelChanged.connect(self._on_level_changed)
+        self.controls.openFolderRequested.connect(self.openFolderRequested)
         self.toolbar.colorChanged.connect(self._on_color_chosen)
         self.toolbar.searchChanged.connect(lambda *_: self._search_timer.start())
         self.toolbar.modeChanged.connect(self.scatter.set_mode)
@@ -163,9 +172,27 @@ class ProjectionPanel(QWidget):
         """New vectors: the old map no longer matches them; PCA maps them again at once when this
         tab is visible, other methods wait for Project."""
         self.sets, self.texts, self.columns, self.lm = sets, list(texts), dict(columns or {}), lm
+        self.folder = None
+        self._new_vectors()
+
+    def open_folder(self, embset, folder: str | Path) -> None:
+        """Map the vectors of ``folder`` (``embset``, loaded from it) in place of the app's: their
+        level is chosen, PCA maps them at once when this tab is visible. Their texts are not the
+        Data tab's: a point's text is its own row's, and labels stay with the set (exported with a
+        selection), not the workspace. ``set_data`` brings the app's vectors back."""
+        self.folder = Path(folder)
+        self.sets, self.texts, self.columns, self.lm = {embset.level: embset}, [], {}, None
+        self.main_map = None
+        self._followed_level = None  # the app's level is taken again when its vectors come back
+        self.controls.level.blockSignals(True)
+        self.controls.set_level(embset.level)
+        self.controls.level.blockSignals(False)
+        self._new_vectors()
+
+    def _new_vectors(self) -> None:
         self.stale = True
         self._color_chosen = False
-        words = sets.get("word")
+        words = self.sets.get("word")
         if words is not None:
             self.explore.set_words(sorted({str(w).lower() for w in words.metadata["word"]}))
         if self.isVisible():
@@ -174,7 +201,9 @@ class ProjectionPanel(QWidget):
 
     def update_columns(self, columns: dict[str, list[str]]) -> None:
         """New values of the table's columns for the same points (labels edited in the Data view):
-        the colours follow, the map stays."""
+        the colours follow, the map stays (a folder's map has none of the table's columns)."""
+        if self.folder is not None:
+            return
         self.columns = dict(columns)
         if self.map is not None and self.map.kind == "map":
             self.show_colors(self.toolbar.color_key())
@@ -188,7 +217,7 @@ class ProjectionPanel(QWidget):
         """Take the app's level (``level_source``) when it changed since the Map last took it; a
         level picked on the Map stays until then."""
         level = self.level_source() if self.level_source is not None else None
-        if level is None or level == self._followed_level:
+        if level is None or level == self._followed_level or self.folder is not None:
             return
         self._followed_level = level
         if level != self.controls.current_level():
@@ -214,6 +243,11 @@ class ProjectionPanel(QWidget):
         level = self.controls.current_level()
         embset = self.sets.get(level)
         self.controls.message.clear()
+        if embset is None and self.folder is not None:
+            (held,) = self.sets
+            self.controls.message.show_error(self.tr("{0} holds vectors of one level only: choose “{1}” in Project.").format(
+                self.folder.name, self.controls.level.itemText(self.controls.level.findData(held))))
+            return None
         if embset is None or len(embset) == 0:
             self.controls.message.show_error(self.tr("Nothing to project yet: embed some texts first (Ctrl+Return)."))
             return None
@@ -224,7 +258,7 @@ class ProjectionPanel(QWidget):
             return None
         self.stale = False
         key = None
-        if self.map_store is not None:  # a map kept from before (an open workspace's data folder)
+        if self.map_store is not None and self.folder is None:  # a map kept from before (an open workspace's data folder)
             key = map_key(embset.vectors, level, params)
             kept = self.map_store.load(key)
             if kept is not None and len(kept.rows) and int(kept.rows.max()) < len(embset):
@@ -295,7 +329,8 @@ class ProjectionPanel(QWidget):
         self.explorer.clear_point()
         self.scatter.set_points(data.coords)
         self.scatter.set_axis_titles(*axis_titles(data))
-        self.caption.setText(caption(data))
+        source = self.tr("Folder <b>{0}</b>").format(html.escape(self.folder.name)) + " · " if self.folder is not None else ""
+        self.caption.setText(source + caption(data))
         self.explore.back.setVisible(data.kind != "map" and self.main_map is not None)
         keep = self.toolbar.color_key()
         if data.kind == "path":
@@ -305,7 +340,7 @@ class ProjectionPanel(QWidget):
         self.show_colors(keep)
         self.run_search()
         self.explorer.update_selection(data)
-        if data.kind == "context" and len(data) <= CONTEXT_LABELS:
+        if data.kind == "context" and len(data) <= CONTEXT_LABELS and self.texts:
             self.scatter.fit(padding=0.15)
             self.scatter.set_point_labels(np.arange(len(data)), occurrence_labels(data, self.texts))
         if data.kind == "path":
@@ -372,7 +407,7 @@ class ProjectionPanel(QWidget):
     def mark_texts(self, text_ids) -> np.ndarray | None:
         """Highlight, as a search does, the points of texts ``text_ids`` (a search by meaning's
         best rows). Returns the points marked (None when there is no map)."""
-        if self.map is None:
+        if self.map is None or self.folder is not None:  # a folder's text numbers are not the app's
             return None
         hits = np.flatnonzero(np.isin(self.map.text_ids(), np.asarray(text_ids, dtype=np.int64)))
         self.scatter.set_marks("search", hits)
@@ -405,6 +440,10 @@ class ProjectionPanel(QWidget):
 
     def show_point_text(self, i: int) -> None:
         """Ask the main window to show point ``i``'s text (its piece or word selected)."""
+        if self.folder is not None:
+            self.notifier.status(self.tr("These vectors come from {0}: their texts are not in the Data tab "
+                                         "(hover or click a point to read its own).").format(self.folder.name))
+            return
         if self.map is not None and 0 <= i < len(self.map):
             self.showTextRequested.emit(*text_position(self.map, i))
 
@@ -429,7 +468,7 @@ class ProjectionPanel(QWidget):
     def label_selection(self, label: str) -> int:
         """Write ``label`` into the ``label`` column of the selected rows; returns how many. A
         selection of texts also goes out as ``textsLabelled`` (an open workspace keeps it)."""
-        texts = self.selected_text_ids() if self.map is not None and self.map.level == "sentence" else None
+        texts = self.selected_text_ids() if self.map is not None and self.map.level == "sentence" and self.folder is None else None
         kept = self.colors.style is not None and texts is not None  # a workspace's rows: the workspace keeps the labels
         n = len(texts) if kept else self.explorer.label_selection(self.map, label, self.columns)
         if n and texts is not None and len(texts):
@@ -444,6 +483,10 @@ class ProjectionPanel(QWidget):
 
     def show_layer_path(self) -> int | None:
         """The current point's vector at every layer, projected and joined by a line (runner)."""
+        if self.folder is not None:
+            self.explore.message.show_error(self.tr("Layer path needs the model and the texts these vectors came from: "
+                                                    "embed the texts in the app to follow a point through the layers."))
+            return None
         label = self.labels()[self.current] if self.map is not None and self.current >= 0 else ""
         return self.explorer.layer_path(self.map, self.current, label, self.lm, self.texts, self.show_map)
 

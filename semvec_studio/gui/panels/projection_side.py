@@ -184,6 +184,7 @@ class PointBox(QGroupBox):
         row = QHBoxLayout()
         self.title = QLabel(self.tr("Nearest neighbours"))
         self.title.setToolTip(self.tr("Nearest in the original vector space, not on the map"))
+        self.title.setWordWrap(True)  # an approximate answer names its index
         row.addWidget(self.title, 1)
         row.addWidget(self.k)
         layout = QVBoxLayout(self)
