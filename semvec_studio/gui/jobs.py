@@ -24,10 +24,10 @@ def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], c
 
 
 def open_vectors(folder: str, ctx=None):
-    """:meth:`EmbeddingSet.load <semvec_studio.core.io.vectors.EmbeddingSet.load>` of a folder of
-    vectors (memory-mapped, sharded or not); torch is imported here too, for the views the window
-    makes next when no model has loaded yet."""
+    """A folder of vectors, memory-mapped, sharded or not (:func:`semvec_studio.core.io.vectors.load_apart`:
+    a big one's metadata read by a child process, so the window's thread never waits for this one);
+    torch is imported here too, for the views the window makes next when no model has loaded yet."""
     from semvec_studio.core.extract import pooling  # noqa: F401, PLC0415 - torch loads on the runner, not the window
-    from semvec_studio.core.io.vectors import EmbeddingSet  # noqa: PLC0415 - as load_model
+    from semvec_studio.core.io.vectors import load_apart  # noqa: PLC0415 - as load_model
 
-    return EmbeddingSet.load(folder)
+    return load_apart(folder, ctx)

@@ -46,8 +46,8 @@ class VectorFolders(QObject):
         window = self.window
         window.settings.setValue(LAST_FOLDER, str(Path(folder).parent))
         window.ensure_views()  # torch is imported by now (the job imported it)
+        window.map_panel.open_folder(embset, folder)  # first: the tab then maps the folder, not the app's vectors
         window.views.setCurrentWidget(window.map_panel)
-        window.map_panel.open_folder(embset, folder)
         window.notifier.status(self.tr("{0}: {1} rows × {2} dims from {3}").format(
             Path(folder).name, f"{len(embset):,}", embset.dim, folder))
         self.opened.emit(folder)

@@ -22,7 +22,7 @@ from semvec_studio.core.errors import Cancelled, InputError, OutputError
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.extract.sharded import extract_sharded
 from semvec_studio.core.io.streams import TextStream
-from semvec_studio.core.io.vectors import EmbeddingSet
+from semvec_studio.core.io.vectors import EmbeddingSet, load_apart
 from semvec_studio.core.tasks import RecordingContext
 from tests.core.test_cli_project import cli, one_line_error
 
@@ -88,6 +88,34 @@ def test_stacked_rows_index_like_an_array(tiny_bert, tmp_path):
         v[99]
     sub = EmbeddingSet.load(tmp_path / "sh").subset([97, 2, 33])
     np.testing.assert_array_equal(sub.vectors, whole[[97, 2, 33]])
+
+
+def test_load_apart_reads_a_big_folders_metadata_in_a_child_process_as_load_does(tiny_bert, tmp_path):
+    """The app opens folders with load_apart: from ``child_rows`` rows the metadata is read by a
+    child process (the window's thread never waits for the GIL); the set is the same, memory-mapped
+    here, and a bad folder's error keeps its type and words."""
+    inp = make_input(tmp_path / "in.txt", 100)
+    run(tiny_bert, inp, tmp_path / "sh", level="word", shard_rows=30)
+    ctx = RecordingContext()
+    apart, here = load_apart(tmp_path / "sh", ctx, child_rows=1), EmbeddingSet.load(tmp_path / "sh")
+    assert apart.level == here.level == "word" and len(apart) == len(here) > 99
+    assert all(p.filename for p in apart.vectors.parts)  # the vectors are this process's memory maps
+    np.testing.assert_array_equal(np.asarray(apart.vectors), np.asarray(here.vectors))
+    assert list(apart.metadata) == list(here.metadata)
+    for name, col in here.metadata.items():
+        assert type(apart.metadata[name]) is type(col) and list(apart.metadata[name]) == list(col), name
+    manifest = json.loads((tmp_path / "sh" / "manifest.json").read_text())
+    manifest["complete"] = False
+    (tmp_path / "sh" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="--resume"):
+        load_apart(tmp_path / "sh", child_rows=1)
+    (tmp_path / "sh" / "part-00001" / "metadata.tsv").write_text("text_id\tword\n1\n")
+    manifest["complete"] = True
+    (tmp_path / "sh" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="damaged"):
+        load_apart(tmp_path / "sh", child_rows=1)  # the child's error, the same as load's
+    with pytest.raises(InputError, match="damaged"):
+        EmbeddingSet.load(tmp_path / "sh")
 
 
 def test_project_compare_and_formats_read_a_sharded_folder(tiny_bert, tmp_path, capsys):

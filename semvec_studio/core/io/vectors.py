@@ -27,6 +27,7 @@ VECTORS_FILE = "vectors.npy"
 METADATA_FILE = "metadata.tsv"
 MANIFEST_FILE = "manifest.json"
 SENTENCE_TEXT_CHARS = 200
+CHILD_ROWS = 100_000  # load_apart reads the metadata of a folder of this many rows or more in a child process
 
 
 @dataclass
@@ -84,8 +85,9 @@ class EmbeddingSet:
     # --- on-disk form -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, folder: str | os.PathLike, *, mmap: bool = True) -> EmbeddingSet:
-        """Read an extraction folder, or a sharded one (``semvec extract --shard-rows``) as one set."""
+    def load(cls, folder: str | os.PathLike, *, mmap: bool = True, metadata: dict | None = None) -> EmbeddingSet:
+        """Read an extraction folder, or a sharded one (``semvec extract --shard-rows``) as one set.
+        ``metadata``: the folder's metadata already read (:func:`read_metadata`), not read again."""
         folder = Path(folder)
         manifest_path = folder / MANIFEST_FILE
         sharded = manifest_path.is_file() and not (folder / VECTORS_FILE).exists()
@@ -97,13 +99,15 @@ class EmbeddingSet:
         if sharded and SHARDS_KEY not in manifest:
             raise InputError(f"{folder}: no {VECTORS_FILE}; choose a folder written by 'semvec extract'.")
         level = manifest.get("level", "sentence")
+        given = metadata
+        read = read_metadata_tsv if given is None else (lambda _path, _level: {})
         try:
             if sharded:
-                vectors, metadata = load_sharded(folder, manifest, read_metadata_tsv, mmap=mmap)
+                vectors, metadata = load_sharded(folder, manifest, read, mmap=mmap)
             else:
                 vectors = load_vectors(folder / VECTORS_FILE, mmap=mmap)
-                metadata = read_metadata_tsv(folder / METADATA_FILE, level)
-            return cls(vectors, metadata, manifest, level)
+                metadata = read(folder / METADATA_FILE, level)
+            return cls(vectors, metadata if given is None else given, manifest, level)
         except InputError:
             raise
         except (ValueError, OSError, EOFError) as exc:
@@ -111,6 +115,30 @@ class EmbeddingSet:
             raise InputError(
                 f"{folder}: the folder is damaged ({_first_line(exc)}); extract or export the vectors again."
             ) from exc
+
+
+def read_metadata(folder: str | os.PathLike, ctx=None) -> dict:
+    """The metadata columns of an extraction folder (sharded or not), as :meth:`EmbeddingSet.load`
+    reads them (``ctx``: for :func:`~semvec_studio.core.childjob.run_in_child`)."""
+    return EmbeddingSet.load(folder).metadata
+
+
+def load_apart(folder: str | os.PathLike, ctx=None, *, child_rows: int | None = None) -> EmbeddingSet:
+    """:meth:`EmbeddingSet.load`, with the metadata of a folder of ``child_rows`` (default
+    :data:`CHILD_ROWS`) rows or more read by a child process: reading a million rows is Python's
+    work, and a caller with a window to keep responsive (a worker thread sharing the GIL with the
+    GUI thread) should not do it itself. Errors keep their type and words (the folder, what to do)."""
+    from semvec_studio.core.childjob import run_in_child  # noqa: PLC0415 - only for big folders
+
+    folder = Path(folder)
+    child_rows = CHILD_ROWS if child_rows is None else child_rows
+    try:
+        rows = int(read_json_object(folder / MANIFEST_FILE, InputError, "").get("rows") or 0)
+    except (InputError, TypeError, ValueError):
+        rows = 0  # EmbeddingSet.load says what is wrong
+    if rows < child_rows:
+        return EmbeddingSet.load(folder)
+    return EmbeddingSet.load(folder, metadata=run_in_child("semvec_studio.core.io.vectors:read_metadata", (str(folder),), ctx))
 
 
 def _py(value):

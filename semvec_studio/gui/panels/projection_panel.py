@@ -386,7 +386,7 @@ class ProjectionPanel(QWidget):
         self.toolbar.search.setStyleSheet("")
         self.toolbar.search.setToolTip("")
         try:
-            hits = search(self.labels(), text, regex) if self.map is not None else np.zeros(0, np.int64)
+            hits = search(self.labels(), text, regex) if self.map is not None and text else np.zeros(0, np.int64)  # (no labels built for nothing)
         except UsageError as exc:
             self.toolbar.search.setStyleSheet("color: #d32f2f;")
             self.toolbar.search.setToolTip(str(exc))
