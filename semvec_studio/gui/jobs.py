@@ -24,10 +24,14 @@ def embed_levels(lm, texts: list[str], options: dict, levels: tuple[str, ...], c
 
 
 def open_vectors(folder: str, ctx=None):
-    """A folder of vectors, memory-mapped, sharded or not (:func:`semvec_studio.core.io.vectors.load_apart`:
-    a big one's metadata read by a child process, so the window's thread never waits for this one);
-    torch is imported here too, for the views the window makes next when no model has loaded yet."""
+    """``(set, words)``: a folder of vectors, memory-mapped, sharded or not
+    (:func:`semvec_studio.core.io.vectors.load_apart`: a big one's metadata read by a child
+    process, so the window's thread never waits for this one), and a word-level set's distinct
+    words for Word in context (else None), made here rather than on the window's thread. Torch is
+    imported here too, for the views the window makes next when no model has loaded yet."""
     from semvec_studio.core.extract import pooling  # noqa: F401, PLC0415 - torch loads on the runner, not the window
     from semvec_studio.core.io.vectors import load_apart  # noqa: PLC0415 - as load_model
+    from semvec_studio.gui.map_data import distinct_words  # noqa: PLC0415 - as load_model
 
-    return load_apart(folder, ctx)
+    embset = load_apart(folder, ctx)
+    return embset, distinct_words(embset) if embset.level == "word" else None

@@ -121,6 +121,11 @@ def path_map(data: MapData, i: int, label: str, per_layer: np.ndarray, proj: Pro
                    title=f"“{label}”", projection=proj, layers=np.arange(n), _vectors=per_layer)
 
 
+def distinct_words(words: EmbeddingSet) -> list[str]:
+    """The distinct words (lower case, sorted) of a word-level set: what Word in context offers."""
+    return sorted({str(w).lower() for w in words.metadata["word"]})
+
+
 def find_row(embset: EmbeddingSet, level: str, text: str) -> int:
     """The first row whose piece/word/text equals ``text`` (case-insensitive): an end of a custom
     axis typed by the user. :class:`UsageError` when none does."""

@@ -38,15 +38,15 @@ class VectorFolders(QObject):
         """Load ``folder`` on the runner, then map it; returns the job id."""
         self.job = self.window.runner.submit(
             open_vectors, str(folder), name=self.tr("Opening {0}").format(Path(folder).name), group=GROUP,
-            on_result=lambda embset: self._on_loaded(str(folder), embset), on_error=self._on_failed)
+            on_result=lambda loaded: self._on_loaded(str(folder), *loaded), on_error=self._on_failed)
         return self.job
 
-    def _on_loaded(self, folder: str, embset) -> None:
+    def _on_loaded(self, folder: str, embset, words: list[str] | None) -> None:
         self.job = None
         window = self.window
         window.settings.setValue(LAST_FOLDER, str(Path(folder).parent))
         window.ensure_views()  # torch is imported by now (the job imported it)
-        window.map_panel.open_folder(embset, folder)  # first: the tab then maps the folder, not the app's vectors
+        window.map_panel.open_folder(embset, folder, words)  # first: the tab then maps the folder, not the app's vectors
         window.views.setCurrentWidget(window.map_panel)
         window.notifier.status(self.tr("{0}: {1} rows × {2} dims from {3}").format(
             Path(folder).name, f"{len(embset):,}", embset.dim, folder))

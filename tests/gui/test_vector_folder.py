@@ -126,6 +126,29 @@ def test_a_sharded_folder_is_mapped_whole_with_its_own_texts_until_the_app_embed
     assert "Folder" not in panel.caption.text() and len(panel.map) == len(window.sets[panel.controls.current_level()])
 
 
+def test_a_word_folder_offers_its_words_for_word_in_context_and_layer_path_says_what_it_needs(
+        qtbot, make_window, tiny_bert, chosen, tmp_path):
+    source = tmp_path / "texts.txt"
+    source.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    words = tmp_path / "word-vectors"
+    assert cli_main(["extract", str(source), "--model", str(tiny_bert), "--level", "word", "-o", str(words), "--quiet"]) == 0
+    window = make_window(tiny_bert)
+    open_from_map_tab(qtbot, window, chosen, words)
+    panel = window.map_panel
+    assert panel.controls.current_level() == "word" and len(panel.map) == len(EmbeddingSet.load(words))
+    offered = panel.explore.completer.model().stringList()
+    assert "bank" in offered and offered == sorted(offered)
+    assert "word <b>" in panel._hover_html(0) and "<u>" not in panel._hover_html(0)  # no text to mark the word in
+    panel.explore.word.setText("bank")
+    with qtbot.waitSignal(panel.projected, timeout=MS):
+        qtbot.mouseClick(panel.explore.context, Qt.MouseButton.LeftButton)
+    assert panel.map.kind == "context" and len(panel.map) == sum(t.lower().count("bank") for t in TEXTS)
+    assert f"Folder <b>{words.name}</b>" in panel.caption.text()
+    panel.select_point(0)
+    qtbot.mouseClick(panel.explore.path, Qt.MouseButton.LeftButton)
+    assert "needs the model and the texts" in panel.explore.message.message()
+
+
 def test_a_large_folders_neighbours_come_through_its_saved_index(qtbot, make_window, tiny_bert, folder, chosen,
                                                                  tmp_path, monkeypatch):
     pytest.importorskip("faiss", reason="the index needs the ann extra (faiss-cpu)")

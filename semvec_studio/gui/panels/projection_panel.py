@@ -38,6 +38,7 @@ from semvec_studio.gui.map_data import (
     context_map,
     default_color,
     describe,
+    distinct_words,
     find_row,
     level_count,
     level_map,
@@ -175,11 +176,12 @@ class ProjectionPanel(QWidget):
         self.folder = None
         self._new_vectors()
 
-    def open_folder(self, embset, folder: str | Path) -> None:
+    def open_folder(self, embset, folder: str | Path, words: list[str] | None = None) -> None:
         """Map the vectors of ``folder`` (``embset``, loaded from it) in place of the app's: their
         level is chosen, PCA maps them at once when this tab is visible. Their texts are not the
         Data tab's: a point's text is its own row's, and labels stay with the set (exported with a
-        selection), not the workspace. ``set_data`` brings the app's vectors back."""
+        selection), not the workspace. ``set_data`` brings the app's vectors back. ``words``: the
+        set's distinct words for Word in context, when the caller made them (off this thread)."""
         self.folder = Path(folder)
         self.sets, self.texts, self.columns, self.lm = {embset.level: embset}, [], {}, None
         self.main_map = None
@@ -187,14 +189,15 @@ class ProjectionPanel(QWidget):
         self.controls.level.blockSignals(True)
         self.controls.set_level(embset.level)
         self.controls.level.blockSignals(False)
-        self._new_vectors()
+        self._new_vectors(words)
 
-    def _new_vectors(self) -> None:
+    def _new_vectors(self, words: list[str] | None = None) -> None:
         self.stale = True
         self._color_chosen = False
-        words = self.sets.get("word")
+        if words is None and self.sets.get("word") is not None:
+            words = distinct_words(self.sets["word"])
         if words is not None:
-            self.explore.set_words(sorted({str(w).lower() for w in words.metadata["word"]}))
+            self.explore.set_words(words)
         if self.isVisible():
             self._follow_level()
             self._auto_project()
