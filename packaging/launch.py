@@ -6,10 +6,9 @@ No arguments or FILEs: the desktop app. A ``semvec`` subcommand first (``semvec-
 """
 
 import multiprocessing
-import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # joblib/loky workers re-run this executable
-    from semvec_studio.launch import main
+    from semvec_studio.launch import entry
 
-    sys.exit(main())
+    entry()

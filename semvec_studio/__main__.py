@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from semvec_studio.launch import main
+from semvec_studio.launch import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -67,5 +67,16 @@ def main(argv: list[str] | None = None) -> int:
                time_startup=args.time_startup, started=T0, language=args.lang)
 
 
+def entry() -> None:
+    """The ``semvec-studio`` command (and the bundle's executable): :func:`main`; a ``semvec``
+    subcommand ends as the ``semvec`` command does (:func:`semvec_studio.cli.exit_now`)."""
+    code = main()
+    if len(sys.argv) > 1 and sys.argv[1] in CLI_COMMANDS:
+        from semvec_studio.cli import exit_now  # noqa: PLC0415 - as in main
+
+        exit_now(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

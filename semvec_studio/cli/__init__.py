@@ -5,16 +5,22 @@ Exit codes: 0 success; 2 bad usage or bad input (one line on stderr, no tracebac
 
 Each command group is one module (:data:`COMMANDS`). Only the module of the command being run is
 imported, so ``semvec --help`` and ``semvec --version`` load neither torch nor transformers (a
-deliberate start-up saving: the command modules import the core at their top).
+deliberate start-up saving: the command modules import the core at their top). The ``semvec``
+command (:func:`entry`) ends without Python's own teardown (:func:`exit_now`), which takes about a
+second once torch and transformers are loaded, with nothing left to do.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
+import os
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from semvec_studio import __version__
 from semvec_studio.core.errors import Cancelled, SemvecError
@@ -83,5 +89,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` without Python's own teardown: after a command that loaded
+    torch and transformers, the interpreter spends about a second unloading their thousands of
+    modules and objects, with nothing left to do (every output is written, flushed and renamed into
+    place by then). The exit handlers still run (child processes joined, Ray stopped, logging
+    flushed, temporary files removed) and the standard streams are flushed; a thread still running
+    (the core starts none) gets Python's ordinary exit, which waits for it."""
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (semvec ... | head) or a closed stream
+                pass
+        os._exit(code)
+
+
+def entry(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``semvec`` command: :func:`main`, then :func:`exit_now` with its exit code."""
+    exit_now(main(argv))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

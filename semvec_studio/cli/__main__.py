@@ -1,7 +1,5 @@
 """`python -m semvec_studio.cli`: the same as the `semvec` command."""
 
-import sys
+from semvec_studio.cli import entry
 
-from semvec_studio.cli import main
-
-sys.exit(main())
+entry()

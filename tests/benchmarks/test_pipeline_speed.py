@@ -6,7 +6,8 @@ cheap, as a big model is on a GPU, so what shows is the host's work. On SEMVEC_P
 
 - ``bare``: a loop that only tokenises (sorted by length, padded per batch) and runs the forward
   pass with mean pooling into a preallocated array; its own timer (no start-up) is ``bare_inner``;
-- ``semvec``: ``semvec extract --level sentence`` (vectors.npy, metadata.tsv, manifest);
+- ``semvec``: ``semvec extract --level sentence`` (vectors.npy, metadata.tsv, manifest), as the
+  installed command runs it (``cli.entry``);
 - ``st``: sentence-transformers ``encode`` (+ ``np.save``) with the same checkpoint and mean pooling;
 - ``levels``: the core's ``extract`` of token, word and sentence levels in one pass (the CLI
   writes one level a run), with the producer as the CLI and the app use it; its own timer is
@@ -97,7 +98,10 @@ def st_folder(model: Path, folder: Path) -> Path:
     return folder
 
 
-CLI = "import sys; from semvec_studio.cli import main; sys.exit(main(sys.argv[1:]))"
+# the `semvec` command as installed (cli.entry: it ends without Python's teardown); a baseline version without it: main
+CLI = ("import sys, semvec_studio.cli as cli\n"
+       "if hasattr(cli, 'entry'): cli.entry(sys.argv[1:])\n"
+       "sys.exit(cli.main(sys.argv[1:]))")
 
 
 def _run(cmd: list[str], cwd: Path, src: str | None = None) -> tuple[float, float | None]:

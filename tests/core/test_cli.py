@@ -332,6 +332,40 @@ def test_stdin_in_a_real_process(tiny_bert, tmp_path, out):
     assert m["inputs"]["files"] == ["<stdin>"] and m["inputs"]["skipped_blank"] == 1
 
 
+def test_the_command_ends_at_once_with_its_code_its_output_and_its_exit_handlers(tiny_bert, tmp_path):
+    """`semvec` (cli.entry) skips Python's teardown, not what must happen at exit: its stdout is
+    all there through a pipe, exit handlers run, the exit code is main's, and a thread still
+    running is waited for."""
+    script = (
+        "import atexit, pathlib, sys, threading, time\n"
+        "import semvec_studio.cli as cli\n"
+        "mark = pathlib.Path(sys.argv[1])\n"
+        "atexit.register(lambda: mark.with_suffix('.atexit').write_text('ran'))\n"
+        "command = cli.main\n"
+        "def main(argv):\n"
+        "    code = command(argv)\n"
+        "    if sys.argv[2] == 'thread':  # still running when the command ends\n"
+        "        threading.Thread(target=lambda: (time.sleep(0.5), mark.with_suffix('.thread').write_text('done'))).start()\n"
+        "    return code\n"
+        "cli.main = main\n"
+        "cli.entry(sys.argv[3:])\n"
+    )
+    for case, args, code in (("ok", ["info", "--model", str(tiny_bert), "--json"], 0),
+                             ("error", ["info", "--model", str(tmp_path / "missing")], 2),
+                             ("thread", ["info", "--model", str(tiny_bert), "--json"], 0)):
+        mark = tmp_path / case
+        proc = subprocess.run([sys.executable, "-c", script, str(mark), case, *args], capture_output=True, text=True,
+                              env=_env(tmp_path), timeout=120)
+        assert proc.returncode == code, (case, proc.stderr)
+        assert mark.with_suffix(".atexit").read_text() == "ran", case
+        if case == "ok":
+            assert json.loads(proc.stdout)["num_layers"] == 2  # the whole JSON, flushed through the pipe
+        if case == "error":
+            assert proc.stderr.startswith("semvec: error:") and "missing" in proc.stderr
+        if case == "thread":
+            assert mark.with_suffix(".thread").read_text() == "done" and json.loads(proc.stdout)["num_layers"] == 2
+
+
 def test_python_dash_m_error_is_one_line(tmp_path):
     missing = tmp_path / "no-such-model"
     proc = subprocess.run([sys.executable, "-m", "semvec_studio.cli", "info", "--model", str(missing)],
