@@ -19,17 +19,11 @@ from semvec_studio.cli import main as cli_main
 from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.gui.main_window import MAP_TAB
 from tests.gui.conftest import embed
+from tests.gui.test_projection import TEXTS as MAP_TEXTS
 
 MS = 60_000
 TEXTS = [
-    "She deposited the cheque at the bank before noon.",
-    "We had a picnic on the grassy bank of the river.",
-    "The bank raised its interest rates again this year.",
-    "Fishermen lined the muddy river bank at dawn.",
-    "A bat flew out of the cave at dusk.",
-    "Stock markets fell sharply after the announcement.",
-    "The river flooded the fields after the storm.",
-    "Investors moved their savings to another bank.",
+    *MAP_TEXTS,  # eight texts, five with "bank"
     "The orchestra tuned up before the concert.",
     "Rain fell on the roof all night.",
     "The committee approved the budget on Tuesday.",
