@@ -27,8 +27,14 @@ from collections.abc import Sequence
 from semvec_studio.core.errors import Cancelled, SemvecError
 from semvec_studio.core.tasks import NullContext, TaskContext
 
+try:
+    import fcntl
+except ImportError:  # Windows: pipes keep their size
+    fcntl = None
+
 POLL_S = 0.05
 STOP_WAIT_S = 10.0
+PIPE_BYTES = 1 << 20  # a ChildStream's pipe, where the system allows it
 
 
 class ChildJobError(RuntimeError):
@@ -153,6 +159,17 @@ def _stream_main(target: str, args: tuple, conn) -> None:
         conn.close()
 
 
+def _widen(conn) -> None:
+    """Give a pipe a bigger buffer where the system allows it (Linux: up to 1 MiB by default), so a
+    child can run further ahead while this process is busy elsewhere (loading a model's weights)."""
+    if fcntl is None or not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return
+    try:
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError:  # above the system's limit for this user: the default size
+        pass
+
+
 class ChildStream:
     """The items of a generator function run in a child process, in order: ``target(*args)``
     yields them there; here they are taken by iterating. The child runs ahead of the taker: items it
@@ -164,6 +181,7 @@ class ChildStream:
     def __init__(self, target: str, args: Sequence = (), *, ahead: int = 16) -> None:
         mp = multiprocessing.get_context("spawn")
         self._conn, send = mp.Pipe(duplex=False)
+        _widen(send)
         self._proc = mp.Process(target=_stream_main, args=(target, tuple(args), send), daemon=True, name="semvec-producer")
         self._proc.start()
         send.close()  # the child holds the only sending end: its death ends the pipe

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +143,12 @@ def load_tokenizer(path: Path):
     return tok
 
 
+def _max_length(info: ModelInfo, tokenizer) -> int:
+    """The longest input the model takes: its positions, or the tokenizer's limit when lower."""
+    tok_max = getattr(tokenizer, "model_max_length", None) or 10**9
+    return int(min(info.max_positions, tok_max if tok_max < 10**6 else info.max_positions))
+
+
 def load_model(
     spec: str | os.PathLike | None = None,
     *,
@@ -149,8 +156,11 @@ def load_model(
     dtype: str = "float32",
     allow_pickle: bool = False,
     ctx=None,
+    on_tokenizer: Callable[[object, int, str], None] | None = None,
 ) -> LoadedModel:
-    """Load a checkpoint's encoder (AutoModel) and fast tokenizer, offline and safely."""
+    """Load a checkpoint's encoder (AutoModel) and fast tokenizer, offline and safely.
+    ``on_tokenizer(tokenizer, max_length, device)`` runs once the tokenizer is loaded, before the
+    weights (the extraction starts tokenising in a child process there)."""
     if dtype not in DTYPES:
         raise UsageError(f"--dtype {dtype}: choose one of {', '.join(DTYPES)}.",
                          gui=f"dtype {dtype}: choose one of {', '.join(DTYPES)}.", field="dtype")
@@ -164,6 +174,9 @@ def load_model(
         ctx.check_cancelled()
         ctx.report(1, 3, "loading tokenizer")
     tokenizer = load_tokenizer(path)
+    max_len = _max_length(info, tokenizer)
+    if on_tokenizer is not None:
+        on_tokenizer(tokenizer, max_len, dev)
     if ctx:
         ctx.check_cancelled()
         ctx.report(2, 3, "loading weights")
@@ -189,10 +202,8 @@ def load_model(
     model.eval().to(dev)
     if info.parameters is None:
         info = ModelInfo(**{**info.as_dict(), "parameters": sum(p.numel() for p in model.parameters())})
-    tok_max = getattr(tokenizer, "model_max_length", None) or 10**9
-    max_len = min(info.max_positions, tok_max if tok_max < 10**6 else info.max_positions)
     if ctx:
         ctx.report(3, 3, "model ready")
         for w in warnings:
             ctx.log(w)
-    return LoadedModel(info=info, model=model, tokenizer=tokenizer, device=dev, dtype=dtype, max_length=int(max_len), warnings=warnings)
+    return LoadedModel(info=info, model=model, tokenizer=tokenizer, device=dev, dtype=dtype, max_length=max_len, warnings=warnings)

@@ -12,7 +12,7 @@ import pytest
 from semvec_studio.cli import main
 from semvec_studio.core.errors import Cancelled
 from semvec_studio.core.extract import blocks
-from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.encode import extract, plans_ahead
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io.vectors import EmbeddingSet
 from semvec_studio.core.models import load_model
@@ -90,3 +90,54 @@ def test_many_texts_go_through_a_child_from_the_cli(tiny_bert, tmp_path, monkeyp
     child, here = EmbeddingSet.load(tmp_path / "child"), EmbeddingSet.load(tmp_path / "here")
     np.testing.assert_array_equal(np.asarray(child.vectors), np.asarray(here.vectors))
     assert (tmp_path / "child" / "metadata.tsv").read_bytes() == (tmp_path / "here" / "metadata.tsv").read_bytes()
+
+
+def test_the_cli_starts_the_child_before_the_weights_load(tiny_bert, tmp_path, monkeypatch):
+    """The child tokenises while this process loads the model's weights: it is started first."""
+    from semvec_studio.core import models  # noqa: PLC0415 - spied on here only
+
+    events = []
+    real_child, real_model = blocks.ChildStream, models.AutoModel
+
+    class Weights:
+        @staticmethod
+        def from_pretrained(*args, **kwargs):
+            events.append("weights")
+            return real_model.from_pretrained(*args, **kwargs)
+
+    def child(*args, **kwargs):
+        events.append("child")
+        return real_child(*args, **kwargs)
+
+    monkeypatch.setattr(blocks, "ChildStream", child)
+    monkeypatch.setattr(models, "AutoModel", Weights)
+    monkeypatch.setattr(blocks, "PRODUCER_MIN_TEXTS", 20)
+    src = tmp_path / "in.txt"
+    src.write_text("\n".join(TEXTS * 4) + "\n", encoding="utf-8")
+    assert main(["extract", str(src), "--model", str(tiny_bert), "--level", "sentence", "--quiet", "-o", str(tmp_path / "o")]) == 0
+    assert events == ["child", "weights"]
+    assert len(EmbeddingSet.load(tmp_path / "o")) == len(TEXTS) * 4
+    assert not multiprocessing.active_children()
+
+
+def test_a_child_started_ahead_with_other_settings_is_ended_and_not_used(tiny_bert):
+    lm = load_model(tiny_bert)
+    options = ExtractOptions(levels=("sentence",), batch_size=4)
+    ahead = plans_ahead(lm.tokenizer, 16, lm.device, TEXTS, options, True)  # windows of 16, not the model's limit
+    assert ahead is not None and ahead.params.max_len == 16 != lm.max_length
+    _same(extract(lm, TEXTS, options, producer=False), extract(lm, TEXTS, options, producer=False, ahead=ahead))
+    assert not multiprocessing.active_children()
+
+
+def test_a_bad_option_found_once_the_model_is_loaded_ends_the_child_started_ahead(tiny_bert, tmp_path, monkeypatch, capsys):
+    started, real = [], blocks.ChildStream
+    monkeypatch.setattr(blocks, "ChildStream", lambda *a, **k: started.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr(blocks, "PRODUCER_MIN_TEXTS", 20)
+    src = tmp_path / "in.txt"
+    src.write_text("\n".join(TEXTS * 4) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["extract", str(src), "--model", str(tiny_bert), "--layers", "99", "--quiet", "-o", str(out)]) != 0
+    assert "--layers 99" in capsys.readouterr().err
+    assert started == ["semvec_studio.core.extract.blocks:produce"]  # before the weights, so before the check
+    assert not multiprocessing.active_children()
+    assert not out.exists()

@@ -211,6 +211,13 @@ class _Inline:
         """Nothing to stop."""
 
 
+def wants_child(n_texts: int, producer: bool | None) -> bool:
+    """Whether :func:`block_source` makes the blocks in a child process (see there)."""
+    if producer is None:
+        return n_texts >= PRODUCER_MIN_TEXTS and (os.cpu_count() or 1) > 1 and not multiprocessing.current_process().daemon
+    return bool(producer)
+
+
 def block_source(tok, texts: Sequence[str], params: PlanParams, segmenter=None, producer: bool | None = None,
                  busy_threads: int = 1):
     """The blocks of ``texts`` in order, from a child process (``producer``: True; None: for
@@ -219,10 +226,7 @@ def block_source(tok, texts: Sequence[str], params: PlanParams, segmenter=None, 
     with ``drain()`` between forward passes, and ends with ``close()``; ``busy_threads``: the
     threads its forward passes keep busy (a child tokenises on the other cores, or one)."""
     encode, backend_json = encoder(tok, params.need_tokens)
-    if producer is None:
-        producer = (len(texts) >= PRODUCER_MIN_TEXTS and (os.cpu_count() or 1) > 1
-                    and not multiprocessing.current_process().daemon)
-    if producer and backend_json is not None:
+    if wants_child(len(texts), producer) and backend_json is not None:
         threads = max(1, (os.cpu_count() or 1) - busy_threads)
         return ChildStream("semvec_studio.core.extract.blocks:produce", (backend_json, list(texts), params, threads),
                            ahead=PRODUCER_AHEAD)

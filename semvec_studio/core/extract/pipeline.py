@@ -8,7 +8,7 @@ from pathlib import Path
 
 from semvec_studio.core.atomic import atomic_dir
 from semvec_studio.core.errors import UsageError
-from semvec_studio.core.extract.encode import extract
+from semvec_studio.core.extract.encode import PlansAhead, extract, plans_ahead
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.io import exporters
 from semvec_studio.core.io.shards import STORE_DTYPES
@@ -57,16 +57,27 @@ def extract_to_folder(
     options.check()
     if store not in STORE_DTYPES:
         raise UsageError(f"--store {store}: choose one of {', '.join(STORE_DTYPES)}.")
+    started: list[PlansAhead | None] = []
+
+    def tokenise_ahead(tokenizer, max_length: int, dev: str) -> None:  # while the weights load
+        started.append(plans_ahead(tokenizer, max_length, dev, corpus.texts, options, producer))
+
     with atomic_dir(outdir, overwrite=overwrite) as tmp:
-        lm = model if isinstance(model, LoadedModel) else load_model(model, device=device, dtype=dtype, allow_pickle=allow_pickle)
-        options.check_for(lm)  # the model's layers, length limit and special tokens, before any text is encoded
-        for w in lm.warnings:
-            ctx.log(w)
-        sink = NpyFileSink(tmp / VECTORS_FILE, store=store)
         try:
-            result = extract(lm, corpus.texts, options, ctx, sinks={level: sink}, producer=producer)[level]
+            lm = model if isinstance(model, LoadedModel) else load_model(
+                model, device=device, dtype=dtype, allow_pickle=allow_pickle, on_tokenizer=tokenise_ahead)
+            options.check_for(lm)  # the model's layers, length limit and special tokens, before any text is encoded
+            for w in lm.warnings:
+                ctx.log(w)
+            sink = NpyFileSink(tmp / VECTORS_FILE, store=store)
+            try:
+                result = extract(lm, corpus.texts, options, ctx, sinks={level: sink}, producer=producer,
+                                 ahead=started[0] if started else None)[level]
+            finally:
+                sink.abort()
         finally:
-            sink.abort()
+            for ahead in filter(None, started):  # a failure before extract took it
+                ahead.close()
         result.manifest["inputs"] = {
             "files": sorted(set(name for name, _ in corpus.origins)),
             "encodings": corpus.encodings,
