@@ -405,6 +405,13 @@ def test_map_data_imports_no_qt():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
+def test_a_map_of_texts_starts_coloured_by_text_only_while_the_legend_has_a_colour_each():
+    from semvec_studio.gui.map_data import TEXT_COLOUR_POINTS  # noqa: PLC0415 - this test's subject
+    from semvec_studio.gui.plots.scatter_data import CATEGORY_COLORS  # noqa: PLC0415 - this test's subject
+
+    assert TEXT_COLOUR_POINTS == len(CATEGORY_COLORS)  # map_data imports no Qt, so it keeps its own count
+
+
 def test_cancel_a_running_tsne_keeps_the_previous_map(qtbot, panel):
     words = synthetic_words(4000)
     texts = [f"text {i}" for i in range(400)]
