@@ -24,16 +24,15 @@ import numpy as np
 from semvec_studio.core.errors import OutputError
 from semvec_studio.core.io.texts import Corpus
 from semvec_studio.core.tasks import TaskContext
-from semvec_studio.core.workspace import edits, labelling, schema
-from semvec_studio.core.workspace.blocks import Block, block_cells, blocks_in
+from semvec_studio.core.workspace import edits, labelling, row_labels, schema
 from semvec_studio.core.workspace.edits import Edit, Label, LogEntry, transaction
 from semvec_studio.core.workspace.errors import RowError, WorkspaceError, WorkspaceReadOnlyError, damaged
 from semvec_studio.core.workspace.lock import WorkspaceLock
-from semvec_studio.core.workspace.records import EXTENSION, Row, Source, data_dir_of, source_from_record
+from semvec_studio.core.workspace.records import EXTENSION, Row, Source, data_dir_of
+from semvec_studio.core.workspace.row_reader import RowReader
 
 __all__ = ["EXTENSION", "Row", "Source", "Workspace", "data_dir_of"]
 
-BLOCK_CACHE = 16
 _CORRUPT = ("malformed", "not a database", "corrupt")
 
 
@@ -60,8 +59,8 @@ class Workspace:
         self._conn = conn
         self._lock = lock
         self.read_only_reason = read_only_reason
-        self._blocks: dict[int, tuple[Block, list | None]] = {}
-        self._labels_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._rows = RowReader()  # the sources, the block index, the blocks read last
+        self._labels_cache: row_labels.LabelArrays | None = None  # see :meth:`label_array`
         self.growth_listeners: list = []  # called with the number of rows :meth:`grow` took in (views that follow them)
         self.refresh()
 
@@ -159,12 +158,8 @@ class Workspace:
     @_translated
     def refresh(self) -> None:
         """Read the sources and the block index again (after rows were added, here or elsewhere)."""
-        records = self.conn.execute(self._sources_query()).fetchall()
-        self._sources = [source_from_record(r) for r in records]
-        self._starts = np.asarray([s for (s,) in self.conn.execute("SELECT first_row FROM row_blocks ORDER BY first_row")], np.int64)
-        self.row_count = sum(s.row_count for s in self._sources)
+        self._rows.load(self.conn)
         self.uuid = self.meta("uuid")
-        self._blocks.clear()
         self._labels_cache = None
 
     @_translated
@@ -172,19 +167,15 @@ class Workspace:
         """Take in the rows an import in another connection committed since the last look (the
         import of a new workspace goes on in the background); keeps the caches of the rows already
         here, and extends :meth:`label_array`. Returns how many rows came."""
-        before = self.row_count
-        records = self.conn.execute(self._sources_query()).fetchall()
-        self._sources = [source_from_record(r) for r in records]
-        last = int(self._starts[-1]) if len(self._starts) else -1
-        more = [s for (s,) in self.conn.execute("SELECT first_row FROM row_blocks WHERE first_row > ? ORDER BY first_row", (last,))]
-        if more:
-            self._starts = np.concatenate([self._starts, np.asarray(more, np.int64)])
-        self.row_count = sum(s.row_count for s in self._sources)
-        self._blocks.clear()  # a block of the first rows may have been written again (see staged.py)
-        added = self.row_count - before
+        added = self._rows.grow(self.conn)
         for listener in list(self.growth_listeners):
             listener(added)
         return added
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the workspace has (as of :meth:`refresh` or :meth:`grow`)."""
+        return self._rows.row_count
 
     def pending_import(self) -> dict | None:
         """The import still to do (see :mod:`~semvec_studio.core.workspace.staged`), or None."""
@@ -195,9 +186,9 @@ class Workspace:
         """One line when the rows are not all in: an import going on or interrupted (it can be
         completed), or one that stopped at a malformed row. None when every file's rows are in."""
         pending = self.pending_import()
-        stopped = [s for s in self._sources if not s.complete and s.import_note]
+        stopped = [s for s in self._rows.sources if not s.complete and s.import_note]
         if pending is not None:
-            current = next((s for s in self._sources if not s.complete), None)
+            current = next((s for s in self._rows.sources if not s.complete), None)
             so_far = f"{self.row_count:,} rows so far"
             if current is not None:
                 so_far += f", {current.row_count:,} of them from {current.name}"
@@ -211,65 +202,28 @@ class Workspace:
             return f"{self.path}: holds only the first {s.row_count:,} rows of {s.name}: {s.import_note}"
         return None
 
-    def _sources_query(self) -> str:
-        """The sources in order, with how far each import got (every file of version 1 is complete)."""
-        staged = any(name == "complete" for _, name, *_ in self.conn.execute("PRAGMA table_info(sources)"))
-        return ("SELECT id, name, path, format, encoding, delimiter, quoting, header, text_column, text_index, label_column,"
-                " first_row, row_count, skipped_blank, size, sha256, added, warnings, "
-                + ("complete, import_note" if staged else "1, NULL") + " FROM sources ORDER BY first_row")
-
     def meta(self, key: str, default: str | None = None) -> str | None:
         found = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return found[0] if found else default
 
     def sources(self) -> list[Source]:
-        return list(self._sources)
+        return list(self._rows.sources)
 
     def source_of(self, row: int) -> Source:
-        self._check_rows(np.asarray([row]))
-        return next(s for s in self._sources if s.first_row <= row < s.stop)
+        return self._rows.source_of(row)
 
     def columns(self) -> list[str]:
         """The original columns of every source, in order of first appearance."""
-        out: dict[str, None] = {}
-        for source in self._sources:
-            out.update(dict.fromkeys(source.header))
-        return list(out)
+        return self._rows.columns()
 
     # --- rows ---------------------------------------------------------------------------------
-
-    def _check_rows(self, rows: np.ndarray) -> None:
-        if len(rows) and (rows.min() < 0 or rows.max() >= self.row_count):
-            bad = int(rows[(rows < 0) | (rows >= self.row_count)][0])
-            has = f"rows 0 to {self.row_count - 1}" if self.row_count else "no rows"
-            raise RowError(f"row {bad}: no such row; this workspace has {has}")
-
-    def _block(self, first_row: int) -> tuple[Block, list]:
-        if first_row not in self._blocks:
-            (block,) = blocks_in(self.conn, first_row, first_row + 1)
-            source = next(s for s in self._sources if s.id == block.source)
-            if len(self._blocks) >= BLOCK_CACHE:
-                self._blocks.pop(next(iter(self._blocks)))
-            self._blocks[first_row] = (block, block_cells(self.conn, block, source.text_index))
-        return self._blocks[first_row]
 
     @_translated
     def read_rows(self, rows: Sequence[int] | np.ndarray) -> list[Row]:
         """The rows numbered ``rows``, in that order (a page of a sorted or filtered view)."""
         rows = np.asarray(rows, dtype=np.int64).reshape(-1)
-        self._check_rows(rows)
-        if not len(rows):
-            return []
-        labels = self._labels_of(rows)
-        sources = {s.id: s for s in self._sources}
-        firsts = self._starts[np.searchsorted(self._starts, rows, side="right") - 1]
-        out = []
-        for row, first in zip(rows.tolist(), firsts.tolist()):
-            block, cells = self._block(first)
-            i = row - first
-            label, label_source, label_time = labels.get(row, (None, None, None))
-            out.append(Row(row, sources[block.source], int(block.lines[i]), block.texts[i], cells[i], label, label_source, label_time))
-        return out
+        self._rows.check(rows)
+        return self._rows.read(self.conn, rows) if len(rows) else []
 
     def rows(self, start: int, stop: int) -> list[Row]:
         """Rows ``start`` .. ``stop - 1`` in their order (cut to the rows there are)."""
@@ -278,42 +232,13 @@ class Workspace:
     def row(self, row: int) -> Row:
         return self.read_rows([row])[0]
 
-    def _labels_of(self, rows: np.ndarray) -> dict[int, tuple]:
-        query = "SELECT r.row, l.name, r.source, r.time FROM row_labels r JOIN labels l ON l.id = r.label WHERE r.row "
-        lo, hi = int(rows.min()), int(rows.max())
-        if hi - lo <= 4 * len(rows) + 1024:  # rows close together: one range
-            found = self.conn.execute(query + "BETWEEN ? AND ?", (lo, hi)).fetchall()
-        else:  # scattered rows: ask for each, a few hundred at a time
-            wanted = np.unique(rows).tolist()
-            found = []
-            for i in range(0, len(wanted), 500):
-                part = wanted[i:i + 500]
-                found += self.conn.execute(query + f"IN ({','.join('?' * len(part))})", part).fetchall()
-        return {r: (name, source, when) for r, name, source, when in found}
-
     def iter_texts(self, start: int = 0, stop: int | None = None, conn: sqlite3.Connection | None = None) -> Iterator[tuple[int, list[str]]]:
         """``(first row, texts)`` a block at a time over rows ``start`` .. ``stop - 1``."""
-        stop = self.row_count if stop is None else min(stop, self.row_count)
-        for block in blocks_in(conn or self.conn, start, stop):
-            lo, hi = max(start, block.first_row), min(stop, block.stop)
-            if lo < hi:
-                yield lo, block.texts[lo - block.first_row:hi - block.first_row]
+        yield from self._rows.iter_texts(conn or self.conn, start, stop)
 
     def corpus(self, conn: sqlite3.Connection | None = None) -> Corpus:
         """The rows' non-empty texts as ``semvec extract`` reads their files: same texts, same origins."""
-        corpus = Corpus(skipped_blank=sum(s.skipped_blank for s in self._sources))
-        for source in self._sources:
-            corpus.encodings[source.name] = source.encoding
-            corpus.warnings += source.warnings
-        for block in blocks_in(conn or self.conn):
-            name = next(s.name for s in self._sources if s.id == block.source)
-            for line, text in zip(block.lines.tolist(), block.texts):
-                if text:
-                    corpus.texts.append(text)
-                    corpus.origins.append((name, line))
-                else:
-                    corpus.skipped_blank += 1
-        return corpus
+        return self._rows.corpus(conn or self.conn)
 
     # --- labels -------------------------------------------------------------------------------
 
@@ -326,43 +251,21 @@ class Workspace:
     @_translated
     def label_counts(self) -> dict[str | None, int]:
         """Rows per label name in label order, then None: the unlabelled rows."""
-        counts = dict(self.conn.execute("SELECT label, count(*) FROM row_labels GROUP BY label").fetchall())
-        out: dict[str | None, int] = {lb.name: counts.get(lb.id, 0) for lb in self.labels()}
-        out[None] = self.row_count - sum(counts.values())
-        return out
+        return row_labels.label_counts(self.conn, self.row_count)
 
     def label_array(self) -> tuple[np.ndarray, np.ndarray]:
         """Each row's label id (-1: none) and label source (index into LABEL_SOURCES; -1: none),
         kept up to date by this workspace's edits (for filters and colouring a map)."""
-        known = 0 if self._labels_cache is None else len(self._labels_cache[0])
-        if self._labels_cache is None or known < self.row_count:  # none yet, or rows came (:meth:`grow`)
-            ids = np.full(self.row_count, -1, np.int64)
-            sources = np.full(self.row_count, -1, np.int8)
-            if self._labels_cache is not None:
-                ids[:known], sources[:known] = self._labels_cache
-            rows, labels, codes = self._labels_of_rows(known, self.row_count)
-            ids[rows], sources[rows] = labels, codes
-            self._labels_cache = (ids, sources)
+        if self._labels_cache is None or len(self._labels_cache[0]) < self.row_count:  # none yet, or rows came (:meth:`grow`)
+            self._labels_cache = row_labels.extended(self._labels_cache, self.conn, self.row_count)
         return self._labels_cache
-
-    def _labels_of_rows(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, label ids, source codes) of the labelled rows in [start, stop): three lists of
-        numbers joined by SQLite and parsed by numpy (a Python tuple a row took 1.5 s at 1,000,000)."""
-        code = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(schema.LABEL_SOURCES))
-        found = self.conn.execute(f"SELECT group_concat(row), group_concat(label), group_concat(CASE source {code} END)"
-                                  " FROM row_labels WHERE row >= ? AND row < ?", (start, stop)).fetchone()
-        if found[0] is None:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8)
-        return tuple(np.fromstring(text, dtype=dtype, sep=",") for text, dtype in zip(found, (np.int64, np.int64, np.int8)))
 
     def label_counts_by_id(self) -> dict[int, int]:
         """Rows per label id (labels without rows left out): from :meth:`label_array` when it covers
         every row, else counted by SQLite (rows an import added since: no array of them is built)."""
         if self._labels_cache is not None and len(self._labels_cache[0]) == self.row_count:
-            ids = self._labels_cache[0]
-            found, counts = np.unique(ids[ids >= 0], return_counts=True)
-            return dict(zip(found.tolist(), counts.tolist()))
-        return dict(self.conn.execute("SELECT label, count(*) FROM row_labels GROUP BY label").fetchall())
+            return row_labels.counted(self._labels_cache[0])
+        return row_labels.counts_by_id(self.conn)
 
     def _edited(self, edit: Edit | None) -> Edit | None:
         if edit is not None and self._labels_cache is not None:
@@ -385,7 +288,7 @@ class Workspace:
         in one edit (one undo). Returns the edit, or None when nothing changed."""
         conn = self.writable()
         rows = np.asarray(rows, dtype=np.int64).reshape(-1)
-        self._check_rows(rows)
+        self._rows.check(rows)
         with self._transaction(conn):
             done = labelling.label_rows(conn, rows, labels, source, ctx)
         return self._edited(done)
@@ -455,7 +358,7 @@ class Workspace:
         conn = self.writable()
         name = edits.check_name(name)
         rows = np.unique(np.asarray(rows, dtype=np.int64).reshape(-1))
-        self._check_rows(rows)
+        self._rows.check(rows)
         now = time.time()
         with self._transaction(conn):
             conn.execute("INSERT INTO selections(name, rows, created, updated) VALUES (?, ?, ?, ?) ON CONFLICT(name)"
