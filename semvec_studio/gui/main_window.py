@@ -1,6 +1,8 @@
 """The main window: model, texts and controls on the left; the open workspace's Data view and the
 token/word, sentence, map and train views on the right; progress, ETA and Cancel in the status
-bar. All model work goes through the one runner.
+bar. All model work goes through the one runner: the window owns a
+:class:`~semvec_studio.gui.model_loader.ModelLoader` for its model and an
+:class:`~semvec_studio.gui.embedding.Embedding` for its texts' vectors, and shows the result.
 
 The window appears before torch is imported: the views (whose modules import the core's torch
 code) are created once the first model load has imported torch on the runner thread.
@@ -15,15 +17,13 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QTabWidget
 
 from semvec_studio.core.checkpoints import DEFAULT_MODEL
-from semvec_studio.core.errors import SemvecError
-from semvec_studio.core.extract.segmenters import check_segmenter
-from semvec_studio.core.io.vectors import LEVELS
 from semvec_studio.gui import settings as st
 from semvec_studio.gui import window_settings
-from semvec_studio.gui.cache import EmbedRequest, ResultsCache, texts_hash
 from semvec_studio.gui.chrome import StatusArea, ask_stop_training, build_menus, demo_texts, dropped_paths
+from semvec_studio.gui.embedding import Embedding, texts_count
 from semvec_studio.gui.i18n import counted, translate
-from semvec_studio.gui.jobs import TRAIN_GROUP, embed_levels, load_model
+from semvec_studio.gui.jobs import TRAIN_GROUP
+from semvec_studio.gui.model_loader import ModelLoader
 from semvec_studio.gui.notifier import Notifier
 from semvec_studio.gui.panels.controls_panel import ControlsPanel
 from semvec_studio.gui.panels.data_view import DataView
@@ -58,20 +58,18 @@ class MainWindow(QMainWindow):
         self.runner = Runner(self)
         self.status_area = StatusArea(self.statusBar(), self.runner)
         self.notifier = Notifier(self.statusBar(), self)
-        self.cache = ResultsCache()
-        self.lm = None
+        self.model_loader = ModelLoader(self)
+        self.embedding = Embedding(self)
+        self.cache = self.embedding.cache  # the results cache (by what made them)
+        self.lm = None  # the loaded model (set by the model loader)
         self.sets: dict = {}
         self.texts: list[str] = []
         self.token_view = self.sentence_view = self.map_panel = self.training_panel = None
         self.compare_view = self.layer_lab = None
-        self._heavy = None  # semvec_studio.gui.views, once a model has loaded
+        self.heavy = None  # semvec_studio.gui.views, once a model has loaded
         self.export_dialog = None
         self.interrupted = False  # closed by Ctrl-C in the terminal (the app then exits 130)
         self._initial = (model or DEFAULT_MODEL, [str(f) for f in files], (not files) if demo is None else demo)
-        self._model_job = self._embed_job = None
-        self._model_args = self._good_model_args = (DEFAULT_MODEL, "auto", "float32", False)
-        self._embed_pending = False
-        self._options_restored = False
         self._text_id = 0
         self._build()
         window_settings.restore_layout(self)
@@ -114,9 +112,9 @@ class MainWindow(QMainWindow):
         self.model_panel.loadRequested.connect(self.load_model)
         self.model_panel.set_recent(st.recent(self.settings, st.RECENT_MODELS))
         self.text_panel.fileLoaded.connect(self._on_file_loaded)
-        self.text_panel.fileFailed.connect(lambda _path: setattr(self, "_embed_pending", False))
+        self.text_panel.fileFailed.connect(lambda _path: setattr(self.embedding, "pending", False))
         self.controls.embedRequested.connect(self.embed)
-        self.controls.optionsChanged.connect(self._on_options_changed)
+        self.controls.optionsChanged.connect(self.embedding.options_changed)
         self.controls.levelChanged.connect(self.show_level)
         self.runner.log.connect(lambda _job, msg: self.notifier.status(msg))
         self.runner.started.connect(lambda *_: self.notifier.clear_error())  # the user moved on
@@ -137,7 +135,7 @@ class MainWindow(QMainWindow):
             return
         from semvec_studio.gui import views as heavy  # noqa: PLC0415 - pyqtgraph and torch only once a model has loaded
 
-        self._heavy = heavy
+        self.heavy = heavy
         current = self.views.currentIndex()
         made = heavy.build(self)
         self.token_view, self.sentence_view, self.map_panel = made.tokens, made.sentences, made.map
@@ -176,62 +174,28 @@ class MainWindow(QMainWindow):
         elif not files and self.session.reopen_last():
             pass  # the workspace puts back the rows its views showed
         elif files:
-            self._embed_pending = True
+            self.embedding.pending = True
             self.text_panel.open_files(files)
         elif demo:
             texts, source = demo_texts()
             self.text_panel.set_texts(texts, source)
-            self._embed_pending = True
+            self.embedding.pending = True
 
-    # --- model -------------------------------------------------------------------------------------
+    # --- model (the model loader does the work) ----------------------------------------------------
 
     def load_model(self, spec: str, device: str = "auto", dtype: str = "float32", allow_pickle: bool = False) -> int:
-        self._model_args = (spec, device, dtype, allow_pickle)
-        if self._embed_job is not None:
-            self.runner.cancel(self._embed_job)
-        self.model_panel.show_loading(spec)
-        name = self.tr("Loading the default model") if spec == DEFAULT_MODEL else self.tr("Loading {0}").format(Path(spec).name)
-        self._model_job = self.runner.submit(
-            load_model, spec, device=device, dtype=dtype, allow_pickle=allow_pickle, name=name,
-            on_result=self._on_model_loaded, on_error=self._on_model_failed, on_cancel=self._on_model_cancelled,
-        )
-        return self._model_job
+        return self.model_loader.load(spec, device, dtype, allow_pickle)
 
     def model_loading(self) -> bool:
-        return self._model_job is not None and self.runner.is_running(self._model_job)
-
-    def _on_model_loaded(self, lm) -> None:
-        self._model_job = None
-        self.lm = lm
-        self._good_model_args = self._model_args
-        spec = self._model_args[0]
-        if spec != DEFAULT_MODEL:
-            self.model_panel.set_recent(st.push_recent(self.settings, st.RECENT_MODELS, lm.info.path))
-        self.model_panel.show_loaded(lm)
-        self.ensure_views()  # torch is imported by now
-        self.compare_view.set_model(lm)
-        self.layer_lab.set_model(lm)
-        self.controls.set_poolers(list(self._heavy.WORD_POOLERS), list(self._heavy.SENTENCE_POOLERS))
-        self.controls.blockSignals(True)
-        self.controls.set_num_layers(lm.num_layers)
-        if not self._options_restored:
-            self._options_restored = True
-            self.controls.restore(st.read_json(self.settings, window_settings.OPTIONS_KEY, {}))
-        self.controls.blockSignals(False)
-        self.update_title()
-        self.notifier.status(self.tr("Model ready: {0}, {1} layers × {2} dims on {3}").format(
-            lm.info.name, lm.num_layers, lm.hidden_size, lm.device))
-        self.modelLoaded.emit(lm)
-        if self._embed_pending or self.sets:
-            self._maybe_embed()
+        return self.model_loader.loading()
 
     def model_spec(self) -> str:
         """The loaded model as it was asked for (a folder, or the default's name)."""
-        return self._good_model_args[0] if self.lm is not None else ""
+        return self.model_loader.spec()
 
     def options_ready(self) -> bool:
         """True once the vector options were restored (they then mean what the user chose)."""
-        return self._options_restored
+        return self.model_loader.options_restored
 
     def update_title(self) -> None:
         ws = self.session.ws
@@ -240,72 +204,16 @@ class MainWindow(QMainWindow):
             parts.append(self.lm.info.name)
         self.setWindowTitle(" — ".join([*parts, "SemVec Studio"]))
 
-    def _on_model_failed(self, exc: BaseException, details: str) -> None:
-        self._model_job = None
-        spec, device, dtype, _pickle = self._model_args
-        self.model_panel.set_device_dtype(*self._good_model_args[1:3])
-        if self.model_panel.show_failure(exc, spec, device, dtype):
-            return  # the user confirmed pickle weights: a retry is running
-        self.notifier.error(exc, details)  # the panel shows it inline; a bug also gets the dialog
-        self.ensure_views()
-
-    def _on_model_cancelled(self) -> None:
-        self._model_job = None
-        self.model_panel.message.show_info(self.tr("Loading cancelled. The previous model is still loaded.") if self.lm
-                                           else self.tr("Loading cancelled."))
-        self.model_panel.set_device_dtype(*self._good_model_args[1:3])
-
-    # --- embedding ---------------------------------------------------------------------------------
+    # --- embedding (the embedding does the work) and showing the vectors ---------------------------
 
     def embed(self) -> int | None:
         """Embed the editor's texts with the current options; from the cache when possible.
         Returns the runner job id, or None when nothing had to run."""
-        texts = self.text_panel.texts()
-        if not texts:
-            self.text_panel.show_error(self.tr("No texts: paste or type at least one line, or open a file (Ctrl+O)."))
-            return None
-        if self.model_loading():
-            self._embed_pending = True
-            self.notifier.status(self.tr("The texts are embedded as soon as the model is loaded."))
-            return None
-        if self.lm is None:
-            self.model_panel.message.show_error(self.tr("No model is loaded: choose the default model or open a checkpoint folder "
-                                                       "(Ctrl+Shift+O)."))
-            return None
-        self._embed_pending = False
-        self.text_panel.message.clear()
-        opts = self.controls.options()
-        info = self.lm.info
-        try:
-            user_dict = check_segmenter(opts.segmenter, opts.user_dict or None)
-        except SemvecError as exc:
-            self.text_panel.show_error(exc.for_gui())
-            return None
-        request = EmbedRequest(info.weights_sha256, info.path, self.lm.dtype, texts_hash(texts), opts.layers(self.lm.num_layers),
-                               opts.layer_combine, opts.word_pooling, opts.pooling, opts.normalize, opts.segmenter,
-                               opts.user_dict, user_dict.sha256 if user_dict is not None else "")
-        missing = self.cache.missing(request)
-        have = {lv: self.cache.get(request, lv) for lv in LEVELS if lv not in missing}
-        if self._embed_job is not None:
-            self.runner.cancel(self._embed_job)
-        if not missing:
-            self._embed_job = None
-            self._show(request, texts, have)
-            return None
-        self._embed_job = self.runner.submit(
-            embed_levels, self.lm, texts, request.extract_options(), missing,
-            name=self.tr("Embedding {0}").format(self._texts_count(len(texts))),
-            on_result=lambda sets: self._on_embedded(request, texts, {**have, **sets}),
-            on_error=lambda exc, details: self.notifier.error(exc, details, inline=self.text_panel.message),
-            on_cancel=lambda: self.notifier.status(self.tr("Embedding cancelled; the views still show the previous result.")),
-        )
-        return self._embed_job
+        return self.embedding.embed()
 
     def embed_when_ready(self, switch_to_map: bool = False) -> None:
         """Embed the texts now, or as soon as the model has loaded; optionally show the Map."""
-        self._embed_pending = True
-        if self.lm is not None and not self.model_loading():
-            self._maybe_embed()
+        self.embedding.when_ready()
         if switch_to_map:
             self.views.setCurrentIndex(MAP_TAB)
 
@@ -318,31 +226,14 @@ class MainWindow(QMainWindow):
             self.map_panel.update_columns(columns)
             self.layer_lab.set_texts(self.texts, columns)
 
-    def _maybe_embed(self) -> None:
-        if self.runner.has_pending("text"):
-            return  # embedded when the file has been read
-        if self.text_panel.texts():
-            self.embed()
-        else:
-            self._embed_pending = False
-
     def _on_file_loaded(self, path: str, n: int) -> None:
         st.push_recent(self.settings, st.RECENT_FILES, str(Path(path).absolute()))
         self.actions.refresh_recent()
-        self.notifier.status(self.tr("Read {0} from {1}").format(self._texts_count(n), Path(path).name))
-        if self._embed_pending and not self.model_loading():
-            self._maybe_embed()
+        self.notifier.status(self.tr("Read {0} from {1}").format(texts_count(n), Path(path).name))
+        self.embedding.file_read()
 
-    def _on_options_changed(self) -> None:
-        if self.sets and not self.model_loading():
-            self.embed()
-
-    def _on_embedded(self, request: EmbedRequest, texts: list[str], sets: dict) -> None:
-        self._embed_job = None
-        self.cache.put(request, sets)
-        self._show(request, texts, sets)
-
-    def _show(self, request: EmbedRequest, texts: list[str], sets: dict) -> None:
+    def show_vectors(self, texts: list[str], sets: dict) -> None:
+        """Show new vectors (``sets``, by level) of ``texts`` in every view."""
         self.ensure_views()
         self.sets, self.texts = sets, texts
         self._text_id = self._text_id if self._text_id < len(texts) else 0
@@ -354,7 +245,7 @@ class MainWindow(QMainWindow):
         opts = self.controls.options()
         tokens, words = sets["token"], sets["word"]
         self.notifier.status(self.tr("{0} · {1} · {2} · {3} dims · {4}").format(
-            self._texts_count(len(texts)), counted(len(tokens), self.tr("{0} piece"), self.tr("{0} pieces")),
+            texts_count(len(texts)), counted(len(tokens), self.tr("{0} piece"), self.tr("{0} pieces")),
             counted(len(words), self.tr("{0} word"), self.tr("{0} words")), tokens.dim, opts.describe(self.lm.num_layers)))
         self.actions.export.setEnabled(True)
         columns = self.text_panel.columns_for(texts)
@@ -362,9 +253,6 @@ class MainWindow(QMainWindow):
         self.compare_view.set_texts(texts)
         self.layer_lab.set_texts(texts, columns)
         self.embedded.emit()
-
-    def _texts_count(self, n: int) -> str:
-        return counted(n, self.tr("{0} text"), self.tr("{0} texts"))
 
     def show_text(self, text_id: int) -> None:
         if not self.sets or not 0 <= text_id < len(self.texts):
@@ -402,7 +290,7 @@ class MainWindow(QMainWindow):
         if self.lm is None or not 0 <= text_id < len(self.texts):
             return
         self.runner.submit(
-            self._heavy.layer_profile, self.lm, self.texts[text_id], position, group="profile", name=self.tr("Layers of one piece"),
+            self.heavy.layer_profile, self.lm, self.texts[text_id], position, group="profile", name=self.tr("Layers of one piece"),
             on_result=lambda result: self.token_view.show_layer_profile(*result),
             on_error=lambda exc, details: self.notifier.error(exc, details),
         )
@@ -437,7 +325,7 @@ class MainWindow(QMainWindow):
     def use_trained_model(self, folder: str) -> int:
         """Load a fine-tuned checkpoint as the workbench's model and show its vectors."""
         self.views.setCurrentIndex(TOKENS_TAB)
-        self._embed_pending = bool(self.text_panel.texts())
+        self.embedding.pending = bool(self.text_panel.texts())
         return self.load_model(folder, self.model_panel.device.currentText(), self.model_panel.dtype.currentText(), False)
 
     # --- export ------------------------------------------------------------------------------------
@@ -475,7 +363,7 @@ class MainWindow(QMainWindow):
             self.text_panel.open_files(files)
 
     def save_settings(self) -> None:
-        window_settings.save_settings(self, options=self._options_restored)
+        window_settings.save_settings(self, options=self.model_loader.options_restored)
 
     def interrupt(self) -> None:
         """Ctrl-C in the terminal: close as the close button does, without asking (a training run

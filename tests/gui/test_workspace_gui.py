@@ -312,7 +312,7 @@ def test_the_last_map_comes_back_from_the_data_folder_and_is_made_again_when_the
         qtbot, make_window, tiny_bert, reviews, tmp_path, monkeypatch):
     import numpy as np
 
-    import semvec_studio.gui.panels.projection_panel as panel_module
+    import semvec_studio.gui.panels.projection_source as source_module
     from semvec_studio.gui.main_window import MAP_TAB
 
     window = make_window(tiny_bert)
@@ -327,8 +327,8 @@ def test_the_last_map_comes_back_from_the_data_folder_and_is_made_again_when_the
     window.close()
 
     projections = []
-    real_project = panel_module.project
-    monkeypatch.setattr(panel_module, "project", lambda *a, **k: projections.append(1) or real_project(*a, **k))
+    real_project = source_module.project
+    monkeypatch.setattr(source_module, "project", lambda *a, **k: projections.append(1) or real_project(*a, **k))
     again = make_window(tiny_bert)
     with qtbot.waitSignal(again.embedded, timeout=EMBED_MS):
         pass

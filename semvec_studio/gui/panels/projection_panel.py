@@ -8,7 +8,9 @@ The map shows the app's vectors (``set_data``) or those of a folder written by `
 
 Every long computation (projection, k-means, a layer path, a big neighbour query, the TSV
 export) runs on the main window's one runner; the panel only shows results. The panel holds the
-state (its inputs, the map on screen, the chosen point) and owns a
+state of what is on screen (the map, the chosen point) and owns a
+:class:`~semvec_studio.gui.panels.projection_source.MapSource` for its inputs (the vectors, which
+level is mapped when, and the projections), a
 :class:`~semvec_studio.gui.panels.projection_explore.MapExplorer` for the exploring actions,
 passing it the map each time, and a :class:`~semvec_studio.gui.panels.projection_colors.MapColors`
 for the colours.
@@ -24,25 +26,14 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
-from semvec_studio.core.errors import SemvecError, UsageError
-from semvec_studio.core.projection.base import Projection
-from semvec_studio.core.projection.context import project_rows, word_rows
-from semvec_studio.core.projection.project import project
-from semvec_studio.core.workspace.maps import map_key
-from semvec_studio.gui.i18n import counted
+from semvec_studio.core.errors import UsageError
 from semvec_studio.gui.map_data import (
     LABEL_COLUMN,
     MapData,
     axis_titles,
     caption,
-    context_map,
     default_color,
     describe,
-    distinct_words,
-    find_row,
-    level_count,
-    level_map,
-    method_name,
     occurrence_labels,
     search,
     text_position,
@@ -51,12 +42,11 @@ from semvec_studio.gui.panels.projection_colors import MapColors
 from semvec_studio.gui.panels.projection_controls import ProjectionControls
 from semvec_studio.gui.panels.projection_explore import MapExplorer
 from semvec_studio.gui.panels.projection_side import ExploreBox, MapToolbar, PointBox, SelectionBox
+from semvec_studio.gui.panels.projection_source import MapSource
 from semvec_studio.gui.plots.scatter import Scatter
 
 SEARCH_DELAY_MS = 200
-GROUP = "projection"  # runner group of projections: a new one supersedes the previous one only
 CONTEXT_LABELS = 40  # Word in context writes each occurrence's context next to it up to this many
-MIN_CONTEXT = 3  # occurrences Word in context needs
 SIDE_MIN_WIDTH = 200  # the column of boxes beside the plot (its widest box sets more)
 
 
@@ -80,20 +70,11 @@ class ProjectionPanel(QWidget):
         super().__init__(parent)
         self.runner, self.notifier = runner, notifier
         self.level_source = level_source
-        self.sets: dict = {}
-        self.texts: list[str] = []
-        self.columns: dict[str, list[str]] = {}
-        self.lm = None
         self.map: MapData | None = None
         self.main_map: MapData | None = None
-        self.stale = False
         self.current = -1
-        self._followed_level: str | None = None
         self._color_chosen = False  # the user picked a colour for the current vectors
         self._labels: list[str] | None = None
-        self._job = None
-        self.map_store = None  # load(key) -> Projection | None and save(key, projection): maps kept (an open workspace)
-        self.folder: Path | None = None  # the folder whose vectors are mapped (None: the app's)
         self.last_hover = ""
         self.search_hits = np.zeros(0, np.int64)
         self._build()
@@ -139,14 +120,17 @@ class ProjectionPanel(QWidget):
         self.explorer = MapExplorer(self.scatter, self.point_box, self.selection_box, self.explore, self.runner,
                                     self.notifier, self)
         self.colors = MapColors(self.toolbar, self.scatter, self.runner, self.notifier, self)
+        self.source = MapSource(self.controls, self.explore, self.caption, self.runner, self.notifier, self,
+                                level_source=self.level_source)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
         self._connect()
 
     def _connect(self) -> None:
         self.controls.projectRequested.connect(self.project)
-        self.controls.cancelRequested.connect(self.cancel)
-        self.controls.levelChanged.connect(self._on_level_changed)
+        self.controls.cancelRequested.connect(self.source.cancel)
+        self.controls.levelChanged.connect(self.source.level_changed)
+        self.source.mapped.connect(self._on_mapped)
         self.controls.openFolderRequested.connect(self.openFolderRequested)
         self.toolbar.colorChanged.connect(self._on_color_chosen)
         self.toolbar.searchChanged.connect(lambda *_: self._search_timer.start())
@@ -167,14 +151,40 @@ class ProjectionPanel(QWidget):
         self.explore.pathRequested.connect(self.show_layer_path)
         self.explore.backRequested.connect(self.back_to_map)
 
-    # --- data ---------------------------------------------------------------------------------------
+    # --- data (the source holds it, and makes the maps) ----------------------------------------------
+
+    @property
+    def sets(self) -> dict:
+        """The vectors mapped, by level: the app's or a folder's."""
+        return self.source.sets
+
+    @property
+    def texts(self) -> list[str]:
+        return self.source.texts
+
+    @property
+    def columns(self) -> dict[str, list[str]]:
+        return self.source.columns
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder whose vectors are mapped (None: the app's)."""
+        return self.source.folder
+
+    @property
+    def map_store(self):
+        """load(key) -> Projection | None and save(key, projection): maps kept (an open workspace)."""
+        return self.source.map_store
+
+    @map_store.setter
+    def map_store(self, store) -> None:
+        self.source.map_store = store
 
     def set_data(self, sets: dict, texts: list[str], columns: dict[str, list[str]] | None = None, lm=None) -> None:
         """New vectors: the old map no longer matches them; PCA maps them again at once when this
         tab is visible, other methods wait for Project."""
-        self.sets, self.texts, self.columns, self.lm = sets, list(texts), dict(columns or {}), lm
-        self.folder = None
-        self._new_vectors()
+        self._color_chosen = False
+        self.source.set_data(sets, texts, columns, lm)
 
     def open_folder(self, embset, folder: str | Path, words: list[str] | None = None) -> None:
         """Map the vectors of ``folder`` (``embset``, loaded from it) in place of the app's: their
@@ -182,148 +192,34 @@ class ProjectionPanel(QWidget):
         Data tab's: a point's text is its own row's, and labels stay with the set (exported with a
         selection), not the workspace. ``set_data`` brings the app's vectors back. ``words``: the
         set's distinct words for Word in context, when the caller made them (off this thread)."""
-        self.folder = Path(folder)
-        self.sets, self.texts, self.columns, self.lm = {embset.level: embset}, [], {}, None
         self.main_map = None
-        self._followed_level = None  # the app's level is taken again when its vectors come back
-        self.controls.level.blockSignals(True)
-        self.controls.set_level(embset.level)
-        self.controls.level.blockSignals(False)
-        self._new_vectors(words)
-
-    def _new_vectors(self, words: list[str] | None = None) -> None:
-        self.stale = True
         self._color_chosen = False
-        if words is None and self.sets.get("word") is not None:
-            words = distinct_words(self.sets["word"])
-        if words is not None:
-            self.explore.set_words(words)
-        if self.isVisible():
-            self._follow_level()
-            self._auto_project()
+        self.source.open_folder(embset, folder, words)
 
     def update_columns(self, columns: dict[str, list[str]]) -> None:
         """New values of the table's columns for the same points (labels edited in the Data view):
         the colours follow, the map stays (a folder's map has none of the table's columns)."""
         if self.folder is not None:
             return
-        self.columns = dict(columns)
+        self.source.columns = dict(columns)
         if self.map is not None and self.map.kind == "map":
             self.show_colors(self.toolbar.color_key())
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
-        self._follow_level()
-        self._auto_project()
-
-    def _follow_level(self) -> None:
-        """Take the app's level (``level_source``) when it changed since the Map last took it; a
-        level picked on the Map stays until then."""
-        level = self.level_source() if self.level_source is not None else None
-        if level is None or level == self._followed_level or self.folder is not None:
-            return
-        self._followed_level = level
-        if level != self.controls.current_level():
-            self.controls.set_level(level)  # maps it again (levelChanged) when there are vectors
-
-    def _auto_project(self) -> None:
-        if not self.stale or not self.sets:
-            return  # (a projection of older vectors still running is superseded by the new one)
-        if self.controls.current_method() == "pca":
-            self.project()
-        else:
-            self.caption.setText(self.tr("The vectors changed: press <b>Project</b> to map them."))
-
-    def _on_level_changed(self, _level: str) -> None:
-        if self.sets:
-            self.stale = True
-            self._auto_project()
-
-    # --- projecting ----------------------------------------------------------------------------------
+        self.source.shown()
 
     def project(self) -> int | None:
         """Map the chosen level with the chosen method on the runner; returns the job id."""
-        level = self.controls.current_level()
-        embset = self.sets.get(level)
-        self.controls.message.clear()
-        if embset is None and self.folder is not None:
-            (held,) = self.sets
-            self.controls.message.show_error(self.tr("{0} holds vectors of one level only: choose “{1}” in Project.").format(
-                self.folder.name, self.controls.level.itemText(self.controls.level.findData(held))))
-            return None
-        if embset is None or len(embset) == 0:
-            self.controls.message.show_error(self.tr("Nothing to project yet: embed some texts first (Ctrl+Return)."))
-            return None
-        try:
-            params = self.controls.params(lambda text: find_row(embset, level, text))
-        except SemvecError as exc:
-            self.controls.message.show_error(str(exc))
-            return None
-        self.stale = False
-        key = None
-        if self.map_store is not None and self.folder is None:  # a map kept from before (an open workspace's data folder)
-            key = map_key(embset.vectors, level, params)
-            kept = self.map_store.load(key)
-            if kept is not None and len(kept.rows) and int(kept.rows.max()) < len(embset):
-                self._on_projected(level, embset, kept)
-                self.notifier.status(self.tr("The map of these {0}, as it was kept").format(level_count(level, len(embset))))
-                return None
-        name = self.tr("Projecting {0} ({1})").format(level_count(level, len(embset)), method_name(params.method))
-        return self._submit(project, embset.vectors, params, name=name,
-                            on_result=lambda proj: self._on_projected(level, embset, proj, key))
+        return self.source.project()
 
     def show_word_in_context(self, word: str) -> int | None:
         """Project every occurrence of ``word`` across the texts (runner); returns the job id."""
-        self.explore.message.clear()
-        words = self.sets.get("word")
-        word = word.strip()
-        if words is None or not word:
-            self.explore.message.show_error(self.tr("Type a word that occurs in the texts, e.g. bank."))
-            return None
-        rows = word_rows(words, word)
-        if len(rows) < MIN_CONTEXT:
-            occurs = counted(len(rows), self.tr("{0} time"), self.tr("{0} times"))
-            self.explore.message.show_error(self.tr("“{0}” occurs {1}; Word in context needs at least {2} occurrences.").format(
-                word, occurs, MIN_CONTEXT))
-            return None
-        return self._submit(project_rows, words, rows, self.controls.params(),
-                            name=self.tr("Word in context: {0} × “{1}”").format(len(rows), word),
-                            on_result=lambda proj: self.show_map(context_map(words, rows, word, proj)))
+        return self.source.word_in_context(word, self.show_map)
 
-    def _submit(self, fn, *args, name: str, on_result) -> int:
-        """A projection job (group :data:`GROUP`): the button turns to Cancel while it runs."""
-        def done(result) -> None:
-            self._finished()
-            on_result(result)
-
-        self._job = self.runner.submit(fn, *args, name=name, group=GROUP, on_result=done, on_error=self._on_failed,
-                                       on_cancel=self._on_cancelled)
-        self.controls.set_running(True)
-        return self._job
-
-    def cancel(self) -> None:
-        if self._job is not None:
-            self.runner.cancel(self._job)
-
-    def _finished(self) -> None:
-        self._job = None
-        self.controls.set_running(False)
-
-    def _on_projected(self, level: str, embset, proj: Projection, key: str | None = None) -> None:
-        if self.sets.get(level) is not embset:
-            return  # the vectors changed while it ran
-        if key is not None and self.map_store is not None:
-            self.map_store.save(key, proj)
-        self.main_map = level_map(level, embset, proj)
-        self.show_map(self.main_map)
-
-    def _on_failed(self, exc: BaseException, details: str) -> None:
-        self._finished()
-        self.notifier.error(exc, details, inline=self.controls.message)
-
-    def _on_cancelled(self) -> None:
-        self._finished()
-        self.controls.message.show_info(self.tr("Projection cancelled; the map shows the previous result."))
+    def _on_mapped(self, data: MapData) -> None:
+        self.main_map = data
+        self.show_map(data)
 
     # --- showing a map -------------------------------------------------------------------------------
 
@@ -491,7 +387,7 @@ class ProjectionPanel(QWidget):
                                                     "embed the texts in the app to follow a point through the layers."))
             return None
         label = self.labels()[self.current] if self.map is not None and self.current >= 0 else ""
-        return self.explorer.layer_path(self.map, self.current, label, self.lm, self.texts, self.show_map)
+        return self.explorer.layer_path(self.map, self.current, label, self.source.lm, self.texts, self.show_map)
 
     def export_plot(self, path: str) -> None:
         self.explorer.export_plot(path)
