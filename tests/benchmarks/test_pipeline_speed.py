@@ -158,9 +158,10 @@ def test_pipeline_ratios(shared_data, tmp_path_factory):
     if BASELINE:
         import numpy as np  # noqa: PLC0415 - only for the before/after check
 
-        same = np.array_equal(np.load(work / "out" / "vectors.npy"), np.load(work / "out_before" / "vectors.npy"))
-        same = same and (work / "out" / "metadata.tsv").read_bytes() == (work / "out_before" / "metadata.tsv").read_bytes()
-        report("pipeline_equal", sentence_vectors_and_metadata_identical=same)
-        assert same
+        # batches made of other texts (a change of chunk size) move a vector by float rounding only
+        diff = float(np.abs(np.load(work / "out" / "vectors.npy") - np.load(work / "out_before" / "vectors.npy")).max())
+        same_meta = (work / "out" / "metadata.tsv").read_bytes() == (work / "out_before" / "metadata.tsv").read_bytes()
+        report("pipeline_equal", sentence_vectors_max_abs_diff=f"{diff:.2g}", metadata_identical=same_meta)
+        assert same_meta and diff <= 1e-6
     assert sentence_vs_st >= 1.8
     assert levels_vs_bare >= 0.8
