@@ -120,12 +120,16 @@ def test_the_cli_starts_the_child_before_the_weights_load(tiny_bert, tmp_path, m
     assert not multiprocessing.active_children()
 
 
-def test_a_child_started_ahead_with_other_settings_is_ended_and_not_used(tiny_bert):
+def test_a_child_started_ahead_with_other_settings_or_texts_is_ended_and_not_used(tiny_bert):
     lm = load_model(tiny_bert)
     options = ExtractOptions(levels=("sentence",), batch_size=4)
     ahead = plans_ahead(lm.tokenizer, 16, lm.device, TEXTS, options, True)  # windows of 16, not the model's limit
     assert ahead is not None and ahead.params.max_len == 16 != lm.max_length
     _same(extract(lm, TEXTS, options, producer=False), extract(lm, TEXTS, options, producer=False, ahead=ahead))
+    assert not multiprocessing.active_children()
+    others = TEXTS[::-1]
+    ahead = plans_ahead(lm.tokenizer, lm.max_length, lm.device, TEXTS, options, True)  # the right settings, other texts
+    _same(extract(lm, others, options, producer=False), extract(lm, others, options, producer=False, ahead=ahead))
     assert not multiprocessing.active_children()
 
 

@@ -75,7 +75,7 @@ def extract(
     process is started with ``spawn``, which imports the main script again: the app, the CLI and
     the self-test pass None; a script passes it only under ``if __name__ == "__main__":``.
     ``ahead``: a child started by :func:`plans_ahead` while the model loaded, used when it plans
-    with this call's settings (and closed in any case)."""
+    these same ``texts`` (the same list) with this call's settings, and closed in any case."""
     ctx = ctx or NullContext()
     source = None
     try:
@@ -91,7 +91,7 @@ def extract(
         started = time.perf_counter()
         ctx.report(0, len(texts), "tokenising")
         done = 0
-        if ahead is not None and ahead.params == params:
+        if ahead is not None and ahead.texts is texts and ahead.params == params:
             source, ahead = ahead.source, None
         else:
             source = block_source(lm.tokenizer, texts, params, segmenter, producer, busy_threads=_busy_threads(lm.device))
@@ -119,8 +119,9 @@ def extract(
 
 @dataclass
 class PlansAhead:
-    """A child process already making the plans of some texts (see :func:`plans_ahead`)."""
+    """A child process already making the plans of ``texts`` (see :func:`plans_ahead`)."""
 
+    texts: Sequence[str]
     params: PlanParams
     source: object
 
@@ -136,7 +137,7 @@ def plans_ahead(tokenizer, max_length: int, device: str, texts: Sequence[str], o
     if not wants_child(len(texts), producer):
         return None
     segmenter, params = _plan_params(options, max_length)
-    return PlansAhead(params, block_source(tokenizer, texts, params, segmenter, True, busy_threads=_busy_threads(device)))
+    return PlansAhead(texts, params, block_source(tokenizer, texts, params, segmenter, True, busy_threads=_busy_threads(device)))
 
 
 def _window(options: ExtractOptions, model_max: int) -> tuple[int, int]:
