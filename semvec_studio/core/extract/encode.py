@@ -80,7 +80,6 @@ def extract(
     source = None
     try:
         options.check_for(lm)
-        max_len, stride = _window(options, lm.max_length)
         segmenter, params = _plan_params(options, lm.max_length)
         layers = options.resolved_layers(lm.num_layers)
         dim = combined_dim(lm.hidden_size, len(layers), options.layer_combine)
@@ -111,7 +110,7 @@ def extract(
             source.close()
         if ahead is not None:  # not used: planned with other settings, or a check failed first
             ahead.close()
-    manifest = base_manifest(lm, options, layers, max_len, stride, dim, segmenter=segmenter.info if segmenter else None)
+    manifest = base_manifest(lm, options, layers, params.max_len, params.stride, dim, segmenter=segmenter.info if segmenter else None)
     manifest.update(stats, seconds=round(time.perf_counter() - started, 3))
     ctx.report(len(texts), len(texts), "done")
     return {level: sinks[level].close({**manifest, "level": level}) for level in options.levels}
@@ -140,17 +139,12 @@ def plans_ahead(tokenizer, max_length: int, device: str, texts: Sequence[str], o
     return PlansAhead(texts, params, block_source(tokenizer, texts, params, segmenter, True, busy_threads=_busy_threads(device)))
 
 
-def _window(options: ExtractOptions, model_max: int) -> tuple[int, int]:
-    """(window length, overlap) of a run: the options' or the model's."""
-    max_len = options.max_length or model_max
-    return max_len, options.stride if options.stride is not None else max_len // 4
-
-
 def _plan_params(options: ExtractOptions, model_max: int):
     """(word segmenter or None, how texts are planned) for a run."""
     need_words = bool({"token", "word"} & set(options.levels))
     segmenter = get_segmenter(options.segmenter, options.user_dict) if need_words else None
-    max_len, stride = _window(options, model_max)
+    max_len = options.max_length or model_max  # windows: the options' length and overlap, or the model's
+    stride = options.stride if options.stride is not None else max_len // 4
     return segmenter, PlanParams(max_len, stride, options.truncate, need_words, options.segmenter, options.user_dict,
                                  han_note=bool(segmenter and segmenter.note))
 
