@@ -3,7 +3,7 @@
 Texts are tokenised once by the fast tokenizer (offsets, ``word_ids()``, special-token mask),
 their words found by the word segmenter (token and word levels), cut into windows when longer
 than the model allows, sorted by length and batched, each batch padded only to its own longest
-window. Results are written into preallocated float32 buffers in input order, one chunk of texts
+window. Results are written into float32 buffers (reused chunk after chunk) in input order, one chunk of texts
 at a time, and handed to a sink (memory or a streamed .npy file).
 
 The texts' plans come as columns (:class:`~semvec_studio.core.extract.blocks.PlanBlock`), so a
@@ -83,13 +83,14 @@ def extract(
         segmenter, params = _plan_params(options, lm.max_length)
         layers = options.resolved_layers(lm.num_layers)
         dim = combined_dim(lm.hidden_size, len(layers), options.layer_combine)
-        sinks = sinks or {level: MemorySink() for level in options.levels}
+        sinks = sinks or {level: MemorySink(len(texts)) for level in options.levels}
         for level in options.levels:
             sinks[level].open(level, dim)
         stats = {"texts": len(texts), "windowed_texts": 0, "truncated_texts": 0, "windows": 0, "tokens": 0}
         started = time.perf_counter()
         ctx.report(0, len(texts), "tokenising")
         done = 0
+        scratch: dict[str, np.ndarray] = {}  # each level's rows of a chunk, reused chunk after chunk
         if ahead is not None and ahead.texts is texts and ahead.params == params:
             source, ahead = ahead.source, None
         else:
@@ -98,7 +99,7 @@ def extract(
             ctx.check_cancelled()
             if chunk.note:
                 ctx.log(chunk.note)
-            _run_chunk(lm, chunk, options, layers, dim, ctx, done, len(texts), source.drain)
+            _run_chunk(lm, chunk, options, layers, dim, ctx, done, len(texts), source.drain, scratch)
             done += chunk.block.n
             for level in options.levels:
                 buf = chunk.buffers[level]
@@ -228,10 +229,13 @@ def _padded(chunk: _Chunk, batch: np.ndarray, src: np.ndarray, pad_id: int, devi
     return _host_tensor(ids, device), _host_tensor(mask.astype(np.int64), device)
 
 
-def _run_chunk(lm, chunk: _Chunk, options, layers, dim, ctx, done0, total, between) -> None:
+def _run_chunk(lm, chunk: _Chunk, options, layers, dim, ctx, done0, total, between, scratch: dict) -> None:
     block = chunk.block
-    for level in options.levels:
-        chunk.buffers[level] = np.empty((int(chunk.row0[level][-1]), dim), dtype=np.float32)
+    for level in options.levels:  # every row is written below
+        rows = int(chunk.row0[level][-1])
+        if level not in scratch or len(scratch[level]) < rows:
+            scratch[level] = np.empty((rows, dim), dtype=np.float32)
+        chunk.buffers[level] = scratch[level][:rows]
     need_tokens = bool({"token", "word"} & set(options.levels))
     single_layer_last = layers == (lm.num_layers,)
     finished = 0

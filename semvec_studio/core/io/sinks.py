@@ -21,6 +21,9 @@ _HEADER_BYTES = 128  # fixed, so the final shape can be written over the placeho
 
 
 class Sink(Protocol):
+    """Where the encode loop puts a level's rows. ``append`` gets a chunk's rows in input order;
+    the loop reuses that array for its next chunk, so a sink keeps a copy of what it keeps."""
+
     def open(self, level: str, dim: int) -> None: ...
     def append(self, vectors: np.ndarray, metadata: dict) -> None: ...
     def close(self, manifest: dict) -> EmbeddingSet: ...
@@ -46,17 +49,43 @@ class _MetadataCollector:
 
 
 class MemorySink:
+    """Keeps the rows in one array that grows as chunks come (``ndarray.resize``: a reallocation,
+    so grown pages move instead of being copied), and hands that array over at the end without a
+    final copy. ``texts``: how many texts the run has, when known; the array then grows to what
+    the rows per text so far predict for all of them, so it grows a few times and ends close to
+    its size (the rest is given back when it closes). Keeping each chunk and joining them at the
+    end wrote every row twice: 3 s of 13 s for token, word and sentence rows of 60,000 SST-2
+    sentences (64 dims) on a machine where touching new memory is slow."""
+
+    def __init__(self, texts: int | None = None) -> None:
+        self.texts = texts
+
     def open(self, level: str, dim: int) -> None:
-        self.level, self.dim = level, dim
-        self.parts: list[np.ndarray] = []
+        self.level, self.dim, self.rows = level, dim, 0
+        self.vectors = np.zeros((0, dim), np.float32)
         self.meta = _MetadataCollector()
+        self.texts_seen = 0
 
     def append(self, vectors: np.ndarray, metadata: dict) -> None:
-        self.parts.append(vectors)
+        n = len(vectors)
+        ids = metadata.get("text_id")
+        if ids is not None and len(ids):
+            self.texts_seen = max(self.texts_seen, int(np.max(ids)) + 1)
+        if self.rows + n > len(self.vectors):
+            self._grow(self.rows + n)
+        self.vectors[self.rows : self.rows + n] = vectors  # the caller may reuse ``vectors``
+        self.rows += n
         self.meta.add(metadata)
 
+    def _grow(self, need: int) -> None:
+        size = max(need, len(self.vectors) * 5 // 4)
+        if self.texts and self.texts_seen:  # the rows all texts will have, if they go on as so far
+            size = max(size, -(-need * self.texts // self.texts_seen) * 21 // 20)
+        self.vectors.resize((size, self.dim), refcheck=True)
+
     def close(self, manifest: dict) -> EmbeddingSet:
-        vectors = np.concatenate(self.parts) if self.parts else np.zeros((0, self.dim), np.float32)
+        vectors, self.vectors = self.vectors, None
+        vectors.resize((self.rows, self.dim), refcheck=True)
         metadata = _typed(self.meta.columns(), self.level, len(vectors))
         return EmbeddingSet(vectors, metadata, dict(manifest, rows=len(vectors), dim=self.dim), self.level)
 
