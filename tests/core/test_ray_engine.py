@@ -1,6 +1,7 @@
 """`semvec extract --engine ray`: on a local Ray instance of 2 CPUs the Ray engine writes the same
 shards as the local engine (max |diff| <= 1e-6, the same metadata), and an actor killed mid-run is
-restarted, its shard retried, the result complete and equal. Every test leaves Ray shut down."""
+restarted, its shard retried, the result complete and equal. The driver reads the input as the
+workers need it, a few shards ahead, not all of it first. Every test leaves Ray shut down."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from semvec_studio.core.extract.ray_engine import ray_engine  # noqa: E402
 from semvec_studio.core.extract.sharded import extract_sharded  # noqa: E402
 from semvec_studio.core.io.streams import TextStream  # noqa: E402
 from semvec_studio.core.io.vectors import EmbeddingSet  # noqa: E402
+from semvec_studio.core.tasks import Progress, RecordingContext  # noqa: E402
 from tests.core.test_shards import make_input  # noqa: E402
 
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the actors run kill_once from this file
@@ -79,3 +81,44 @@ def test_a_killed_worker_is_retried_and_the_result_is_complete(tiny_bert, tmp_pa
     assert marker.exists(), "no actor was killed"
     assert_same(local, by_ray)
     assert [s["name"] for s in manifest["shards"]] == [f"part-0000{i}" for i in range(4)]
+
+
+class CountingStream(TextStream):
+    """A TextStream that counts the shards read so far."""
+
+    read = 0
+
+    def chunks(self, size):
+        for texts in super().chunks(size):
+            self.read += 1
+            yield texts
+
+
+class ReadsAtEachShard(RecordingContext):
+    """Notes, at each shard the driver hears is done, how many shards the driver had read."""
+
+    def __init__(self, stream: CountingStream) -> None:
+        super().__init__()
+        self.stream, self.read_when_done = stream, []
+
+    def on_progress(self, progress: Progress) -> None:
+        super().on_progress(progress)
+        if progress.phase == "embedding":
+            self.read_when_done.append(self.stream.read)
+
+
+@pytest.mark.timeout(600)
+def test_the_driver_reads_the_input_a_few_shards_ahead_of_the_workers(tiny_bert, tmp_path):
+    inp = make_input(tmp_path / "in.txt", 400)
+    stream = CountingStream([inp])
+    ctx = ReadsAtEachShard(stream)
+    engine = ray_engine(model=tiny_bert, options=OPTIONS, outdir=tmp_path / "ray", num_cpus=2, workers=1)
+    result = extract_sharded(tiny_bert, stream, OPTIONS, tmp_path / "ray", shard_rows=20, engine=engine, ctx=ctx)
+    assert result.shards == stream.read == 20 and not ray.is_initialized()
+    # one worker: at most 2 x 1 + 1 shards handed out beyond those done
+    assert len(ctx.read_when_done) == 20
+    assert all(read <= done + 3 for done, read in enumerate(ctx.read_when_done, start=1)), ctx.read_when_done
+    assert ctx.read_when_done[0] < 20  # not the whole input before the first shard is done
+    assert ctx.reports[-1][:2] == (399, 399)  # once all is read, progress has its total
+    extract_sharded(tiny_bert, TextStream([inp]), OPTIONS, tmp_path / "local", shard_rows=20)
+    assert_same(EmbeddingSet.load(tmp_path / "local"), EmbeddingSet.load(tmp_path / "ray"))

@@ -248,3 +248,21 @@ def test_a_bad_input_leaves_no_folder(tiny_bert, tmp_path, capsys):
     rc, _, err = cli(capsys, "extract", tmp_path / "in.csv", "--model", tiny_bert, "-o", tmp_path / "out", "--shard-rows", 5)
     one_line_error(rc, err, "no 'text' or 'sentence' column", "--text-column")
     assert not (tmp_path / "out").exists()
+
+
+def test_an_engine_that_stops_early_is_an_error_and_resume_finishes_the_run(tiny_bert, tmp_path, capsys):
+    inp = make_input(tmp_path / "in.txt", 120)
+
+    def first_shard_only(works, done, ctx):  # an engine that loses shards must not leave a "complete" folder
+        from semvec_studio.core.extract.sharded import extract_shard  # noqa: PLC0415 - the engines' own function
+        from semvec_studio.core.models import load_model  # noqa: PLC0415
+        done(extract_shard(load_model(tiny_bert), next(works), ExtractOptions(levels=("sentence",)), tmp_path / "out", "float32"))
+        return {"engine": "lossy"}
+
+    with pytest.raises(OutputError, match="stopped before the end of the input.*--resume"):
+        run(tiny_bert, inp, tmp_path / "out", engine=first_shard_only)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert not manifest["complete"] and [s["name"] for s in manifest["shards"]] == ["part-00000"]
+    assert run(tiny_bert, inp, tmp_path / "out", resume=True).skipped == 1
+    run(tiny_bert, inp, tmp_path / "whole")
+    assert shard_bytes(tmp_path / "out") == shard_bytes(tmp_path / "whole")

@@ -1,8 +1,9 @@
 """The Ray engine of a sharded extraction (``semvec extract --shard-rows N --engine ray``).
 
-The same shards and manifest as the local engine (:mod:`.sharded`), made by Ray Data: the shards
-still to do become a dataset of one row each (their texts go to Ray's object store), and
-``map_batches`` runs them over a pool of actors, each holding one model and calling
+The same shards and manifest as the local engine (:mod:`.sharded`), made by Ray Data: the driver
+reads the input a shard at a time, only a few shards ahead of the workers (2 x workers + 1 handed
+out beyond those done), and feeds them through a Ray queue to one read task that yields a block
+per shard; ``map_batches`` runs them over a pool of actors, each holding one model and calling
 :func:`~semvec_studio.core.extract.sharded.extract_shard`, the function the local engine calls.
 Actors write their shard folders themselves, so OUTDIR must be a path every node can write (a
 shared file system) and the model a path every node can read. Ray restarts an actor that dies
@@ -17,9 +18,11 @@ when the engine is asked for.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -85,55 +88,107 @@ def _start(ray, address: str | None, num_cpus: int | None) -> None:
 
 
 def _run(ray, works, done, ctx: TaskContext, setup: dict, address, workers, gpus_per_worker) -> dict:
-    refs, items = {}, []
-    for work in works:  # the input read here, in order; the texts wait in the object store
-        ctx.check_cancelled()
-        refs[work.index] = ray.put(work.texts)
-        items.append({"index": work.index, "text_start": work.text_start, "texts": len(work.texts)})
     resources = ray.cluster_resources()
     cpus, gpus = int(resources.get("CPU", 1)), int(resources.get("GPU", 0))
     size = workers or (max(1, int(gpus // gpus_per_worker)) if gpus_per_worker else max(1, cpus))
     facts = {"engine": "ray", "workers": size, "gpus_per_worker": gpus_per_worker,
              "cluster": {"address": address or "local", "nodes": len([n for n in ray.nodes() if n.get("Alive")]),
                          "cpus": cpus, "gpus": gpus}}
-    if not items:
+    first = next(works, None)
+    if first is None:  # every shard was done before (--resume)
         return facts
     data_ctx = ray.data.DataContext.get_current()
     data_ctx.enable_progress_bars = False
     data_ctx.print_on_execution_start = False
+    data_ctx.target_max_block_size = 1  # a block per shard, passed on at once (not gathered up to 128 MB)
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # no INFO line per dataset on the command line
-    ds = ray.data.from_items(items, override_num_blocks=len(items))
-    ds = ds.map_batches(ShardActor, fn_constructor_kwargs={**setup, "refs": refs}, batch_size=1,
-                        compute=ray.data.ActorPoolStrategy(size=min(size, len(items))),
+    from ray.util.queue import Queue  # noqa: PLC0415 - optional extra (ray)
+
+    queue = Queue(actor_options={"num_cpus": 0})
+    feed = _Feed(itertools.chain([first], works), queue)
+    for _ in range(2 * size + 1):  # a few shards ahead of the workers; one more as each is done
+        feed.one()
+    ds = ray.data.read_datasource(_shard_feed(queue), override_num_blocks=1, num_cpus=0)
+    ds = ds.map_batches(ShardActor, fn_constructor_kwargs=setup, batch_size=1, batch_format="pyarrow",
+                        compute=ray.data.ActorPoolStrategy(size=min(size, feed.shards) if feed.ended else size),
                         num_cpus=1 if not gpus_per_worker else 0, num_gpus=gpus_per_worker or None)
-    total = sum(item["texts"] for item in items)
     finished = 0
-    for row in ds.iter_rows():
-        ctx.check_cancelled()
-        entry = json.loads(row["entry"])
-        done(entry)
-        finished += entry["texts"]
-        ctx.report(finished, total, "embedding", unit="text", detail=f"{size} Ray workers")
+    try:
+        for row in ds.iter_rows():
+            ctx.check_cancelled()
+            entry = json.loads(row["entry"])
+            done(entry)
+            finished += entry["texts"]
+            feed.one()
+            ctx.report(finished, feed.texts if feed.ended else None, "embedding", unit="text", detail=f"{size} Ray workers")
+    finally:
+        queue.shutdown(force=True)
     return facts
+
+
+class _Feed:
+    """The driver's side of the shard feed: reads the input a shard at a time, here, only as the
+    workers finish shards, and puts each into ``queue`` for the read task; after the last, None.
+    So neither this process nor Ray's object store holds more of the input than the shards in
+    flight. An error while reading (a bad row, an input that differs from an interrupted run's, a
+    cancel) reaches the caller; the shards done so far stay for ``--resume``."""
+
+    def __init__(self, works: Iterator[ShardWork], queue) -> None:
+        self.works, self.queue = works, queue
+        self.texts = self.shards = 0
+        self.ended = False
+
+    def one(self) -> None:
+        if self.ended:
+            return
+        work = next(self.works, None)
+        if work is None:
+            self.ended = True
+            self.queue.put(None)
+            return
+        self.texts += len(work.texts)
+        self.shards += 1
+        self.queue.put((work.index, work.text_start, pickle.dumps(work.texts, protocol=5)))
+
+
+def _shard_feed(queue):
+    """A Ray Data datasource of the shards the driver feeds through ``queue``: one read task, one
+    one-row block per shard (its number, its first input row, and its texts pickled, so any string
+    goes through unchanged). Made here, as Ray is imported only when its engine is asked for."""
+    import pyarrow as pa  # noqa: PLC0415 - comes with the optional ray extra
+    from ray.data.block import BlockMetadata  # noqa: PLC0415 - optional extra (ray)
+    from ray.data.datasource import Datasource, ReadTask  # noqa: PLC0415 - optional extra (ray)
+
+    def read():
+        while (item := queue.get()) is not None:
+            index, start, texts = item
+            yield pa.table({"index": [index], "text_start": [start], "texts": pa.array([texts], pa.binary())})
+
+    class ShardFeed(Datasource):
+        def estimate_inmemory_data_size(self) -> None:
+            return None
+
+        def get_read_tasks(self, parallelism: int, per_task_row_limit=None, data_context=None) -> list:
+            return [ReadTask(read, BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=None))]
+
+    return ShardFeed()
 
 
 class ShardActor:
     """One Ray actor: loads the model once, then extracts the shards it is given with
     :func:`~semvec_studio.core.extract.sharded.extract_shard` (the local engine's function)."""
 
-    def __init__(self, *, model, options, outdir, store, device, dtype, allow_pickle, refs, before_shard) -> None:
+    def __init__(self, *, model, options, outdir, store, device, dtype, allow_pickle, before_shard) -> None:
         self.lm = load_model(model, device=device, dtype=dtype, allow_pickle=allow_pickle)
         self.options, self.outdir, self.store = options, Path(outdir), store
-        self.refs, self.before_shard = refs, before_shard
+        self.before_shard = before_shard
 
-    def __call__(self, batch: dict) -> dict:
-        ray = import_ray()
+    def __call__(self, batch) -> dict:
         entries = []
-        for index, start in zip(batch["index"], batch["text_start"]):
-            index = int(index)
+        for row in batch.to_pylist():
+            index = int(row["index"])
             if self.before_shard is not None:
                 self.before_shard(index)
-            texts = ray.get(self.refs[index])
-            entry = extract_shard(self.lm, ShardWork(index, int(start), list(texts)), self.options, self.outdir, self.store)
-            entries.append(json.dumps(entry))
+            work = ShardWork(index, int(row["text_start"]), pickle.loads(row["texts"]))
+            entries.append(json.dumps(extract_shard(self.lm, work, self.options, self.outdir, self.store)))
         return {"entry": entries}

@@ -152,10 +152,15 @@ def extract_sharded(
         manifest[SHARDS_KEY] = [_public(entries[i]) for i in sorted(entries)]
         _write_manifest(outdir, manifest)
 
-    works = _works(source, shard_rows, outdir, done_before, skipped, ctx)
+    given: list[int] = []  # the shards handed to the engine, and -1 once the input is read to its end
+    works = _works(source, shard_rows, outdir, done_before, skipped, given, ctx)
     run = engine or _local_engine(lm, options, outdir, store, producer)
     try:
         facts = run(works, done, ctx)
+        missing = [shard_name(i) for i in given if i >= 0 and i not in entries]
+        if missing or given[-1:] != [-1]:
+            raise OutputError(f"{outdir}: the engine stopped before {', '.join(missing) or 'the end of the input'} "
+                              "was extracted; run again with --resume to finish.")
     except BaseException:
         if fresh and not entries:  # nothing worth resuming: leave nothing behind
             shutil.rmtree(outdir, ignore_errors=True)
@@ -176,8 +181,10 @@ def _local_engine(lm, options, outdir, store, producer) -> Engine:
     return run
 
 
-def _works(source, shard_rows: int, outdir: Path, done_before: list[dict], skipped: list[int], ctx) -> Iterator[ShardWork]:
-    """The shards still to do; a shard done before is skipped once its texts and files check out."""
+def _works(source, shard_rows: int, outdir: Path, done_before: list[dict], skipped: list[int], given: list[int],
+           ctx) -> Iterator[ShardWork]:
+    """The shards still to do; a shard done before is skipped once its texts and files check out.
+    ``given`` gets the number of each shard handed out, then -1 when the input has been read to its end."""
     before = {e["index"]: e for e in done_before}
     start, index = 0, -1
     for index, texts in enumerate(source.chunks(shard_rows)):
@@ -195,11 +202,13 @@ def _works(source, shard_rows: int, outdir: Path, done_before: list[dict], skipp
                 start += len(texts)
                 continue
             ctx.log(f"{entry['name']}: {problem}; extracting it again")
+        given.append(index)
         yield ShardWork(index, start, texts)
         start += len(texts)
     if any(i > index for i in before):
         raise UsageError(f"{outdir}: the interrupted run had {max(before) + 1} or more shards, this input makes "
                          f"{index + 1}; give the same input to resume, or use --force instead of --resume.")
+    given.append(-1)
 
 
 def _prepare(outdir: Path, resume: bool, overwrite: bool) -> dict | None:
