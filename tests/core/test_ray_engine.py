@@ -122,3 +122,25 @@ def test_the_driver_reads_the_input_a_few_shards_ahead_of_the_workers(tiny_bert,
     assert ctx.reports[-1][:2] == (399, 399)  # once all is read, progress has its total
     extract_sharded(tiny_bert, TextStream([inp]), OPTIONS, tmp_path / "local", shard_rows=20)
     assert_same(EmbeddingSet.load(tmp_path / "local"), EmbeddingSet.load(tmp_path / "ray"))
+
+
+@pytest.mark.timeout(600)
+def test_a_bad_row_late_in_the_input_stops_the_run_and_resume_finishes_it(tiny_bert, tmp_path, monkeypatch):
+    from semvec_studio.core.errors import InputError  # noqa: PLC0415 - only here
+    from semvec_studio.core.io import streams  # noqa: PLC0415 - only here
+
+    monkeypatch.setattr(streams, "HEAD_BYTES", 64)  # the encoding is judged from the head; the bad byte comes later
+    inp = make_input(tmp_path / "in.txt", 2000)  # text is decoded 8 KB at a time: the bad byte is met in the last shard
+    good = inp.read_bytes()
+    inp.write_bytes(good + b"\xff\xfe broken\n")
+    engine = ray_engine(model=tiny_bert, options=OPTIONS, outdir=tmp_path / "ray", num_cpus=2, workers=1)
+    with pytest.raises(InputError, match=r"in.txt: cannot be read as utf-8 after line \d+"):
+        extract_sharded(tiny_bert, TextStream([inp]), OPTIONS, tmp_path / "ray", shard_rows=200, engine=engine)
+    assert not ray.is_initialized()
+    manifest = json.loads((tmp_path / "ray" / "manifest.json").read_text())
+    assert not manifest["complete"] and len(manifest["shards"]) >= 5  # read as needed: most shards done before the error
+    inp.write_bytes(good + b"a mended last line\n")
+    resumed = extract_sharded(tiny_bert, TextStream([inp]), OPTIONS, tmp_path / "ray", shard_rows=200, resume=True)
+    assert resumed.skipped == len(manifest["shards"]) and resumed.shards == 10
+    extract_sharded(tiny_bert, TextStream([inp]), OPTIONS, tmp_path / "local", shard_rows=200)
+    assert_same(EmbeddingSet.load(tmp_path / "local"), EmbeddingSet.load(tmp_path / "ray"))

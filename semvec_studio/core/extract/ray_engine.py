@@ -105,15 +105,15 @@ def _run(ray, works, done, ctx: TaskContext, setup: dict, address, workers, gpus
     from ray.util.queue import Queue  # noqa: PLC0415 - optional extra (ray)
 
     queue = Queue(actor_options={"num_cpus": 0})
-    feed = _Feed(itertools.chain([first], works), queue)
-    for _ in range(2 * size + 1):  # a few shards ahead of the workers; one more as each is done
-        feed.one()
-    ds = ray.data.read_datasource(_shard_feed(queue), override_num_blocks=1, num_cpus=0)
-    ds = ds.map_batches(ShardActor, fn_constructor_kwargs=setup, batch_size=1, batch_format="pyarrow",
-                        compute=ray.data.ActorPoolStrategy(size=min(size, feed.shards) if feed.ended else size),
-                        num_cpus=1 if not gpus_per_worker else 0, num_gpus=gpus_per_worker or None)
-    finished = 0
     try:
+        feed = _Feed(itertools.chain([first], works), queue)
+        for _ in range(2 * size + 1):  # a few shards ahead of the workers; one more as each is done
+            feed.one()
+        ds = ray.data.read_datasource(_shard_feed(queue), override_num_blocks=1, num_cpus=0)
+        ds = ds.map_batches(ShardActor, fn_constructor_kwargs=setup, batch_size=1, batch_format="pyarrow",
+                            compute=ray.data.ActorPoolStrategy(size=min(size, feed.shards) if feed.ended else size),
+                            num_cpus=1 if not gpus_per_worker else 0, num_gpus=gpus_per_worker or None)
+        finished = 0
         for row in ds.iter_rows():
             ctx.check_cancelled()
             entry = json.loads(row["entry"])
