@@ -28,7 +28,7 @@ from semvec_studio.core.extract.encode import extract
 from semvec_studio.core.extract.options import ExtractOptions
 from semvec_studio.core.models import load_model
 from semvec_studio.gui.panels import compare_view
-from semvec_studio.gui.panels.compare_parts import ENTERED, KEPT, LEFT
+from semvec_studio.gui.panels.compare_neighbours import ENTERED, KEPT, LEFT
 from semvec_studio.gui.panels.compare_view import CompareView
 from semvec_studio.gui.panels.layer_lab import TABLE_HEADERS, LayerLabView
 from semvec_studio.gui.runner import Runner
