@@ -14,6 +14,7 @@ import pytest
 from semvec_studio import selftest
 from semvec_studio.core.io.exporters import EXPORTERS
 from semvec_studio.core.projection.methods import METHODS
+from semvec_studio.selftest_exports import READERS
 
 from .conftest import ROOT
 
@@ -51,7 +52,7 @@ def test_every_projection_and_export_format_gets_a_check():
 
 
 def test_every_export_format_has_a_read_back_check():
-    missing = sorted(set(EXPORTERS) - set(selftest.READERS))
+    missing = sorted(set(EXPORTERS) - set(READERS))
     assert not missing, f"add a reader for {missing} to semvec_studio.selftest_exports.READERS"
 
 
