@@ -616,11 +616,11 @@ Transformer 模型的词元、词和句子向量。</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished">文本</translation>
+        <translation>文本</translation>
     </message>
     <message>
         <source>Label</source>
-        <translation type="unfinished">标签</translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>Search rank</source>
@@ -724,15 +724,15 @@ Transformer 模型的词元、词和句子向量。</translation>
     </message>
     <message>
         <source>{0} row</source>
-        <translation type="unfinished">{0} 行</translation>
+        <translation>{0} 行</translation>
     </message>
     <message>
         <source>{0} rows</source>
-        <translation type="unfinished">{0} 行</translation>
+        <translation>{0} 行</translation>
     </message>
     <message>
         <source>{0} of {1}</source>
-        <translation type="unfinished">{0} / {1}</translation>
+        <translation>{0} / {1}</translation>
     </message>
     <message>
         <source> · ranked by meaning to “{0}” ({1}), best first</source>
@@ -1097,10 +1097,6 @@ Transformer 模型的词元、词和句子向量。</translation>
     <message>
         <source>Suggest now</source>
         <translation>立即建议</translation>
-    </message>
-    <message>
-        <source>Retrain the suggestions on the labelled rows now (they also retrain every few edits)</source>
-        <translation type="vanished">立即在已标注的行上重新训练建议模型（每隔几次编辑也会自动重新训练）</translation>
     </message>
     <message>
         <source>Review…</source>
@@ -2991,19 +2987,19 @@ Load it anyway?</source>
     <name>RowTableModel</name>
     <message>
         <source>Label</source>
-        <translation type="unfinished">标签</translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished">文本</translation>
+        <translation>文本</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished">分数</translation>
+        <translation>分数</translation>
     </message>
     <message>
         <source>Suggested</source>
-        <translation type="unfinished">建议</translation>
+        <translation>建议</translation>
     </message>
     <message>
         <source>Confidence</source>
