@@ -102,6 +102,7 @@ def _run(ray, works, done, ctx: TaskContext, setup: dict, address, workers, gpus
     data_ctx.print_on_execution_start = False
     data_ctx.target_max_block_size = 1  # a block per shard, passed on at once (not gathered up to 128 MB)
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # no INFO line per dataset on the command line
+    logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # nor "Progress bars disabled": ours show
     from ray.util.queue import Queue  # noqa: PLC0415 - optional extra (ray)
 
     queue = Queue(actor_options={"num_cpus": 0})
